@@ -1,0 +1,251 @@
+import { userInfo } from 'node:os';
+import { UsageError } from '../../lib/errors.js';
+import { toPem } from '../../lib/pem.js';
+import type { EidContext } from '../../eid/context.js';
+import { enrolPerson, issueCertificates } from '../../eid/issuance.js';
+import type { IssuanceResult } from '../../eid/issuance.js';
+import { parseRevocationReason, renew, resume, revoke, suspend } from '../../eid/lifecycle.js';
+import type { Target } from '../../eid/lifecycle.js';
+import { getPerson, registerPerson } from '../../eid/register.js';
+import { installCertificates } from '../../eid/wallet.js';
+import { openNode } from '../../node/context.js';
+import type { NodeContext } from '../../node/context.js';
+import { eidContextOf } from '../../node/eid_context.js';
+import { parseOptions, req, str } from '../args.js';
+import type { OptionSpec, Options } from '../args.js';
+import { printJson } from '../command.js';
+import type { Command } from '../command.js';
+import { readPassword } from '../password.js';
+import { loadWallet, saveWallet, walletPassword } from './wallet.js';
+
+const NODE_OPTS: OptionSpec = {
+  dir: { type: 'string' },
+  officer: { type: 'string' },
+  'password-file': { type: 'string' },
+};
+const PERSON_OPTS: OptionSpec = {
+  'given-name': { type: 'string' },
+  'family-name': { type: 'string' },
+  'birth-date': { type: 'string' },
+  'place-of-birth': { type: 'string' },
+  sex: { type: 'string' },
+  nationality: { type: 'string' },
+};
+const WALLET_OPTS: OptionSpec = { wallet: { type: 'string' }, 'wallet-password-file': { type: 'string' } };
+const TARGET_OPTS: OptionSpec = { 'national-id': { type: 'string' }, serial: { type: 'string' } };
+
+/** Opens the node of `--dir` and runs `fn` with it, closing it afterwards. */
+export async function withNode<T>(
+  o: Options,
+  fn: (node: NodeContext, eid: EidContext) => Promise<T>,
+): Promise<T> {
+  const node = await openNode(req(o, 'dir'), {
+    passphrase: await readPassword(str(o, 'password-file'), 'node key'),
+  });
+  try {
+    return await fn(node, eidContextOf(node));
+  } finally {
+    await node.close();
+  }
+}
+
+function officerOf(o: Options): string {
+  return str(o, 'officer') ?? `cli:${userInfo().username}`;
+}
+
+function personInput(o: Options): Parameters<typeof registerPerson>[1] {
+  return {
+    givenNames: req(o, 'given-name'),
+    familyName: req(o, 'family-name'),
+    birthDate: req(o, 'birth-date'),
+    placeOfBirth: str(o, 'place-of-birth'),
+    sex: str(o, 'sex'),
+    nationality: str(o, 'nationality'),
+  };
+}
+
+function target(o: Options): Target {
+  const id = str(o, 'national-id');
+  const serial = str(o, 'serial');
+  if ((id === undefined) === (serial === undefined))
+    throw new UsageError('USAGE_INVALID_ARGUMENT', 'give exactly one of --national-id or --serial');
+  return id !== undefined ? { nationalId: id } : { serial: serial!.toLowerCase() };
+}
+
+/** Issues with the wallet's CSRs, then stores the certificates and chain in the wallet. */
+async function issueToWallet(
+  o: Options,
+  node: NodeContext,
+  issue: (csrs: { authentication: Buffer; signature: Buffer }) => Promise<IssuanceResult>,
+): Promise<number> {
+  const path = req(o, 'wallet');
+  const password = await walletPassword(str(o, 'wallet-password-file'));
+  const wallet = loadWallet(path, password);
+  const r = await issue({
+    authentication: wallet.keys.authentication.csr,
+    signature: wallet.keys.signature.csr,
+  });
+  const chain = [node.eidCa.certificate.der, node.root.certificate.der];
+  saveWallet(
+    path,
+    installCertificates(
+      wallet,
+      { authentication: r.certificates.authentication.der, signature: r.certificates.signature.der },
+      chain,
+    ),
+    password,
+  );
+  printJson({
+    nationalId: r.person.nationalId,
+    personId: r.personId,
+    certificates: {
+      authentication: toPem(r.certificates.authentication.der, 'CERTIFICATE'),
+      signature: toPem(r.certificates.signature.der, 'CERTIFICATE'),
+    },
+  });
+  return 0;
+}
+
+const enroll: Command = {
+  words: ['eid', 'enroll'],
+  usage:
+    'eid enroll --dir DIR --wallet FILE.p12 --given-name G --family-name F --birth-date YYYY-MM-DD [--place-of-birth P] [--sex F|M|X] [--nationality CC] [--officer ID]',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, { ...NODE_OPTS, ...PERSON_OPTS, ...WALLET_OPTS }, [
+      'dir',
+      'wallet',
+      'given-name',
+      'family-name',
+      'birth-date',
+    ]);
+    return withNode(o, (node, eid) =>
+      issueToWallet(o, node, (csrs) => enrolPerson(eid, personInput(o), csrs, officerOf(o))),
+    );
+  },
+};
+
+const issue: Command = {
+  words: ['eid', 'issue'],
+  usage: 'eid issue --dir DIR --national-id ID --wallet FILE.p12 [--officer ID]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { ...NODE_OPTS, ...WALLET_OPTS, 'national-id': { type: 'string' } },
+      ['dir', 'wallet', 'national-id'],
+    );
+    return withNode(o, (node, eid) =>
+      issueToWallet(o, node, (csrs) => issueCertificates(eid, req(o, 'national-id'), csrs, officerOf(o))),
+    );
+  },
+};
+
+const renewCmd: Command = {
+  words: ['eid', 'renew'],
+  usage: 'eid renew --dir DIR --national-id ID --wallet NEW.p12 [--officer ID]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { ...NODE_OPTS, ...WALLET_OPTS, 'national-id': { type: 'string' } },
+      ['dir', 'wallet', 'national-id'],
+    );
+    return withNode(o, (node, eid) =>
+      issueToWallet(o, node, (csrs) => renew(eid, req(o, 'national-id'), csrs, officerOf(o))),
+    );
+  },
+};
+
+const register: Command = {
+  words: ['eid', 'register'],
+  usage:
+    'eid register --dir DIR --given-name G --family-name F --birth-date YYYY-MM-DD [--place-of-birth P] [--sex F|M|X] [--nationality CC]',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, { ...NODE_OPTS, ...PERSON_OPTS }, [
+      'dir',
+      'given-name',
+      'family-name',
+      'birth-date',
+    ]);
+    return withNode(o, async (_node, eid) => {
+      printJson(await registerPerson(eid, personInput(o), officerOf(o)));
+      return 0;
+    });
+  },
+};
+
+function lifecycle(word: 'suspend' | 'resume' | 'revoke'): Command {
+  return {
+    words: ['eid', word],
+    usage: `eid ${word} --dir DIR (--national-id ID | --serial HEX)${word === 'revoke' ? ' [--reason REASON]' : ''} [--officer ID]`,
+    async run(argv) {
+      const spec = {
+        ...NODE_OPTS,
+        ...TARGET_OPTS,
+        ...(word === 'revoke' ? { reason: { type: 'string' as const } } : {}),
+      };
+      const { values: o } = parseOptions(argv, spec, ['dir']);
+      const t = target(o);
+      const reason = word === 'revoke' ? parseRevocationReason(str(o, 'reason')) : undefined;
+      return withNode(o, async (_node, eid) => {
+        const r =
+          word === 'suspend'
+            ? await suspend(eid, t, officerOf(o))
+            : word === 'resume'
+              ? await resume(eid, t, officerOf(o))
+              : await revoke(eid, t, reason!, officerOf(o));
+        printJson(r);
+        return 0;
+      });
+    },
+  };
+}
+
+const show: Command = {
+  words: ['eid', 'show'],
+  usage: 'eid show --dir DIR --national-id ID',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, { ...NODE_OPTS, 'national-id': { type: 'string' } }, [
+      'dir',
+      'national-id',
+    ]);
+    return withNode(o, async (node) => {
+      const person = await getPerson(node.store, req(o, 'national-id'));
+      const certificates = await node.store.db
+        .selectFrom('certificate')
+        .select([
+          'serial',
+          'usage',
+          'status',
+          'status_changed_at',
+          'revocation_reason',
+          'not_before',
+          'not_after',
+        ])
+        .where('national_id', '=', person.nationalId)
+        .orderBy('created_at')
+        .execute();
+      const events = await node.store.db
+        .selectFrom('event')
+        .select(['at', 'officer', 'action', 'serial', 'detail'])
+        .where('national_id', '=', person.nationalId)
+        .orderBy('id')
+        .execute();
+      printJson({
+        person,
+        certificates,
+        events: events.map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })),
+      });
+      return 0;
+    });
+  },
+};
+
+export const eidCommands: Command[] = [
+  enroll,
+  issue,
+  renewCmd,
+  register,
+  lifecycle('suspend'),
+  lifecycle('resume'),
+  lifecycle('revoke'),
+  show,
+];

@@ -1,0 +1,152 @@
+import { UsageError } from '../../lib/errors.js';
+import { openNode } from '../../node/context.js';
+import { initNode } from '../../node/init.js';
+import type { KeyAlgorithm } from '../../pki/key_store.js';
+import { int, parseOptions, req, str } from '../args.js';
+import { serveNode } from '../../server/serve.js';
+import { printJson } from '../command.js';
+import type { Command } from '../command.js';
+import { readPassword } from '../password.js';
+
+const init: Command = {
+  words: ['node', 'init'],
+  usage:
+    'node init --dir DIR --country CC [--name TEXT] [--base-url URL] [--db URL] [--eid-ca-curve P-256|P-384] [--hsm-module SO --hsm-pin-file F [--hsm-token LABEL]] [--password-file F]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      {
+        dir: { type: 'string' },
+        country: { type: 'string' },
+        name: { type: 'string' },
+        'base-url': { type: 'string' },
+        db: { type: 'string' },
+        'eid-ca-curve': { type: 'string' },
+        'hsm-module': { type: 'string' },
+        'hsm-pin-file': { type: 'string' },
+        'hsm-token': { type: 'string' },
+        'password-file': { type: 'string' },
+      },
+      ['dir', 'country'],
+    );
+    const curve = str(o, 'eid-ca-curve') ?? 'P-256';
+    if (curve !== 'P-256' && curve !== 'P-384')
+      throw new UsageError('USAGE_INVALID_ARGUMENT', '--eid-ca-curve must be P-256 or P-384');
+    const hsmModule = str(o, 'hsm-module');
+    if (hsmModule !== undefined && str(o, 'hsm-pin-file') === undefined) {
+      throw new UsageError('USAGE_INVALID_ARGUMENT', '--hsm-module needs --hsm-pin-file');
+    }
+    const passphrase = await readPassword(str(o, 'password-file'), 'node key');
+    const cfg = await initNode({
+      dir: req(o, 'dir'),
+      country: req(o, 'country'),
+      name: str(o, 'name'),
+      baseUrl: str(o, 'base-url'),
+      db: str(o, 'db'),
+      passphrase,
+      eidCaCurve: curve as KeyAlgorithm,
+      caKeys: hsmModule
+        ? {
+            type: 'pkcs11',
+            module: hsmModule,
+            pinFile: req(o, 'hsm-pin-file'),
+            tokenLabel: str(o, 'hsm-token') ?? 'trustbridge',
+          }
+        : { type: 'file' },
+    });
+    printJson({
+      dir: req(o, 'dir'),
+      country: cfg.country,
+      name: cfg.name,
+      baseUrl: cfg.baseUrl,
+      caKeys: cfg.caKeys.type,
+    });
+    return 0;
+  },
+};
+
+const info: Command = {
+  words: ['node', 'info'],
+  usage: 'node info --dir DIR',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { dir: { type: 'string' }, 'password-file': { type: 'string' } },
+      ['dir'],
+    );
+    const node = await openNode(req(o, 'dir'), {
+      passphrase: await readPassword(str(o, 'password-file'), 'node key'),
+    });
+    try {
+      const count = async (t: 'person' | 'certificate'): Promise<number> =>
+        Number(
+          (
+            await node.store.db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      printJson({
+        country: node.config.country,
+        name: node.config.name,
+        baseUrl: node.config.baseUrl,
+        store: node.store.engine,
+        caKeys: node.caKeys.kind,
+        rootCa: node.root.certificate.subject,
+        eidCa: node.eidCa.certificate.subject,
+        persons: await count('person'),
+        certificates: await count('certificate'),
+      });
+    } finally {
+      await node.close();
+    }
+    return 0;
+  },
+};
+
+const serve: Command = {
+  words: ['node', 'serve'],
+  usage: 'node serve --dir DIR [--host H] [--port N] [--log]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      {
+        dir: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        log: { type: 'boolean' },
+        'password-file': { type: 'string' },
+      },
+      ['dir'],
+    );
+    const node = await openNode(req(o, 'dir'), {
+      passphrase: await readPassword(str(o, 'password-file'), 'node key'),
+    });
+    const defaultPort = Number(new URL(node.config.baseUrl).port || 8080);
+    try {
+      const srv = await serveNode(
+        node,
+        str(o, 'host') ?? '127.0.0.1',
+        int(o, 'port', defaultPort, 0, 65535),
+        o['log'] === true,
+      );
+      process.stdout.write(`trustbridge node ${node.config.country} listening on ${srv.url}\n`);
+      await waitForSignal();
+      await srv.close();
+    } finally {
+      await node.close();
+    }
+    return 0;
+  },
+};
+
+/** Resolves on SIGINT or SIGTERM, so servers shut down cleanly. */
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+export const nodeCommands: Command[] = [init, serve, info];

@@ -1,0 +1,57 @@
+import { addOfficer, disableOfficer, listOfficers } from '../../server/officers.js';
+import type { OfficerRole } from '../../server/officers.js';
+import { parseOptions, req, str } from '../args.js';
+import { printJson } from '../command.js';
+import type { Command } from '../command.js';
+import { withNode } from './eid.js';
+
+const COMMON = { dir: { type: 'string' as const }, 'password-file': { type: 'string' as const } };
+
+const add: Command = {
+  words: ['officer', 'add'],
+  usage: 'officer add --dir DIR --name TEXT [--role registrar|supervisor]   # prints the bearer token once',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { ...COMMON, name: { type: 'string' }, role: { type: 'string' } },
+      ['dir', 'name'],
+    );
+    return withNode(o, async (node) => {
+      const r = await addOfficer(
+        node.store,
+        req(o, 'name'),
+        (str(o, 'role') ?? 'registrar') as OfficerRole,
+        node.clock(),
+      );
+      printJson(r);
+      return 0;
+    });
+  },
+};
+
+const list: Command = {
+  words: ['officer', 'list'],
+  usage: 'officer list --dir DIR',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, COMMON, ['dir']);
+    return withNode(o, async (node) => {
+      printJson(await listOfficers(node.store));
+      return 0;
+    });
+  },
+};
+
+const disable: Command = {
+  words: ['officer', 'disable'],
+  usage: 'officer disable --dir DIR --id OFFICER-ID',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, { ...COMMON, id: { type: 'string' } }, ['dir', 'id']);
+    return withNode(o, async (node) => {
+      await disableOfficer(node.store, req(o, 'id'));
+      printJson({ disabled: req(o, 'id') });
+      return 0;
+    });
+  },
+};
+
+export const officerCommands: Command[] = [add, list, disable];

@@ -1,0 +1,79 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../../lib/errors.js';
+import { toPem } from '../../lib/pem.js';
+import { createWallet, encodeWallet, openWallet } from '../../eid/wallet.js';
+import type { Wallet } from '../../eid/wallet.js';
+import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseOptions, req, str } from '../args.js';
+import { printJson } from '../command.js';
+import type { Command } from '../command.js';
+import { readPassword } from '../password.js';
+
+/** The wallet password: `--wallet-password-file`, `TRUSTBRIDGE_WALLET_PASSWORD`, then `TRUSTBRIDGE_PASSWORD`. */
+export function walletPassword(file: string | undefined): Promise<string> {
+  return readPassword(file, 'wallet', 'TRUSTBRIDGE_WALLET_PASSWORD');
+}
+
+/** Reads and opens a wallet file. */
+export function loadWallet(path: string, password: string): Wallet {
+  if (!existsSync(path)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no wallet file ${path}`);
+  return openWallet(readFileSync(path), password);
+}
+
+/** Writes a wallet file atomically (temporary file, then rename). */
+export function saveWallet(path: string, wallet: Wallet, password: string): void {
+  writeFileSync(`${path}.tmp`, encodeWallet(wallet, password), { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}
+
+const create: Command = {
+  words: ['wallet', 'create'],
+  usage: 'wallet create --out FILE.p12 [--force] [--password-file F]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { out: { type: 'string' }, force: { type: 'boolean' }, 'password-file': { type: 'string' } },
+      ['out'],
+    );
+    const out = req(o, 'out');
+    if (existsSync(out) && o['force'] !== true)
+      throw new UsageError('USAGE_INVALID_ARGUMENT', `${out} exists (use --force to replace it)`);
+    const password = await walletPassword(str(o, 'password-file'));
+    const wallet = await createWallet();
+    saveWallet(out, wallet, password);
+    printJson({
+      wallet: out,
+      keys: {
+        authentication: { csr: toPem(wallet.keys.authentication.csr, 'CERTIFICATE REQUEST') },
+        signature: { csr: toPem(wallet.keys.signature.csr, 'CERTIFICATE REQUEST') },
+      },
+    });
+    return 0;
+  },
+};
+
+const show: Command = {
+  words: ['wallet', 'show'],
+  usage: 'wallet show --wallet FILE.p12 [--password-file F]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { wallet: { type: 'string' }, 'password-file': { type: 'string' } },
+      ['wallet'],
+    );
+    const wallet = loadWallet(req(o, 'wallet'), await walletPassword(str(o, 'password-file')));
+    const describe = (c: Buffer | undefined): unknown => {
+      if (!c) return null;
+      const i = parseCertificate(c);
+      return { subject: i.subject, serial: i.serial, notBefore: i.notBefore, notAfter: i.notAfter };
+    };
+    printJson({
+      authentication: describe(wallet.keys.authentication.certificate),
+      signature: describe(wallet.keys.signature.certificate),
+      chain: wallet.caCertificates.map((c) => parseCertificate(c).subject),
+    });
+    return 0;
+  },
+};
+
+export const walletCommands: Command[] = [create, show];

@@ -1,0 +1,65 @@
+import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
+import type { Command } from './command.js';
+import { eidCommands } from './commands/eid.js';
+import { nodeCommands } from './commands/node.js';
+import { officerCommands } from './commands/officer.js';
+import { walletCommands } from './commands/wallet.js';
+import { demoCommands } from './commands/demo.js';
+
+const COMMANDS: Command[] = [
+  ...nodeCommands,
+  ...walletCommands,
+  ...eidCommands,
+  ...officerCommands,
+  ...demoCommands,
+];
+
+function help(): string {
+  return [
+    'usage: trustbridge <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  trustbridge ${c.usage}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Exit status of an error: 3 for usage and input errors (4xx), 1 otherwise (DESIGN.md
+ * command-line contract).
+ */
+export function exitCodeFor(e: unknown): number {
+  return e instanceof TrustbridgeError && ERROR_CATALOGUE[e.code].status < 500 ? 3 : 1;
+}
+
+/**
+ * Runs the command line; resolves to the process exit status.
+ *
+ * @param argv - arguments after `trustbridge`
+ * @example
+ * ```ts
+ * process.exitCode = await main(['node', 'init', '--dir', 'ph', '--country', 'PH']);
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(help());
+    return argv.length === 0 ? 3 : 0;
+  }
+  const cmd = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort(
+    (a, b) => b.words.length - a.words.length,
+  )[0];
+  if (!cmd) {
+    process.stderr.write(`trustbridge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${help()}`);
+    return 3;
+  }
+  try {
+    return await cmd.run(argv.slice(cmd.words.length));
+  } catch (e) {
+    if (e instanceof TrustbridgeError) {
+      process.stderr.write(`trustbridge: error ${e.code}: ${e.message}\n`);
+    } else {
+      process.stderr.write(`trustbridge: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    }
+    return exitCodeFor(e);
+  }
+}

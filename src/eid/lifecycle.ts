@@ -1,0 +1,190 @@
+import type { Transaction } from 'kysely';
+import { EidError, PkiError } from '../lib/errors.js';
+import { parseCertificate } from '../pki/certificate_info.js';
+import { isRevocationReason } from '../pki/revocation_reason.js';
+import type { RevocationReasonName } from '../pki/revocation_reason.js';
+import { publishCrl } from '../node/crl_publisher.js';
+import type { CertificateTable, Database } from '../store/schema.js';
+import type { EidContext, Officer } from './context.js';
+import { recordEvent } from './events.js';
+import { insertCertificates, lockPerson, proveCsrPair, signCitizenPair } from './issuance.js';
+import type { CsrPair, IssuanceResult } from './issuance.js';
+import { assertNationalId } from './national_id.js';
+import { getPerson, personIdentifier } from './register.js';
+
+/** Which certificates a lifecycle operation applies to. */
+export type Target = { nationalId: string } | { serial: string };
+
+/** Outcome of a lifecycle operation: the serial numbers whose status changed. */
+export interface LifecycleResult {
+  changed: string[];
+  status: CertificateTable['status'];
+}
+
+/** Reasons an officer may give for a revocation (certificateHold is what suspension uses). */
+export function parseRevocationReason(s: string | undefined): RevocationReasonName {
+  const r = s ?? 'unspecified';
+  if (!isRevocationReason(r) || r === 'certificateHold' || r === 'removeFromCRL') {
+    throw new EidError(
+      'EID_INVALID_REASON',
+      `unknown revocation reason ${JSON.stringify(r)} (keyCompromise, affiliationChanged, superseded, cessationOfOperation, privilegeWithdrawn, unspecified)`,
+    );
+  }
+  return r;
+}
+
+async function selectTargets(
+  trx: Transaction<Database>,
+  target: Target,
+  from: CertificateTable['status'][],
+): Promise<{ serial: string; national_id: string | null }[]> {
+  let q = trx.selectFrom('certificate').select(['serial', 'national_id', 'status']);
+  if ('nationalId' in target) {
+    assertNationalId(target.nationalId);
+    await lockPerson(trx, target.nationalId);
+    q = q.where('national_id', '=', target.nationalId);
+  } else {
+    if (!/^[0-9a-f]{1,40}$/.test(target.serial))
+      throw new EidError('EID_CERT_NOT_FOUND', `bad serial ${JSON.stringify(target.serial)}`);
+    q = q.where('serial', '=', target.serial).where('issuer_ca', '=', 'eid-ca');
+  }
+  const rows = await q.execute();
+  if (rows.length === 0 && 'serial' in target)
+    throw new EidError('EID_CERT_NOT_FOUND', `no eID certificate ${target.serial}`);
+  const eligible = rows.filter((r) => from.includes(r.status));
+  if (eligible.length === 0) {
+    throw new EidError(
+      'EID_INVALID_STATE',
+      `no certificate in state ${from.join(' or ')} (found: ${rows.map((r) => r.status).join(', ') || 'none'})`,
+    );
+  }
+  return eligible;
+}
+
+async function changeStatus(
+  ctx: EidContext,
+  target: Target,
+  from: CertificateTable['status'][],
+  to: CertificateTable['status'],
+  reason: RevocationReasonName | null,
+  officer: Officer,
+  action: 'suspend' | 'resume' | 'revoke',
+): Promise<LifecycleResult> {
+  const now = ctx.clock();
+  return ctx.store.transaction(async (trx) => {
+    const rows = await selectTargets(trx, target, from);
+    for (const r of rows) {
+      await trx
+        .updateTable('certificate')
+        .set({ status: to, status_changed_at: now.toISOString(), revocation_reason: reason })
+        .where('serial', '=', r.serial)
+        .execute();
+      await recordEvent(trx, {
+        at: now,
+        officer,
+        action,
+        nationalId: r.national_id ?? undefined,
+        serial: r.serial,
+        detail: reason ? { reason } : {},
+      });
+    }
+    await publishEidCrl(ctx, trx, now);
+    return { changed: rows.map((r) => r.serial), status: to };
+  });
+}
+
+function publishEidCrl(ctx: EidContext, trx: Transaction<Database>, now: Date): Promise<Buffer> {
+  return publishCrl(trx, {
+    caId: 'eid-ca',
+    issuer: ctx.eidCa.ref,
+    signer: ctx.eidCa.signer,
+    now,
+    validityHours: ctx.crlValidityHours,
+  });
+}
+
+/**
+ * Suspends certificates in force (CRL/OCSP reason certificateHold, RFC 5280 §5.3.1).
+ *
+ * @example
+ * ```ts
+ * await suspend(ctx, { nationalId: '492817365021' }, 'officer-1');
+ * ```
+ */
+export function suspend(ctx: EidContext, target: Target, officer: Officer): Promise<LifecycleResult> {
+  return changeStatus(ctx, target, ['good'], 'suspended', 'certificateHold', officer, 'suspend');
+}
+
+/** Lifts a suspension: the certificates are good again and leave the next CRL (removeFromCRL semantics). */
+export function resume(ctx: EidContext, target: Target, officer: Officer): Promise<LifecycleResult> {
+  return changeStatus(ctx, target, ['suspended'], 'good', null, officer, 'resume');
+}
+
+/** Revokes good or suspended certificates for good, with a reason. */
+export function revoke(
+  ctx: EidContext,
+  target: Target,
+  reason: RevocationReasonName,
+  officer: Officer,
+): Promise<LifecycleResult> {
+  return changeStatus(ctx, target, ['good', 'suspended'], 'revoked', reason, officer, 'revoke');
+}
+
+/**
+ * Renews a person's eID: new keys (new CSRs, which must certify keys not used before), same
+ * identity. The previous certificates are revoked with reason superseded in the same transaction.
+ */
+export async function renew(
+  ctx: EidContext,
+  nationalId: string,
+  csrs: CsrPair,
+  officer: Officer,
+): Promise<IssuanceResult> {
+  const keys = proveCsrPair(csrs);
+  const person = await getPerson(ctx.store, nationalId);
+  const now = ctx.clock();
+  const certificates = await signCitizenPair(ctx, person, keys, now);
+  await ctx.store.transaction(async (trx) => {
+    await lockPerson(trx, nationalId);
+    const old = await trx
+      .selectFrom('certificate')
+      .select(['serial', 'cert_der', 'usage', 'status'])
+      .where('national_id', '=', nationalId)
+      .execute();
+    for (const o of old) {
+      if ([keys.authentication, keys.signature].some((k) => k.equals(parseCertificate(o.cert_der).spki))) {
+        throw new PkiError(
+          'PKI_CSR_KEY_REUSED',
+          'renewal needs new keys: a CSR carries a key certified before',
+        );
+      }
+    }
+    for (const o of old.filter((x) => x.status !== 'revoked')) {
+      const replacement = certificates[o.usage as 'authentication' | 'signature']?.serial ?? null;
+      await trx
+        .updateTable('certificate')
+        .set({
+          status: 'revoked',
+          status_changed_at: now.toISOString(),
+          revocation_reason: 'superseded',
+          replaced_by: replacement,
+        })
+        .where('serial', '=', o.serial)
+        .execute();
+    }
+    await insertCertificates(trx, nationalId, certificates, officer, now);
+    await recordEvent(trx, {
+      at: now,
+      officer,
+      action: 'renew',
+      nationalId,
+      detail: { superseded: old.filter((x) => x.status !== 'revoked').map((x) => x.serial) },
+    });
+    await publishEidCrl(ctx, trx, now);
+  });
+  return {
+    person,
+    personId: personIdentifier(ctx.identity.country, ctx.identity.country, nationalId),
+    certificates,
+  };
+}

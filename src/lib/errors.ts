@@ -1,0 +1,118 @@
+/**
+ * The single catalogue of trustbridge error codes. Every error thrown by trustbridge is a
+ * {@link TrustbridgeError} whose `code` is one of these keys; the catalogue also fixes the
+ * HTTP status used at the API edge. Codes are stable: scripts and relying parties match on them.
+ */
+export const ERROR_CATALOGUE = {
+  // usage / input
+  USAGE_INVALID_ARGUMENT: { status: 400, text: 'a command-line argument is missing or invalid' },
+  INPUT_MALFORMED: { status: 400, text: 'the input could not be parsed' },
+  INPUT_TOO_LARGE: { status: 413, text: 'the input exceeds the size limit' },
+  // key store
+  KEY_NOT_FOUND: { status: 500, text: 'no key with that identifier in the key store' },
+  KEY_EXISTS: { status: 409, text: 'a key with that identifier already exists' },
+  KEY_PASSPHRASE_WRONG: { status: 500, text: 'the key store passphrase is wrong' },
+  KEY_PASSPHRASE_MISSING: {
+    status: 400,
+    text: 'no passphrase given (TRUSTBRIDGE_PASSWORD or --password-file)',
+  },
+  KEY_STORE_UNAVAILABLE: { status: 503, text: 'the key store (file or HSM) cannot be used' },
+  KEY_ALGORITHM_UNSUPPORTED: { status: 400, text: 'the key type or curve is not supported' },
+  // PKI structures
+  PKI_CSR_MALFORMED: { status: 400, text: 'the certificate signing request is not valid DER/PEM PKCS#10' },
+  PKI_CSR_SIGNATURE_INVALID: { status: 400, text: 'the CSR signature does not prove possession of the key' },
+  PKI_CSR_ALGORITHM_UNSUPPORTED: { status: 400, text: 'the CSR key or signature algorithm is not allowed' },
+  PKI_CSR_KEY_REUSED: {
+    status: 400,
+    text: 'the two CSRs, or a CSR and an earlier certificate, carry the same key',
+  },
+  PKI_CERT_MALFORMED: { status: 400, text: 'the certificate is not valid DER/PEM X.509' },
+  PKI_OCSP_REQUEST_MALFORMED: { status: 400, text: 'the OCSP request is not valid DER' },
+  PKI_PKCS12_MALFORMED: { status: 400, text: 'the PKCS#12 file could not be parsed' },
+  PKI_PKCS12_PASSWORD_WRONG: { status: 400, text: 'the PKCS#12 password is wrong (integrity check failed)' },
+  // node
+  NODE_NOT_INITIALISED: { status: 500, text: 'the directory does not hold an initialised node' },
+  NODE_EXISTS: { status: 409, text: 'the directory already holds a node' },
+  // population register and eID lifecycle
+  EID_INVALID_NAME: { status: 400, text: 'a name is empty, too long or has forbidden characters' },
+  EID_INVALID_DATE: {
+    status: 400,
+    text: 'a date is not a real calendar date in YYYY-MM-DD form, or is in the future',
+  },
+  EID_INVALID_SEX: { status: 400, text: 'sex must be F, M or X' },
+  EID_INVALID_COUNTRY: { status: 400, text: 'a country code is not two upper-case letters' },
+  EID_INVALID_NATIONAL_ID: {
+    status: 400,
+    text: 'the national identifier is not 12 digits with a valid Verhoeff check digit',
+  },
+  EID_PERSON_DUPLICATE: {
+    status: 409,
+    text: 'a person with the same demographic data is already registered',
+  },
+  EID_PERSON_NOT_FOUND: { status: 404, text: 'no person with that national identifier' },
+  EID_CERT_NOT_FOUND: { status: 404, text: 'no certificate with that serial number' },
+  EID_INVALID_STATE: { status: 409, text: 'the operation is not allowed in the current certificate state' },
+  EID_INVALID_REASON: { status: 400, text: 'unknown revocation reason' },
+  EID_IMPORT_MALFORMED: { status: 400, text: 'the import file is malformed' },
+  // store
+  STORE_UNAVAILABLE: { status: 503, text: 'the database cannot be reached' },
+  STORE_MIGRATION_FAILED: { status: 500, text: 'a database migration failed' },
+  // HTTP edge and officers
+  AUTH_TOKEN_MISSING: { status: 401, text: 'no bearer token' },
+  AUTH_TOKEN_INVALID: { status: 401, text: 'the bearer token is unknown or disabled' },
+  AUTH_FORBIDDEN: { status: 403, text: 'the officer role does not allow this operation' },
+  HTTP_NOT_FOUND: { status: 404, text: 'no such resource' },
+  HTTP_UNSUPPORTED_MEDIA_TYPE: { status: 415, text: 'unsupported content type' },
+  INTERNAL: { status: 500, text: 'internal error' },
+} as const satisfies Record<string, { status: number; text: string }>;
+
+/** A stable trustbridge error code. */
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/**
+ * Base class of every error trustbridge throws.
+ *
+ * @example
+ * ```ts
+ * try { parseCsr(bytes) } catch (e) { if (e instanceof TrustbridgeError) console.log(e.code) }
+ * ```
+ */
+export class TrustbridgeError extends Error {
+  readonly code: ErrorCode;
+
+  /**
+   * @param code - stable code from {@link ERROR_CATALOGUE}
+   * @param message - human-readable detail (defaults to the catalogue text)
+   * @param options - `cause` of the error
+   */
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ERROR_CATALOGUE[code].text, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  /** HTTP status the API edge answers with. */
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
+}
+
+/** Command-line usage and input errors. */
+export class UsageError extends TrustbridgeError {}
+/** Key store errors (files, HSM). */
+export class KeyStoreError extends TrustbridgeError {}
+/** X.509, CSR, CRL, OCSP and PKCS#12 structure errors. */
+export class PkiError extends TrustbridgeError {}
+/** Population register and eID lifecycle errors. */
+export class EidError extends TrustbridgeError {}
+/** Storage errors. */
+export class StoreError extends TrustbridgeError {}
+/** HTTP edge and authorisation errors. */
+export class HttpError extends TrustbridgeError {}
+/** Node set-up errors. */
+export class NodeError extends TrustbridgeError {}
+
+/** True when `e` is a trustbridge error (optionally with the given code). */
+export function isTrustbridgeError(e: unknown, code?: ErrorCode): e is TrustbridgeError {
+  return e instanceof TrustbridgeError && (code === undefined || e.code === code);
+}

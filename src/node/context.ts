@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeError } from '../lib/errors.js';
+import { curveOfSpki } from '../pki/algorithms.js';
+import { parseCertificate } from '../pki/certificate_info.js';
+import type { CertificateInfo } from '../pki/certificate_info.js';
+import { FileKeyStore } from '../pki/file_key_store.js';
+import type { KeyStore, Signer } from '../pki/key_store.js';
+import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
+import { keyStoreSigner } from '../pki/signer.js';
+import { openStore } from '../store/database.js';
+import type { Store } from '../store/database.js';
+import { NODE_FILES, readNodeConfig, storeLocation } from './config.js';
+import type { CaKeyStoreConfig, NodeConfig } from './config.js';
+
+/** A certification authority or service key of the node, ready to sign. */
+export interface KeyHolder {
+  id: string;
+  certificate: CertificateInfo;
+  signer: Signer;
+  /** As an issuer of other certificates. */
+  ref: IssuerRef;
+}
+
+/** An open country node: configuration, store, keys. */
+export interface NodeContext {
+  dir: string;
+  config: NodeConfig;
+  identity: NodeIdentity;
+  store: Store;
+  caKeys: KeyStore;
+  serviceKeys: KeyStore;
+  root: KeyHolder;
+  eidCa: KeyHolder;
+  ocsp: KeyHolder;
+  tsa: KeyHolder;
+  clock: () => Date;
+  close(): Promise<void>;
+}
+
+/** Options for opening a node. */
+export interface OpenNodeOptions {
+  /** Node passphrase (decrypts the key files). */
+  passphrase: string;
+  /** Injected clock (tests). */
+  clock?: () => Date;
+  /** Overrides `node.json`'s database (tests, benchmarks). */
+  db?: string;
+}
+
+/** Opens the CA key store a configuration names. */
+export async function openCaKeyStore(
+  dir: string,
+  cfg: CaKeyStoreConfig,
+  passphrase: string,
+): Promise<KeyStore> {
+  if (cfg.type === 'file') return new FileKeyStore(join(dir, NODE_FILES.keys), passphrase);
+  const { openPkcs11KeyStore } = await import('../pki/pkcs11_key_store.js');
+  const pin = readFileSync(cfg.pinFile, 'utf8').trim();
+  return openPkcs11KeyStore({ modulePath: cfg.module, tokenLabel: cfg.tokenLabel, pin });
+}
+
+async function holder(store: Store, keys: KeyStore, id: string, usage: string): Promise<KeyHolder> {
+  const row = await store.db
+    .selectFrom('certificate')
+    .select(['cert_der'])
+    .where('usage', '=', usage)
+    .where('status', '=', 'good')
+    .orderBy('not_before', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) throw new NodeError('NODE_NOT_INITIALISED', `no current ${usage} certificate in the store`);
+  const certificate = parseCertificate(row.cert_der);
+  const signer = keyStoreSigner(keys, id, curveOfSpki(certificate.spki), certificate.spki);
+  return {
+    id,
+    certificate,
+    signer,
+    ref: {
+      caId: id,
+      subjectDer: certificate.subjectDer,
+      spki: certificate.spki,
+      notAfter: certificate.notAfter,
+    },
+  };
+}
+
+/**
+ * Opens the node in `dir`: reads `node.json`, opens (and migrates) its store, its key stores,
+ * and loads the CA, OCSP responder and TSA certificates.
+ *
+ * @param dir - node directory made by `trustbridge node init`
+ * @param options - passphrase, clock, database override
+ * @example
+ * ```ts
+ * const node = await openNode('ph', { passphrase: process.env.TRUSTBRIDGE_PASSWORD! });
+ * await node.close();
+ * ```
+ */
+export async function openNode(dir: string, options: OpenNodeOptions): Promise<NodeContext> {
+  const config = readNodeConfig(dir);
+  const store = await openStore(options.db ?? storeLocation(dir, config));
+  const serviceKeys = new FileKeyStore(join(dir, NODE_FILES.keys), options.passphrase);
+  let caKeys: KeyStore = serviceKeys;
+  try {
+    if (config.caKeys.type !== 'file') caKeys = await openCaKeyStore(dir, config.caKeys, options.passphrase);
+    const root = await holder(store, caKeys, 'root', 'root-ca');
+    const eidCa = await holder(store, caKeys, 'eid-ca', 'eid-ca');
+    const ocsp = await holder(store, serviceKeys, 'ocsp', 'ocsp');
+    const tsa = await holder(store, serviceKeys, 'tsa', 'tsa');
+    return {
+      dir,
+      config,
+      identity: { country: config.country, name: config.name, baseUrl: config.baseUrl },
+      store,
+      caKeys,
+      serviceKeys,
+      root,
+      eidCa,
+      ocsp,
+      tsa,
+      clock: options.clock ?? (() => new Date()),
+      async close() {
+        await store.close();
+        if (caKeys !== serviceKeys) await caKeys.close();
+        await serviceKeys.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    if (caKeys !== serviceKeys) await caKeys.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,93 @@
+import type { Transaction } from 'kysely';
+import { buildCrl } from '../pki/crl.js';
+import type { CrlEntry } from '../pki/crl.js';
+import type { Signer } from '../pki/key_store.js';
+import type { IssuerRef } from '../pki/profiles.js';
+import { isRevocationReason } from '../pki/revocation_reason.js';
+import type { Database } from '../store/schema.js';
+import type { Store } from '../store/database.js';
+
+/** What it takes to publish a CRL. */
+export interface PublishCrlParams {
+  caId: string;
+  issuer: IssuerRef;
+  signer: Signer;
+  now: Date;
+  validityHours: number;
+}
+
+/**
+ * Issues the next complete CRL of a CA inside the caller's transaction: increments the CRL
+ * number (RFC 5280 §5.2.3, monotonically increasing), lists every revoked and suspended
+ * certificate, signs, and stores it. Runs in the same transaction as the status change that
+ * made it necessary, so a CRL never lags the register.
+ *
+ * @param trx - open transaction
+ * @param p - CA, signer and times
+ * @returns the CRL DER
+ * @example
+ * ```ts
+ * await store.transaction((trx) => publishCrl(trx, { caId: 'eid-ca', issuer, signer, now: new Date(), validityHours: 24 }));
+ * ```
+ */
+export async function publishCrl(trx: Transaction<Database>, p: PublishCrlParams): Promise<Buffer> {
+  const ca = await trx
+    .updateTable('ca')
+    .set((eb) => ({ crl_number: eb('crl_number', '+', 1) }))
+    .where('id', '=', p.caId)
+    .returning(['crl_number'])
+    .executeTakeFirstOrThrow();
+  const rows = await trx
+    .selectFrom('certificate')
+    .select(['serial', 'status_changed_at', 'revocation_reason'])
+    .where('issuer_ca', '=', p.caId)
+    .where('status', 'in', ['revoked', 'suspended'])
+    .execute();
+  const entries: CrlEntry[] = rows.map((r) => ({
+    serial: r.serial,
+    revokedAt: new Date(r.status_changed_at ?? p.now.toISOString()),
+    ...(r.revocation_reason && isRevocationReason(r.revocation_reason)
+      ? { reason: r.revocation_reason }
+      : {}),
+  }));
+  const thisUpdate = new Date(Math.floor(p.now.getTime() / 1000) * 1000);
+  const nextUpdate = new Date(thisUpdate.getTime() + p.validityHours * 3600_000);
+  const crlNumber = Number(ca.crl_number);
+  const der = await buildCrl({
+    issuerDer: p.issuer.subjectDer,
+    issuerSpki: p.issuer.spki,
+    signer: p.signer,
+    crlNumber,
+    thisUpdate,
+    nextUpdate,
+    entries,
+  });
+  await trx
+    .insertInto('crl')
+    .values({
+      ca_id: p.caId,
+      crl_number: crlNumber,
+      this_update: thisUpdate.toISOString(),
+      next_update: nextUpdate.toISOString(),
+      der,
+    })
+    .execute();
+  return der;
+}
+
+/** The latest CRL of a CA, or undefined. */
+export async function latestCrl(
+  store: Store,
+  caId: string,
+): Promise<{ der: Buffer; nextUpdate: Date; crlNumber: number } | undefined> {
+  const row = await store.db
+    .selectFrom('crl')
+    .select(['der', 'next_update', 'crl_number'])
+    .where('ca_id', '=', caId)
+    .orderBy('crl_number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? { der: row.der, nextUpdate: new Date(row.next_update), crlNumber: Number(row.crl_number) }
+    : undefined;
+}

@@ -1,0 +1,208 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeError, UsageError } from '../lib/errors.js';
+import { toPem } from '../lib/pem.js';
+import { parseCertificate } from '../pki/certificate_info.js';
+import { signCertificate } from '../pki/certificate_builder.js';
+import type { CertificateTemplate } from '../pki/certificate_builder.js';
+import type { KeyAlgorithm, KeyStore, Signer } from '../pki/key_store.js';
+import { eidCaTemplate, ocspResponderTemplate, rootCaTemplate, tsaTemplate } from '../pki/profiles.js';
+import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
+import { keyStoreSigner } from '../pki/signer.js';
+import { openStore } from '../store/database.js';
+import type { Store } from '../store/database.js';
+import { publishCrl } from './crl_publisher.js';
+import { NODE_FILES, configPath, storeLocation, writeNodeConfig } from './config.js';
+import type { CaKeyStoreConfig, NodeConfig } from './config.js';
+import { openCaKeyStore } from './context.js';
+import { FileKeyStore } from '../pki/file_key_store.js';
+
+/** What `trustbridge node init` takes. */
+export interface InitNodeOptions {
+  dir: string;
+  country: string;
+  name?: string;
+  baseUrl?: string;
+  db?: string;
+  passphrase: string;
+  caKeys?: CaKeyStoreConfig;
+  eidCaCurve?: KeyAlgorithm;
+  now?: Date;
+}
+
+interface Issued {
+  der: Buffer;
+  ref: IssuerRef;
+  signer: Signer;
+}
+
+function validate(o: InitNodeOptions): void {
+  if (!/^[A-Z]{2}$/.test(o.country))
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--country must be two upper-case letters (ISO 3166-1)');
+  if (o.baseUrl !== undefined && !/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(o.baseUrl)) {
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--base-url must be an http(s) URL');
+  }
+  if (existsSync(configPath(o.dir))) throw new NodeError('NODE_EXISTS', `${o.dir} already holds a node`);
+}
+
+async function issue(
+  keys: KeyStore,
+  id: string,
+  curve: KeyAlgorithm,
+  template: (spki: Buffer) => CertificateTemplate,
+  issuer: Signer | 'self',
+): Promise<Issued> {
+  const spki = await keys.generate(id, curve);
+  const signer = keyStoreSigner(keys, id, curve, spki);
+  const der = await signCertificate(template(spki), issuer === 'self' ? signer : issuer);
+  const info = parseCertificate(der);
+  return { der, signer, ref: { caId: id, subjectDer: info.subjectDer, spki, notAfter: info.notAfter } };
+}
+
+async function recordCertificates(store: Store, certs: [string, string, Issued][], now: Date): Promise<void> {
+  const at = now.toISOString();
+  await store.transaction(async (trx) => {
+    for (const [usage, issuerCa, c] of certs) {
+      const info = parseCertificate(c.der);
+      await trx
+        .insertInto('certificate')
+        .values({
+          serial: info.serial,
+          issuer_ca: issuerCa,
+          national_id: null,
+          usage,
+          subject: info.subject,
+          not_before: info.notBefore.toISOString(),
+          not_after: info.notAfter.toISOString(),
+          cert_der: c.der,
+          status: 'good',
+          status_changed_at: null,
+          revocation_reason: null,
+          replaced_by: null,
+          created_at: at,
+        })
+        .execute();
+    }
+    for (const [id, c] of [
+      ['root', certs[0]![2]],
+      ['eid-ca', certs[1]![2]],
+    ] as const) {
+      const info = parseCertificate(c.der);
+      await trx
+        .insertInto('ca')
+        .values({ id, subject: info.subject, cert_der: c.der, key_id: id, crl_number: 0, created_at: at })
+        .execute();
+    }
+    await trx
+      .insertInto('event')
+      .values({
+        at,
+        officer: 'node-init',
+        action: 'node-init',
+        national_id: null,
+        serial: null,
+        detail: '{}',
+      })
+      .execute();
+  });
+}
+
+/**
+ * Creates a country node: key pairs (root P-384, eID CA, OCSP responder, TSA), their certificates,
+ * the store with its first CRLs, `node.json`, and the public PEM files in `DIR/public/`.
+ *
+ * @param o - directory, country, name, base URL, database, passphrase, CA key store
+ * @example
+ * ```ts
+ * await initNode({ dir: 'ph', country: 'PH', name: 'Republic of the Philippines', passphrase: 'secret' });
+ * ```
+ */
+export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
+  validate(o);
+  const now = o.now ?? new Date();
+  const cfg: NodeConfig = {
+    version: 1,
+    country: o.country,
+    name: o.name ?? `${o.country} National Digital Agency`,
+    baseUrl: (o.baseUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    db: o.db ?? NODE_FILES.defaultDb,
+    caKeys: o.caKeys ?? { type: 'file' },
+    curves: { root: 'P-384', eidCa: o.eidCaCurve ?? 'P-256' },
+    crlValidityHours: 24,
+    ocspValidityMinutes: 60,
+  };
+  const node: NodeIdentity = { country: cfg.country, name: cfg.name, baseUrl: cfg.baseUrl };
+  mkdirSync(join(o.dir, NODE_FILES.public), { recursive: true });
+  const serviceKeys = new FileKeyStore(join(o.dir, NODE_FILES.keys), o.passphrase);
+  const caKeys =
+    cfg.caKeys.type === 'file' ? serviceKeys : await openCaKeyStore(o.dir, cfg.caKeys, o.passphrase);
+  let store: Store | undefined;
+  try {
+    const root = await issue(caKeys, 'root', cfg.curves.root, (k) => rootCaTemplate(node, k, now), 'self');
+    const eid = await issue(
+      caKeys,
+      'eid-ca',
+      cfg.curves.eidCa,
+      (k) => eidCaTemplate(node, root.ref, k, now),
+      root.signer,
+    );
+    const ocsp = await issue(
+      serviceKeys,
+      'ocsp',
+      'P-256',
+      (k) => ocspResponderTemplate(node, eid.ref, k, now),
+      eid.signer,
+    );
+    const tsa = await issue(
+      serviceKeys,
+      'tsa',
+      'P-256',
+      (k) => tsaTemplate(node, root.ref, k, now),
+      root.signer,
+    );
+    store = await openStore(storeLocation(o.dir, cfg));
+    await recordCertificates(
+      store,
+      [
+        ['root-ca', 'root', root],
+        ['eid-ca', 'root', eid],
+        ['ocsp', 'eid-ca', ocsp],
+        ['tsa', 'root', tsa],
+      ],
+      now,
+    );
+    for (const [caId, ca] of [
+      ['root', root],
+      ['eid-ca', eid],
+    ] as const) {
+      await store.transaction((trx) =>
+        publishCrl(trx, {
+          caId,
+          issuer: ca.ref,
+          signer: ca.signer,
+          now,
+          validityHours: cfg.crlValidityHours,
+        }),
+      );
+    }
+    const pub = join(o.dir, NODE_FILES.public);
+    for (const [file, c] of [
+      ['root.pem', root],
+      ['eid-ca.pem', eid],
+      ['ocsp.pem', ocsp],
+      ['tsa.pem', tsa],
+    ] as const) {
+      writeFileSync(join(pub, file), toPem(c.der, 'CERTIFICATE'));
+    }
+    // node.json last: a node exists only once everything above is in place.
+    writeNodeConfig(o.dir, cfg);
+    return cfg;
+  } catch (e) {
+    // Nothing half-made stays behind: the next `node init` starts clean.
+    if (cfg.caKeys.type === 'file') rmSync(join(o.dir, NODE_FILES.keys), { recursive: true, force: true });
+    throw e;
+  } finally {
+    await store?.close();
+    if (caKeys !== serviceKeys) await caKeys.close();
+  }
+}

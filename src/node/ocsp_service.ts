@@ -1,0 +1,154 @@
+import { PkiError } from '../lib/errors.js';
+import { buildOcspErrorResponse, buildOcspResponse, certIdMatches, parseOcspRequest } from '../pki/ocsp.js';
+import type { OcspCertId, OcspStatus } from '../pki/ocsp.js';
+import { isRevocationReason } from '../pki/revocation_reason.js';
+import type { Store } from '../store/database.js';
+import type { KeyHolder } from './context.js';
+
+/** What the responder needs from the node. */
+export interface OcspServiceOptions {
+  store: Store;
+  /** The CAs this node answers for, with the key that signs their responses. */
+  authorities: { caId: string; ca: KeyHolder; responder: KeyHolder }[];
+  clock: () => Date;
+  /** Minutes between thisUpdate and nextUpdate. */
+  validityMinutes: number;
+  /** Most cached responses kept (least recently produced evicted first). */
+  cacheSize?: number;
+}
+
+/** The outcome of one OCSP exchange, for metrics and HTTP caching headers. */
+export interface OcspOutcome {
+  der: Buffer;
+  /** `good`, `revoked`, `unknown` (single answers), or the error status. */
+  result: string;
+  cached: boolean;
+  /** Seconds the response stays fresh (RFC 5019 §6.2 max-age), 0 for nonce responses and errors. */
+  maxAge: number;
+}
+
+interface CacheEntry {
+  der: Buffer;
+  statusKey: string;
+  refreshAt: number;
+  nextUpdate: number;
+  result: string;
+}
+
+/**
+ * RFC 6960 OCSP responder. Answers for the node's CAs: eID certificates are answered by the
+ * delegated responder (id-kp-OCSPSigning + ocsp-nocheck), root-issued ones by the root itself.
+ * The status is read from the register on every request, so a revocation made by another
+ * process is visible at once; without a nonce the signed response is reused until a quarter of
+ * its validity is left (RFC 5019 pre-production), then re-signed.
+ *
+ * @example
+ * ```ts
+ * const ocsp = new OcspService({ store, authorities, clock: () => new Date(), validityMinutes: 60 });
+ * const { der } = await ocsp.respond(requestDer);
+ * ```
+ */
+export class OcspService {
+  readonly #o: OcspServiceOptions;
+  readonly #cache = new Map<string, CacheEntry>();
+
+  constructor(options: OcspServiceOptions) {
+    this.#o = options;
+  }
+
+  /** Answers one DER OCSPRequest; never throws for bad input (it answers malformedRequest). */
+  async respond(requestDer: Uint8Array): Promise<OcspOutcome> {
+    let req;
+    try {
+      req = parseOcspRequest(requestDer);
+    } catch (e) {
+      if (e instanceof PkiError) return errorOutcome('malformedRequest');
+      throw e;
+    }
+    const authority = this.#authorityFor(req.certIds);
+    if (!authority) return errorOutcome('unauthorized');
+    const now = this.#o.clock();
+    const statuses = await Promise.all(req.certIds.map((id) => this.#status(authority.caId, id.serial)));
+    const single = req.certIds.length === 1 && !req.nonceExtension;
+    const cacheKey = single ? `${authority.caId}:${req.certIds[0]!.raw.toString('hex')}` : '';
+    if (single) {
+      const hit = this.#cache.get(cacheKey);
+      if (hit && hit.statusKey === statuses[0]!.key && now.getTime() < hit.refreshAt) {
+        return {
+          der: hit.der,
+          result: hit.result,
+          cached: true,
+          maxAge: Math.floor((hit.nextUpdate - now.getTime()) / 1000),
+        };
+      }
+    }
+    const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const nextUpdate = new Date(thisUpdate.getTime() + this.#o.validityMinutes * 60_000);
+    const der = await buildOcspResponse({
+      signer: authority.responder.signer,
+      responderCertificate: authority.responder.certificate.der,
+      producedAt: thisUpdate,
+      answers: req.certIds.map((certId, i) => ({
+        certId,
+        status: statuses[i]!.status,
+        thisUpdate,
+        nextUpdate,
+      })),
+      ...(req.nonceExtension ? { nonceExtension: req.nonceExtension } : {}),
+    });
+    const result = statuses.map((s) => s.status.status).join(',');
+    if (single)
+      this.#remember(cacheKey, {
+        der,
+        statusKey: statuses[0]!.key,
+        result,
+        nextUpdate: nextUpdate.getTime(),
+        refreshAt: thisUpdate.getTime() + ((nextUpdate.getTime() - thisUpdate.getTime()) * 3) / 4,
+      });
+    return { der, result, cached: false, maxAge: single ? this.#o.validityMinutes * 60 : 0 };
+  }
+
+  #authorityFor(ids: OcspCertId[]): OcspServiceOptions['authorities'][number] | undefined {
+    // RFC 6960 §2.3: a responder answers only for the CAs it is authorised for; one signer per response.
+    const found = this.#o.authorities.find((a) =>
+      certIdMatches(ids[0]!, a.ca.certificate.subjectDer, a.ca.certificate.spki),
+    );
+    if (!found) return undefined;
+    return ids.every((id) => certIdMatches(id, found.ca.certificate.subjectDer, found.ca.certificate.spki))
+      ? found
+      : undefined;
+  }
+
+  async #status(caId: string, serial: string): Promise<{ status: OcspStatus; key: string }> {
+    const row = await this.#o.store.db
+      .selectFrom('certificate')
+      .select(['status', 'status_changed_at', 'revocation_reason'])
+      .where('serial', '=', serial)
+      .where('issuer_ca', '=', caId)
+      .executeTakeFirst();
+    if (!row) return { status: { status: 'unknown' }, key: 'unknown' };
+    const key = `${row.status}|${row.status_changed_at ?? ''}|${row.revocation_reason ?? ''}`;
+    if (row.status === 'good') return { status: { status: 'good' }, key };
+    const reason =
+      row.revocation_reason && isRevocationReason(row.revocation_reason) ? row.revocation_reason : undefined;
+    return {
+      status: {
+        status: 'revoked',
+        revokedAt: new Date(row.status_changed_at ?? 0),
+        ...(reason ? { reason } : {}),
+      },
+      key,
+    };
+  }
+
+  #remember(key: string, entry: CacheEntry): void {
+    this.#cache.delete(key);
+    this.#cache.set(key, entry);
+    const max = this.#o.cacheSize ?? 100_000;
+    while (this.#cache.size > max) this.#cache.delete(this.#cache.keys().next().value as string);
+  }
+}
+
+function errorOutcome(status: 'malformedRequest' | 'unauthorized'): OcspOutcome {
+  return { der: buildOcspErrorResponse(status), result: status, cached: false, maxAge: 0 };
+}

@@ -1,0 +1,75 @@
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { eidContextOf } from '../node/eid_context.js';
+import type { NodeContext } from '../node/context.js';
+import { OcspService } from '../node/ocsp_service.js';
+import { handleError } from './errors.js';
+import { OpenApiCollector } from './openapi.js';
+import { registerApiRoutes } from './routes/api.js';
+import { registerPublicRoutes } from './routes/public.js';
+import { createServerMetrics } from './server_metrics.js';
+
+/** Options of the node HTTP server. */
+export interface AppOptions {
+  /** Largest JSON body accepted (bytes). */
+  bodyLimit?: number;
+  /** Fastify request logging. */
+  logger?: boolean;
+}
+
+/**
+ * Builds the node's HTTP application (not yet listening): public PKI endpoints, the operator
+ * API, `/openapi.json`, `/healthz`, `/metrics`.
+ *
+ * @param node - an open node
+ * @param options - body limit, logging
+ * @example
+ * ```ts
+ * const app = await buildApp(node);
+ * const res = await app.inject({ method: 'GET', url: '/healthz' });
+ * ```
+ */
+export async function buildApp(node: NodeContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    return503OnClosing: true,
+  });
+  const metrics = createServerMetrics();
+  const openapi = new OpenApiCollector();
+  openapi.attach(app);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({
+      error: { code: 'HTTP_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` },
+    });
+  });
+  app.addContentTypeParser(['application/ocsp-request'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: req.method, route, status: reply.statusCode });
+    metrics.duration.observe({ route }, reply.elapsedTime / 1000);
+  });
+  const ocsp = new OcspService({
+    store: node.store,
+    authorities: [
+      { caId: 'eid-ca', ca: node.eidCa, responder: node.ocsp },
+      { caId: 'root', ca: node.root, responder: node.root },
+    ],
+    clock: node.clock,
+    validityMinutes: node.config.ocspValidityMinutes,
+  });
+  registerPublicRoutes(app, node, ocsp, metrics);
+  registerApiRoutes(app, node, eidContextOf(node), metrics);
+  app.get('/openapi.json', async () =>
+    openapi.document({
+      title: `trustbridge node ${node.config.country}`,
+      version: '1',
+      serverUrl: node.config.baseUrl,
+    }),
+  );
+  await app.ready();
+  return app;
+}

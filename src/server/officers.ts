@@ -1,0 +1,107 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { HttpError, UsageError } from '../lib/errors.js';
+import type { Store } from '../store/database.js';
+
+/** What an officer may do: `registrar` enrols and issues; `supervisor` also suspends, resumes, revokes. */
+export type OfficerRole = 'registrar' | 'supervisor';
+
+/** An officer as the API sees it (never the token). */
+export interface OfficerRecord {
+  id: string;
+  name: string;
+  role: OfficerRole;
+}
+
+const TOKEN_PREFIX = 'tbo_';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Adds an officer and returns the bearer token, shown once: only its SHA-256 hash is stored.
+ * Tokens carry 256 random bits, so a fast hash is enough (no password stretching needed).
+ *
+ * @param store - node store
+ * @param name - officer's name
+ * @param role - `registrar` or `supervisor`
+ * @param now - creation time
+ * @example
+ * ```ts
+ * const { token } = await addOfficer(store, 'Ana Reyes', 'supervisor', new Date());
+ * ```
+ */
+export async function addOfficer(
+  store: Store,
+  name: string,
+  role: OfficerRole,
+  now: Date,
+): Promise<OfficerRecord & { token: string }> {
+  if (name.trim().length === 0 || name.length > 200)
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--name is required (at most 200 characters)');
+  if (role !== 'registrar' && role !== 'supervisor')
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--role must be registrar or supervisor');
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  const id = `officer-${randomUUID()}`;
+  await store.db
+    .insertInto('officer')
+    .values({
+      id,
+      name: name.trim(),
+      role,
+      token_hash: hashToken(token),
+      created_at: now.toISOString(),
+      disabled: 0,
+    })
+    .execute();
+  return { id, name: name.trim(), role, token };
+}
+
+/**
+ * Finds the officer a bearer token belongs to.
+ *
+ * @throws HttpError AUTH_TOKEN_MISSING | AUTH_TOKEN_INVALID
+ */
+export async function authenticateOfficer(
+  store: Store,
+  authorization: string | undefined,
+): Promise<OfficerRecord> {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!m)
+    throw new HttpError('AUTH_TOKEN_MISSING', 'an Authorization: Bearer <officer token> header is required');
+  const row = await store.db
+    .selectFrom('officer')
+    .select(['id', 'name', 'role', 'disabled'])
+    .where('token_hash', '=', hashToken(m[1]!))
+    .executeTakeFirst();
+  if (!row || row.disabled) throw new HttpError('AUTH_TOKEN_INVALID');
+  return { id: row.id, name: row.name, role: row.role as OfficerRole };
+}
+
+/** Lists officers. */
+export async function listOfficers(
+  store: Store,
+): Promise<(OfficerRecord & { disabled: boolean; createdAt: string })[]> {
+  const rows = await store.db
+    .selectFrom('officer')
+    .select(['id', 'name', 'role', 'disabled', 'created_at'])
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role as OfficerRole,
+    disabled: Boolean(r.disabled),
+    createdAt: r.created_at,
+  }));
+}
+
+/** Disables an officer: the token stops working at once. */
+export async function disableOfficer(store: Store, id: string): Promise<void> {
+  const r = await store.db
+    .updateTable('officer')
+    .set({ disabled: 1 })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new UsageError('USAGE_INVALID_ARGUMENT', `no officer ${id}`);
+}

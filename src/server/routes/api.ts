@@ -1,0 +1,286 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from '../../lib/errors.js';
+import { toPem } from '../../lib/pem.js';
+import type { EidContext } from '../../eid/context.js';
+import { enrolPerson, issueCertificates } from '../../eid/issuance.js';
+import type { IssuanceResult } from '../../eid/issuance.js';
+import { parseRevocationReason, renew, resume, revoke, suspend } from '../../eid/lifecycle.js';
+import type { Target } from '../../eid/lifecycle.js';
+import type { PersonInput } from '../../eid/person.js';
+import { getPerson, registerPerson } from '../../eid/register.js';
+import type { NodeContext } from '../../node/context.js';
+import { authenticateOfficer } from '../officers.js';
+import type { OfficerRecord, OfficerRole } from '../officers.js';
+import type { ServerMetrics } from '../server_metrics.js';
+
+const NAME = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const PERSON_PROPS = {
+  givenNames: NAME,
+  familyName: NAME,
+  birthDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+  placeOfBirth: { type: 'string', maxLength: 100 },
+  sex: { type: 'string', enum: ['F', 'M', 'X'] },
+  nationality: { type: 'string', pattern: '^[A-Z]{2}$' },
+} as const;
+const PEM_CSR = { type: 'string', minLength: 64, maxLength: 8192 } as const;
+const CSRS = {
+  type: 'object',
+  required: ['authentication', 'signature'],
+  additionalProperties: false,
+  properties: { authentication: PEM_CSR, signature: PEM_CSR },
+} as const;
+const PERSON_BODY = {
+  type: 'object',
+  required: ['givenNames', 'familyName', 'birthDate'],
+  additionalProperties: false,
+  properties: PERSON_PROPS,
+} as const;
+const ENROL_BODY = {
+  type: 'object',
+  required: ['person', 'csrs'],
+  additionalProperties: false,
+  properties: { person: PERSON_BODY, csrs: CSRS },
+} as const;
+const CSRS_BODY = {
+  type: 'object',
+  required: ['csrs'],
+  additionalProperties: false,
+  properties: { csrs: CSRS },
+} as const;
+const REVOKE_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', maxLength: 32 } },
+} as const;
+const NATIONAL_ID = {
+  type: 'object',
+  properties: { nationalId: { type: 'string', pattern: '^\\d{12}$' } },
+} as const;
+const SERIAL = {
+  type: 'object',
+  properties: { serial: { type: 'string', pattern: '^[0-9a-fA-F]{1,40}$' } },
+} as const;
+const ISSUED = {
+  description: 'issued certificates (PEM) and the CA chain',
+  type: 'object',
+  additionalProperties: true,
+} as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    officer?: OfficerRecord;
+  }
+}
+
+function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
+  const officer = req.officer;
+  if (!officer) throw new HttpError('AUTH_TOKEN_MISSING');
+  if (role === 'supervisor' && officer.role !== 'supervisor') {
+    throw new HttpError('AUTH_FORBIDDEN', 'suspending, resuming and revoking need a supervisor token');
+  }
+  return officer;
+}
+
+function issuedBody(node: NodeContext, r: IssuanceResult): Record<string, unknown> {
+  return {
+    nationalId: r.person.nationalId,
+    personId: r.personId,
+    certificates: {
+      authentication: toPem(r.certificates.authentication.der, 'CERTIFICATE'),
+      signature: toPem(r.certificates.signature.der, 'CERTIFICATE'),
+    },
+    chain: [
+      toPem(node.eidCa.certificate.der, 'CERTIFICATE'),
+      toPem(node.root.certificate.der, 'CERTIFICATE'),
+    ],
+  };
+}
+
+/**
+ * The operator API under `/api/v1`: enrolment and the eID lifecycle, authorised by officer
+ * bearer tokens. Registrars enrol and issue; supervisors also suspend, resume and revoke.
+ */
+export function registerApiRoutes(
+  app: FastifyInstance,
+  node: NodeContext,
+  eid: EidContext,
+  metrics: ServerMetrics,
+): void {
+  void app.register(
+    async (api) => {
+      api.addHook('preHandler', async (req) => {
+        req.officer = await authenticateOfficer(node.store, req.headers.authorization);
+      });
+      const tags = ['eid'];
+      const counted = (op: string): void => metrics.lifecycle.inc({ operation: op });
+
+      api.post(
+        '/persons',
+        {
+          schema: {
+            summary: 'Register a person (no certificates)',
+            tags,
+            body: PERSON_BODY,
+            response: {
+              201: { description: 'the registered person', type: 'object', additionalProperties: true },
+            },
+          },
+        },
+        async (req, reply) => {
+          const officer = requireRole(req, 'registrar');
+          const person = await registerPerson(eid, req.body as PersonInput, officer.id);
+          counted('register');
+          return reply.status(201).send(person);
+        },
+      );
+
+      api.post(
+        '/enrolments',
+        {
+          schema: {
+            summary: 'Register a person and issue both eID certificates from the wallet CSRs',
+            tags,
+            body: ENROL_BODY,
+            response: { 201: ISSUED },
+          },
+        },
+        async (req, reply) => {
+          const officer = requireRole(req, 'registrar');
+          const body = req.body as {
+            person: PersonInput;
+            csrs: { authentication: string; signature: string };
+          };
+          const r = await enrolPerson(eid, body.person, body.csrs, officer.id);
+          counted('enrol');
+          return reply.status(201).send(issuedBody(node, r));
+        },
+      );
+
+      api.get(
+        '/persons/:nationalId',
+        { schema: { summary: 'A person and their certificates', tags, params: NATIONAL_ID, response: {} } },
+        async (req) => {
+          requireRole(req, 'registrar');
+          const person = await getPerson(node.store, (req.params as { nationalId: string }).nationalId);
+          const certificates = await node.store.db
+            .selectFrom('certificate')
+            .select([
+              'serial',
+              'usage',
+              'status',
+              'status_changed_at',
+              'revocation_reason',
+              'not_before',
+              'not_after',
+            ])
+            .where('national_id', '=', person.nationalId)
+            .orderBy('created_at')
+            .execute();
+          return { person, certificates };
+        },
+      );
+
+      api.get(
+        '/persons/:nationalId/events',
+        { schema: { summary: 'Audit trail of a person', tags, params: NATIONAL_ID, response: {} } },
+        async (req) => {
+          requireRole(req, 'registrar');
+          const person = await getPerson(node.store, (req.params as { nationalId: string }).nationalId);
+          const rows = await node.store.db
+            .selectFrom('event')
+            .select(['at', 'officer', 'action', 'serial', 'detail'])
+            .where('national_id', '=', person.nationalId)
+            .orderBy('id')
+            .execute();
+          return { events: rows.map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })) };
+        },
+      );
+
+      api.post(
+        '/persons/:nationalId/certificates',
+        {
+          schema: {
+            summary: 'Issue both certificates to a registered person',
+            tags,
+            params: NATIONAL_ID,
+            body: CSRS_BODY,
+            response: { 201: ISSUED },
+          },
+        },
+        async (req, reply) => {
+          const officer = requireRole(req, 'registrar');
+          const r = await issueCertificates(
+            eid,
+            (req.params as { nationalId: string }).nationalId,
+            (req.body as { csrs: { authentication: string; signature: string } }).csrs,
+            officer.id,
+          );
+          counted('issue');
+          return reply.status(201).send(issuedBody(node, r));
+        },
+      );
+
+      api.post(
+        '/persons/:nationalId/renewal',
+        {
+          schema: {
+            summary: 'Renew: new keys, same identity; old certificates superseded',
+            tags,
+            params: NATIONAL_ID,
+            body: CSRS_BODY,
+            response: { 201: ISSUED },
+          },
+        },
+        async (req, reply) => {
+          const officer = requireRole(req, 'registrar');
+          const r = await renew(
+            eid,
+            (req.params as { nationalId: string }).nationalId,
+            (req.body as { csrs: { authentication: string; signature: string } }).csrs,
+            officer.id,
+          );
+          counted('renew');
+          return reply.status(201).send(issuedBody(node, r));
+        },
+      );
+
+      for (const [scope, params] of [
+        ['persons/:nationalId', NATIONAL_ID],
+        ['certificates/:serial', SERIAL],
+      ] as const) {
+        for (const op of ['suspend', 'resume', 'revoke'] as const) {
+          api.post(
+            `/${scope}/${op}`,
+            {
+              schema: {
+                summary: `${op} the ${scope.startsWith('persons') ? "person's certificates in force" : 'certificate'}`,
+                tags,
+                params,
+                body: REVOKE_BODY,
+                response: {},
+              },
+            },
+            async (req) => {
+              const officer = requireRole(req, 'supervisor');
+              const p = req.params as { nationalId?: string; serial?: string };
+              const target: Target =
+                p.nationalId !== undefined
+                  ? { nationalId: p.nationalId }
+                  : { serial: p.serial!.toLowerCase() };
+              const reason = (req.body as { reason?: string } | undefined)?.reason;
+              const r =
+                op === 'suspend'
+                  ? await suspend(eid, target, officer.id)
+                  : op === 'resume'
+                    ? await resume(eid, target, officer.id)
+                    : await revoke(eid, target, parseRevocationReason(reason), officer.id);
+              counted(op);
+              return r;
+            },
+          );
+        }
+      }
+    },
+    { prefix: '/api/v1' },
+  );
+}

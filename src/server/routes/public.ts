@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../lib/errors.js';
+import { toPem } from '../../lib/pem.js';
+import type { KeyHolder, NodeContext } from '../../node/context.js';
+import { latestCrl, publishCrl } from '../../node/crl_publisher.js';
+import type { OcspService } from '../../node/ocsp_service.js';
+import type { ServerMetrics } from '../server_metrics.js';
+
+/** Fresh CRL bytes for a CA: the stored one, or a new one when a quarter of its validity is left. */
+async function currentCrl(node: NodeContext, caId: string, ca: KeyHolder): Promise<Buffer> {
+  const now = node.clock();
+  const latest = await latestCrl(node.store, caId);
+  const margin = (node.config.crlValidityHours * 3600_000) / 4;
+  if (latest && latest.nextUpdate.getTime() - now.getTime() > margin) return latest.der;
+  return node.store.transaction((trx) =>
+    publishCrl(trx, {
+      caId,
+      issuer: ca.ref,
+      signer: ca.signer,
+      now,
+      validityHours: node.config.crlValidityHours,
+    }),
+  );
+}
+
+/**
+ * Public, unauthenticated endpoints: CA certificates, CRLs (RFC 5280), the OCSP responder
+ * (RFC 6960 §A.1, GET and POST).
+ */
+export function registerPublicRoutes(
+  app: FastifyInstance,
+  node: NodeContext,
+  ocsp: OcspService,
+  metrics: ServerMetrics,
+): void {
+  const cas: Record<string, KeyHolder> = {
+    root: node.root,
+    'eid-ca': node.eidCa,
+    ocsp: node.ocsp,
+    tsa: node.tsa,
+  };
+
+  app.get(
+    '/ca/:file',
+    {
+      schema: {
+        summary: 'CA, OCSP responder and TSA certificates (.pem or .cer DER)',
+        tags: ['pki'],
+        params: {
+          type: 'object',
+          properties: { file: { type: 'string', pattern: '^[a-z-]+\\.(pem|cer|crt)$' } },
+        },
+        response: {},
+      },
+    },
+    async (req, reply) => {
+      const { file } = req.params as { file: string };
+      const [name, ext] = file.split('.') as [string, string];
+      const holder = cas[name];
+      if (!holder) throw new HttpError('HTTP_NOT_FOUND', `no certificate ${file}`);
+      if (ext === 'pem')
+        return reply.type('application/x-pem-file').send(toPem(holder.certificate.der, 'CERTIFICATE'));
+      return reply.type('application/pkix-cert').send(holder.certificate.der);
+    },
+  );
+
+  app.get(
+    '/crl/:file',
+    {
+      schema: {
+        summary: 'Full CRL of a CA (DER, application/pkix-crl)',
+        tags: ['pki'],
+        params: {
+          type: 'object',
+          properties: { file: { type: 'string', pattern: '^(root|eid-ca)\\.crl$' } },
+        },
+        response: {},
+      },
+    },
+    async (req, reply) => {
+      const caId = (req.params as { file: string }).file.replace(/\.crl$/, '');
+      const der = await currentCrl(node, caId, caId === 'root' ? node.root : node.eidCa);
+      return reply.type('application/pkix-crl').header('cache-control', 'max-age=300').send(der);
+    },
+  );
+
+  const answer = async (
+    der: Buffer,
+    reply: import('fastify').FastifyReply,
+    get: boolean,
+  ): Promise<unknown> => {
+    const out = await ocsp.respond(der);
+    metrics.ocsp.inc({ result: out.result, cached: String(out.cached) });
+    void reply.type('application/ocsp-response');
+    // RFC 5019 §6.2: GET responses may be cached until nextUpdate; nonce responses never.
+    if (get && out.maxAge > 0)
+      void reply.header('cache-control', `max-age=${out.maxAge}, public, no-transform, must-revalidate`);
+    return reply.send(out.der);
+  };
+
+  app.post('/ocsp', { bodyLimit: 64 * 1024 }, async (req, reply) => answer(req.body as Buffer, reply, false));
+  app.get('/ocsp/*', async (req, reply) => {
+    const b64 = decodeURIComponent((req.params as { '*': string })['*']);
+    return answer(Buffer.from(b64, 'base64'), reply, true);
+  });
+
+  app.get(
+    '/healthz',
+    { schema: { summary: 'Liveness and store reachability', tags: ['ops'], response: {} } },
+    async () => {
+      await node.store.db.selectFrom('ca').select('id').limit(1).execute();
+      return { status: 'ok', country: node.config.country };
+    },
+  );
+
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.contentType).send(metrics.registry.render()));
+}

@@ -1,0 +1,93 @@
+import type { Generated } from 'kysely';
+
+/** Timestamps are ISO 8601 UTC strings (`2026-01-02T03:04:05.000Z`): they sort and compare as text on both engines. */
+export type IsoTime = string;
+
+/** A certification authority operated by this node (root or eID issuing CA). */
+export interface CaTable {
+  id: string;
+  subject: string;
+  cert_der: Buffer;
+  key_id: string;
+  crl_number: number;
+  created_at: IsoTime;
+}
+
+/** Every certificate a CA of this node issued (CA, responder, TSA, citizen). */
+export interface CertificateTable {
+  serial: string;
+  issuer_ca: string;
+  national_id: string | null;
+  usage: string;
+  subject: string;
+  not_before: IsoTime;
+  not_after: IsoTime;
+  cert_der: Buffer;
+  status: 'good' | 'suspended' | 'revoked';
+  status_changed_at: IsoTime | null;
+  revocation_reason: string | null;
+  replaced_by: string | null;
+  created_at: IsoTime;
+}
+
+/** The population register. */
+export interface PersonTable {
+  national_id: string;
+  given_names: string;
+  family_name: string;
+  birth_date: string;
+  place_of_birth: string;
+  sex: string;
+  nationality: string;
+  dedup_key: string;
+  created_at: IsoTime;
+  created_by: string;
+}
+
+/** Append-only audit trail of register and lifecycle events. */
+export interface EventTable {
+  id: Generated<number>;
+  at: IsoTime;
+  officer: string;
+  action: string;
+  national_id: string | null;
+  serial: string | null;
+  detail: string;
+}
+
+/** Registration officers; the bearer token is stored as its SHA-256 hash only. */
+export interface OfficerTable {
+  id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_at: IsoTime;
+  disabled: number;
+}
+
+/** Published CRLs, one row per CRL number. */
+export interface CrlTable {
+  ca_id: string;
+  crl_number: number;
+  this_update: IsoTime;
+  next_update: IsoTime;
+  der: Buffer;
+}
+
+/** Bulk import checkpoints: rows of a file (by content hash) already committed. */
+export interface ImportProgressTable {
+  file_hash: string;
+  rows_done: number;
+  updated_at: IsoTime;
+}
+
+/** The node database. */
+export interface Database {
+  ca: CaTable;
+  certificate: CertificateTable;
+  person: PersonTable;
+  event: EventTable;
+  officer: OfficerTable;
+  crl: CrlTable;
+  import_progress: ImportProgressTable;
+}
