@@ -41,6 +41,10 @@ export function exitCodeFor(e: unknown): number {
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
+  // A closed pipe (`trustbridge … | head`) ends output quietly instead of crashing.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(help());
     return argv.length === 0 ? 3 : 0;

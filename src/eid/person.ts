@@ -36,14 +36,22 @@ export interface Person extends PersonData {
 // Letters and marks of any script, spaces, hyphen, apostrophe and full stop: what civil registers allow.
 const NAME_RE = /^[\p{L}\p{M}][\p{L}\p{M} .'\u2019-]*$/u;
 
-function cleanName(field: string, value: string | undefined, required: boolean): string {
+// Places may carry digits and list punctuation ("Barangay 12, Quezon City").
+const PLACE_RE = /^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} .,'()/\u2019-]*$/u;
+
+function cleanName(
+  field: string,
+  value: string | undefined,
+  required: boolean,
+  re: RegExp = NAME_RE,
+): string {
   const v = (value ?? '').normalize('NFC').trim().replace(/\s+/g, ' ');
   if (v.length === 0) {
     if (required) throw new EidError('EID_INVALID_NAME', `${field} is empty`);
     return '';
   }
   if (v.length > 100) throw new EidError('EID_INVALID_NAME', `${field} is longer than 100 characters`);
-  if (!NAME_RE.test(v)) throw new EidError('EID_INVALID_NAME', `${field} has characters a name cannot have`);
+  if (!re.test(v)) throw new EidError('EID_INVALID_NAME', `${field} has characters a name cannot have`);
   return v;
 }
 
@@ -82,7 +90,7 @@ export function assertBirthDate(s: string, today: Date): void {
 export function normalisePerson(input: PersonInput, country: string, today: Date): PersonData {
   const givenNames = cleanName('given names', input.givenNames, true);
   const familyName = cleanName('family name', input.familyName, true);
-  const placeOfBirth = cleanName('place of birth', input.placeOfBirth, false);
+  const placeOfBirth = cleanName('place of birth', input.placeOfBirth, false, PLACE_RE);
   assertBirthDate(input.birthDate, today);
   const sex = (input.sex ?? 'X').toUpperCase();
   if (sex !== 'F' && sex !== 'M' && sex !== 'X') throw new EidError('EID_INVALID_SEX');

@@ -53,7 +53,14 @@ import {
   pkcs12Malformed as malformed,
 } from '../lib/pkcs12_kdf.js';
 
-/** One wallet identity: a key with its certificate and/or CSR, grouped by `name`. */
+/**
+ * One wallet identity: a key with its certificate and/or CSR, grouped by `name`.
+ *
+ * @example
+ * ```ts
+ * const entry: Pkcs12Entry = { name: 'signature', privateKeyPkcs8: keyDer, csr: csrDer };
+ * ```
+ */
 export interface Pkcs12Entry {
   /** friendlyName attribute (e.g. 'authentication', 'signature') — groups a key with its cert/CSR */
   name: string;
@@ -65,7 +72,14 @@ export interface Pkcs12Entry {
   csr?: Buffer;
 }
 
-/** Everything a PKCS#12 file holds that trustbridge uses. */
+/**
+ * Everything a PKCS#12 file holds that trustbridge uses.
+ *
+ * @example
+ * ```ts
+ * const contents: Pkcs12Contents = { entries: [entry], caCertificates: [issuingCaDer, rootCaDer] };
+ * ```
+ */
 export interface Pkcs12Contents {
   entries: Pkcs12Entry[];
   /** extra CA certificates (chain), DER */

@@ -31,14 +31,13 @@ export interface CertificateHolder {
 /** The two eID certificates a citizen holds. */
 export type EidUsage = 'authentication' | 'signature';
 
-const YEAR_MS = 365.25 * 24 * 3600 * 1000;
-
 /** Certificate policy OIDs (ETSI EN 319 411-1/-2): NCP for authentication, QCP-n for signing. */
 export const POLICY = { ncp: '0.4.0.2042.1.1', qcpNatural: '0.4.0.194112.1.0' } as const;
 
 function validity(now: Date, years: number, cap?: Date): { notBefore: Date; notAfter: Date } {
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
-  let notAfter = new Date(notBefore.getTime() + years * YEAR_MS);
+  let notAfter = new Date(notBefore);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + years);
   if (cap && notAfter > cap) notAfter = cap;
   return { notBefore, notAfter };
 }

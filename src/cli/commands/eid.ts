@@ -11,7 +11,10 @@ import { installCertificates } from '../../eid/wallet.js';
 import { openNode } from '../../node/context.js';
 import type { NodeContext } from '../../node/context.js';
 import { eidContextOf } from '../../node/eid_context.js';
-import { parseOptions, req, str } from '../args.js';
+import { int, parseOptions, req, str } from '../args.js';
+import { ProgressBar } from '../progress.js';
+import { importPeople } from '../../eid/bulk_import.js';
+import { existsSync } from 'node:fs';
 import type { OptionSpec, Options } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
@@ -239,7 +242,42 @@ const show: Command = {
   },
 };
 
+const importCmd: Command = {
+  words: ['eid', 'import'],
+  usage: 'eid import --dir DIR FILE.csv [--batch N] [--officer ID]   # resumable, idempotent',
+  async run(argv) {
+    const { values: o, positionals } = parseOptions(argv, { ...NODE_OPTS, batch: { type: 'string' } }, [
+      'dir',
+    ]);
+    if (positionals.length !== 1) throw new UsageError('USAGE_INVALID_ARGUMENT', 'give exactly one CSV file');
+    const file = positionals[0]!;
+    if (!existsSync(file)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no file ${file}`);
+    return withNode(o, async (_node, eid) => {
+      let bar: ProgressBar | undefined;
+      let last = 0;
+      const summary = await importPeople(eid, file, {
+        officer: officerOf(o),
+        batchSize: int(o, 'batch', 1000, 1, 100_000),
+        onProgress: (done, total) => {
+          bar ??= new ProgressBar({ total, stream: process.stderr, label: 'import' });
+          bar.tick(done - last);
+          last = done;
+        },
+      });
+      bar?.done();
+      // The full list of rejected rows can be long: show the first hundred and the count.
+      printJson({
+        ...summary,
+        rejectedCount: summary.rejected.length,
+        rejected: summary.rejected.slice(0, 100),
+      });
+      return summary.rejected.length > 0 ? 3 : 0;
+    });
+  },
+};
+
 export const eidCommands: Command[] = [
+  importCmd,
   enroll,
   issue,
   renewCmd,

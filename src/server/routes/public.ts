@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../../lib/errors.js';
 import { toPem } from '../../lib/pem.js';
 import type { KeyHolder, NodeContext } from '../../node/context.js';
@@ -86,7 +86,7 @@ export function registerPublicRoutes(
 
   const answer = async (
     der: Buffer,
-    reply: import('fastify').FastifyReply,
+    reply: FastifyReply,
     get: boolean,
   ): Promise<unknown> => {
     const out = await ocsp.respond(der);

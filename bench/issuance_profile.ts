@@ -1,0 +1,170 @@
+/**
+ * One-off profile of `issueCertificates`: the same steps, in the same order, timed one by one
+ * (CSR checks, person lookup, certificate build, ECDSA signature, parseCertificate, the store
+ * transaction), plus per-call costs of the primitives they are made of.
+ */
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
+import type { EidContext } from '../src/eid/context.js';
+import { insertCertificates, lockPerson, proveCsrPair } from '../src/eid/issuance.js';
+import type { CsrPair, IssuedCertificate } from '../src/eid/issuance.js';
+import { getPerson } from '../src/eid/register.js';
+import { readHeader } from '../src/lib/der.js';
+import { pemOrDer } from '../src/lib/pem.js';
+import { curveOfSpki } from '../src/pki/algorithms.js';
+import { signCertificate } from '../src/pki/certificate_builder.js';
+import { nameToString, parseCertificate } from '../src/pki/certificate_info.js';
+import { verifyCsr } from '../src/pki/csr.js';
+import type { Signer } from '../src/pki/key_store.js';
+import { citizenTemplate } from '../src/pki/profiles.js';
+import type { EidUsage } from '../src/pki/profiles.js';
+import { ENV, fmtUs, rateSync } from './common.js';
+
+const PHASES = [
+  'CSR pair check (proveCsrPair: 2 × verifyCsr)',
+  'getPerson (register read)',
+  'certificate build (citizenTemplate + DER) ×2',
+  'certificate ECDSA sign (eID CA key) ×2',
+  'parseCertificate ×2 (serial, in signCitizenPair)',
+  'store transaction (lock, in-force check, 2 × (cert + event) insert)',
+] as const;
+
+/**
+ * Issues to `ids` one by one, step by step as `issueCertificates` does, and returns report lines
+ * with the mean time of each step per issuance.
+ */
+export async function profileIssuance(
+  ctx: EidContext,
+  ids: string[],
+  pool: CsrPair[],
+  label: string,
+): Promise<string[]> {
+  const t = new Array<number>(PHASES.length).fill(0);
+  let signMs = 0;
+  const base = ctx.eidCa.signer;
+  const signer: Signer = {
+    keyId: base.keyId,
+    algorithm: base.algorithm,
+    hash: base.hash,
+    spki: base.spki,
+    sign: async (d) => {
+      const s0 = performance.now();
+      const sig = await base.sign(d);
+      signMs += performance.now() - s0;
+      return sig;
+    },
+  };
+  let parseInCommit = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const p0 = performance.now();
+    const keys = proveCsrPair(pool[(i * 7 + 3) % pool.length]!);
+    const p1 = performance.now();
+    const person = await getPerson(ctx.store, id);
+    const p2 = performance.now();
+    const now = ctx.clock();
+    const holder = { nationalId: id, givenNames: person.givenNames, familyName: person.familyName };
+    const certs = {} as Record<EidUsage, IssuedCertificate>;
+    let buildAndSign = 0;
+    let parse = 0;
+    for (const usage of ['authentication', 'signature'] as const) {
+      const s0 = performance.now();
+      const der = await signCertificate(
+        citizenTemplate(ctx.identity, ctx.eidCa.ref, usage, holder, keys[usage], now),
+        signer,
+      );
+      const s1 = performance.now();
+      certs[usage] = { usage, serial: parseCertificate(der).serial, der };
+      parse += performance.now() - s1;
+      buildAndSign += s1 - s0;
+      // insertCertificates parses each certificate again; time one such parse to subtract below.
+      const r0 = performance.now();
+      parseCertificate(der);
+      parseInCommit += performance.now() - r0;
+    }
+    const p3 = performance.now();
+    await ctx.store.transaction(async (trx) => {
+      await lockPerson(trx, id);
+      const inForce = await trx
+        .selectFrom('certificate')
+        .select('serial')
+        .where('national_id', '=', id)
+        .where('status', 'in', ['good', 'suspended'])
+        .executeTakeFirst();
+      if (inForce) throw new Error(`person ${id} already holds certificates`);
+      await insertCertificates(trx, id, certs, 'bench', now);
+    });
+    const p4 = performance.now();
+    t[0]! += p1 - p0;
+    t[1]! += p2 - p1;
+    t[2]! += buildAndSign;
+    t[4]! += parse;
+    t[5]! += p4 - p3;
+  }
+  t[3] = signMs;
+  t[2]! -= signMs;
+  const n = ids.length;
+  const total = t.reduce((a, b) => a + b, 0) / n;
+  const lines = [`profile (${label}, ${n} sequential issuances, mean per issuance):`];
+  PHASES.forEach((name, i) => {
+    const ms = t[i]! / n;
+    let extra = '';
+    if (i === 5) extra = `   of which 2 × parseCertificate in insertCertificates ≈ ${fmtUs(parseInCommit / n)}`;
+    lines.push(
+      `  ${name.padEnd(70)} ${fmtUs(ms).padStart(10)}  ${((100 * ms) / total).toFixed(0).padStart(3)}%${extra}`,
+    );
+  });
+  lines.push(
+    `  ${'total'.padEnd(70)} ${fmtUs(total).padStart(10)}  → ${Math.round(1000 / total)}/s single-threaded`,
+  );
+  return lines;
+}
+
+/** Per-call costs of the primitives an issuance is made of (backend-independent). */
+export function microProfile(ctx: EidContext, pool: CsrPair[], sampleCert: Buffer): string[] {
+  const secs = Math.max(0.2, ENV.seconds / 10);
+  const perCall = (fn: (i: number) => void): number => 1000 / rateSync(secs, fn, 8);
+  const csrs = pool.slice(0, 64).map((p) => pemOrDer(p.authentication, 'CERTIFICATE REQUEST')!);
+  const parts = csrs.map((der) => {
+    const outer = readHeader(der, 0);
+    const info = readHeader(der, outer.start);
+    const spki = (() => {
+      const v = readHeader(der, info.start);
+      const subj = readHeader(der, v.end);
+      const sp = readHeader(der, subj.end);
+      return der.subarray(subj.end, sp.end);
+    })();
+    const alg = readHeader(der, info.end);
+    const sig = readHeader(der, alg.end);
+    return {
+      info: der.subarray(outer.start, info.end),
+      spki,
+      key: createPublicKey({ key: spki, format: 'der', type: 'spki' }),
+      sig: der.subarray(sig.start + 1, sig.end),
+    };
+  });
+  const info = parseCertificate(sampleCert);
+  const tbs = sampleCert.subarray(readHeader(sampleCert, 0).start, readHeader(sampleCert, readHeader(sampleCert, 0).start).end);
+  const verifyCsrMs = perCall((i) => verifyCsr(csrs[i % 64]!, ['P-256']));
+  const createKeyMs = perCall((i) => createPublicKey({ key: parts[i % 64]!.spki, format: 'der', type: 'spki' }));
+  const curveMs = perCall((i) => curveOfSpki(parts[i % 64]!.key));
+  const verifyMs = perCall((i) => {
+    const p = parts[i % 64]!;
+    cryptoVerify('sha256', p.info, { key: p.key, dsaEncoding: 'der' }, p.sig);
+  });
+  const parseMs = perCall(() => parseCertificate(sampleCert));
+  const asnMs = perCall(() => AsnConvert.parse(sampleCert, Certificate));
+  const nameMs = perCall(() => nameToString(info.subjectDer));
+  // FileKeyStore signs synchronously and returns a settled promise: the loop times the signature.
+  const signMs = perCall(() => void ctx.eidCa.signer.sign(tbs));
+  return [
+    `per call: verifyCsr ${fmtUs(verifyCsrMs)} = createPublicKey(SPKI DER) ${fmtUs(createKeyMs)} + ` +
+      `curveOfSpki ${fmtUs(curveMs)} + crypto.verify ${fmtUs(verifyMs)} + DER split/PEM check`,
+    `per call: parseCertificate ${fmtUs(parseMs)} = AsnConvert.parse(Certificate) ${fmtUs(asnMs)} + ` +
+      `nameToString(subject) ${fmtUs(nameMs)} + DER slicing`,
+    `per call: eID CA signer.sign (FileKeyStore, ${tbs.length}-byte TBS) ${fmtUs(signMs)}; ` +
+      `citizen certificate ${sampleCert.length} bytes`,
+  ];
+}

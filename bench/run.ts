@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: every benchmark in sequence, then a summary. Figures are ratios against
+ * baselines measured in the same run on this machine; knobs: BENCH_PEOPLE (default 100000),
+ * BENCH_SECONDS (default 5 per measurement), TRUSTBRIDGE_TEST_PG (PostgreSQL URL; skipped when unset).
+ */
+import { cpus } from 'node:os';
+import { ENV, runCleanups } from './common.js';
+import type { SummaryRow } from './common.js';
+import { runIssuanceBench } from './issuance.js';
+import { runOcspBench } from './ocsp_load.js';
+
+const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void> }[] = [
+  { name: 'issuance', run: runIssuanceBench },
+  { name: 'ocsp', run: runOcspBench },
+];
+
+function header(): string {
+  return `trustbridge benchmarks — ${cpus().length} cores, Node ${process.version}`;
+}
+
+async function main(): Promise<number> {
+  console.log(header());
+  console.log(
+    `BENCH_PEOPLE=${ENV.people} BENCH_SECONDS=${ENV.seconds} ` +
+      `TRUSTBRIDGE_TEST_PG=${ENV.pgUrl ? 'set' : 'unset (PostgreSQL parts skipped)'}`,
+  );
+  const rows: SummaryRow[] = [];
+  let failed = 0;
+  for (const b of BENCHMARKS) {
+    try {
+      await b.run(rows);
+    } catch (e) {
+      failed++;
+      const text = `${b.name}: FAILED ${(e as Error).message}`;
+      console.error(`  ${text}\n${(e as Error).stack ?? ''}`);
+      rows.push({ text });
+    } finally {
+      await runCleanups();
+    }
+  }
+  console.log(`\n${header()}`);
+  for (const r of rows) console.log(r.text);
+  return failed > 0 ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up temp dirs and schemas`);
+    void runCleanups().finally(() => process.exit(130));
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  async (e: unknown) => {
+    console.error(e);
+    await runCleanups();
+    process.exitCode = 1;
+  },
+);
