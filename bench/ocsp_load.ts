@@ -145,7 +145,12 @@ async function benchBackend(
           r.checkFailures.length > 0
             ? `CHECK FAILURES: ${r.checkFailures.join('; ')}`
             : `${r.checked} sampled responses decoded: good, right serial, ${mode === 'nonce' ? 'nonce echoed, ' : ''}signature verifies`;
-        console.log(`  ${text}\n    [${r.count} responses in ${r.seconds.toFixed(1)} s; ${checks}]`);
+        const fill =
+          mode === 'cached'
+            ? `cache filled first: ${serials.length} requests in ${r.fillSeconds.toFixed(1)} s ` +
+              `(${fmtRate(serials.length / r.fillSeconds)}); `
+            : '';
+        console.log(`  ${text}\n    [${fill}${r.count} responses in ${r.seconds.toFixed(1)} s; ${checks}]`);
         rows.push({ text: r.checkFailures.length > 0 ? `${text}   CHECK FAILURES` : text });
       }
       const metrics = await fetch(`${srv.url}/metrics`).then((res) => res.text());

@@ -288,7 +288,7 @@ export function verifyMacData(
   authSafe: Uint8Array,
   password: string,
   budget: IterationBudget,
-) {
+): void {
   const oid = macData.mac.digestAlgorithm.algorithm;
   if (!oid) throw pkcs12Malformed('no MAC; files without password integrity are not accepted');
   const hash = MAC_DIGEST_OIDS.get(oid);

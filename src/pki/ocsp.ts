@@ -5,11 +5,12 @@
  */
 import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { BasicOCSPResponse, CertID, OCSPRequest, OCSPResponse, SingleResponse } from '@peculiar/asn1-ocsp';
+import { CertID, OCSPRequest } from '@peculiar/asn1-ocsp';
 import { Extension } from '@peculiar/asn1-x509';
 import * as DER from '../lib/der.js';
-import { ERROR_CATALOGUE, PkiError } from '../lib/errors.js';
-import type { ErrorCode } from '../lib/errors.js';
+import { childrenOf, fail, firstChild, guarded, slice, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
+import { PkiError } from '../lib/errors.js';
 import type { HashAlgorithm, Signer } from './key_store.js';
 import { REVOCATION_REASON_CODES } from './revocation_reason.js';
 import type { RevocationReasonName } from './revocation_reason.js';
@@ -71,36 +72,12 @@ export interface OcspResponseParams {
 export type OcspErrorStatus =
   'malformedRequest' | 'internalError' | 'tryLater' | 'sigRequired' | 'unauthorized';
 
-/** One answer of a parsed response. */
-export interface ParsedOcspAnswer {
-  serial: string;
-  certId: OcspCertId;
-  status: OcspStatus;
-  thisUpdate: Date;
-  nextUpdate?: Date;
-}
-
-/**
- * A parsed OCSPResponse. Unless `status` is `successful`, only `status`, `answers` (empty) and
- * `certificates` (empty) are set. `nonce` is the nonce extnValue contents, `tbsResponseData` the
- * signed ResponseData DER, `signature` the BIT STRING value (for ECDSA the DER ECDSA-Sig-Value),
- * `signatureAlgorithm` the dotted OID and `certificates` the DER of each certificate in `certs`.
- */
-export interface ParsedOcspResponse {
-  status: string;
-  producedAt?: Date;
-  answers: ParsedOcspAnswer[];
-  nonce?: Buffer;
-  tbsResponseData?: Buffer;
-  signature?: Buffer;
-  signatureAlgorithm?: string;
-  certificates: Buffer[];
-}
-
 const MAX_REQUEST_BYTES = 64 * 1024;
 const MAX_CERT_IDS = 16;
-const NONCE_OID = '1.3.6.1.5.5.7.48.1.2';
-const BASIC_OID = '1.3.6.1.5.5.7.48.1.1';
+/** @internal shared with the response parser */
+export const NONCE_OID = '1.3.6.1.5.5.7.48.1.2';
+/** @internal shared with the response parser */
+export const BASIC_OID = '1.3.6.1.5.5.7.48.1.1';
 const HASH_BY_OID: Readonly<Record<string, OcspCertId['hashAlgorithm']>> = {
   '1.3.14.3.2.26': 'sha1',
   '2.16.840.1.101.3.4.2.1': 'sha256',
@@ -113,58 +90,12 @@ const ECDSA_OIDS: Readonly<Record<HashAlgorithm, string>> = {
   sha384: '1.2.840.10045.4.3.3',
   sha512: '1.2.840.10045.4.3.4',
 };
-const REASON_CODES: Readonly<Record<RevocationReason, number>> = REVOCATION_REASON_CODES;
+/** @internal shared with the response parser */
+export const REASON_CODES: Readonly<Record<RevocationReason, number>> = REVOCATION_REASON_CODES;
 /** OCSPResponseStatus names indexed by value (4 is not used). */
 // prettier-ignore
-const RESPONSE_STATUSES = ['successful', 'malformedRequest', 'internalError', 'tryLater', '', 'sigRequired', 'unauthorized'];
-
-/** Input-structure problem found by this module; turned into a PkiError by the public entry points. */
-class DerSyntaxError extends Error {}
-
-function fail(message: string): never {
-  throw new DerSyntaxError(message);
-}
-
-/** Runs `fn`, turning any non-PkiError failure into a PkiError with `code`. */
-function guarded<T>(code: ErrorCode, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof PkiError) throw e;
-    const detail = e instanceof DerSyntaxError ? `: ${e.message}` : '';
-    throw new PkiError(code, `${ERROR_CATALOGUE[code].text}${detail}`, { cause: e });
-  }
-}
-
-type DerElement = ReturnType<typeof DER.readHeader> & { offset: number };
-
-function elementAt(der: Uint8Array, offset: number): DerElement {
-  return { ...DER.readHeader(der, offset), offset };
-}
-
-/** The single top-level element of `der`, which must have `tag` and no trailing bytes. */
-function topElement(der: Uint8Array, tag: number, what: string): DerElement {
-  const el = elementAt(der, 0);
-  if (el.tag !== tag || el.end !== der.length) fail(`${what} is not a single DER element`);
-  return el;
-}
-
-function childrenOf(der: Uint8Array, parent: DerElement): DerElement[] {
-  const out: DerElement[] = [];
-  for (let p = parent.start; p < parent.end; p = out[out.length - 1]!.end) {
-    out.push(elementAt(der, p));
-    if (out[out.length - 1]!.end > parent.end) fail('element overruns its parent');
-  }
-  return out;
-}
-
-function firstChild(der: Uint8Array, parent: DerElement, tag: number, what: string): DerElement {
-  return childrenOf(der, parent).find((c) => c.tag === tag) ?? fail(`missing ${what}`);
-}
-
-function slice(der: Buffer, el: DerElement): Buffer {
-  return der.subarray(el.offset, el.end);
-}
+/** @internal shared with the response parser */
+export const RESPONSE_STATUSES = ['successful', 'malformedRequest', 'internalError', 'tryLater', '', 'sigRequired', 'unauthorized'];
 
 /**
  * Hex of a DER INTEGER's content octets as a serial number: lower-case, with the 0x00 sign byte
@@ -203,7 +134,8 @@ export function hexToSerialBytes(hex: string): ArrayBuffer {
 }
 
 /** OcspCertId from a CertID DER element (values are read from exactly the bytes kept in `raw`). */
-function toCertId(raw: Buffer): OcspCertId {
+/** @internal shared with the response parser */
+export function toCertId(raw: Buffer): OcspCertId {
   topElement(raw, 0x30, 'CertID');
   const c = AsnConvert.parse(raw, CertID);
   const hashAlgorithm = HASH_BY_OID[c.hashAlgorithm.algorithm] ?? fail('unsupported CertID hash algorithm');
@@ -408,85 +340,4 @@ export function buildOcspErrorResponse(status: OcspErrorStatus): Buffer {
   const code = RESPONSE_STATUSES.indexOf(status);
   if (code <= 0) throw new PkiError('INTERNAL', `not an OCSP error status: ${status}`);
   return DER.seq(DER.tlv(0x0a, Buffer.from([code])));
-}
-
-function validDate(d: Date, what: string): Date {
-  if (Number.isNaN(d.getTime())) fail(`invalid ${what}`);
-  return d;
-}
-
-function parseStatus(statusTag: number, sr: SingleResponse): OcspStatus {
-  if (statusTag === 0x80) return { status: 'good' };
-  if (statusTag === 0x82) return { status: 'unknown' };
-  const revoked = sr.certStatus.revoked;
-  if (statusTag !== 0xa1 || revoked === undefined) return fail('bad CertStatus');
-  const revokedAt = validDate(revoked.revocationTime, 'revocationTime');
-  if (revoked.revocationReason === undefined) return { status: 'revoked', revokedAt };
-  const code = revoked.revocationReason.reason;
-  const reason = (Object.keys(REASON_CODES) as RevocationReason[]).find((r) => REASON_CODES[r] === code);
-  if (reason === undefined) fail(`unknown CRLReason ${code}`);
-  return { status: 'revoked', revokedAt, reason };
-}
-
-function parseAnswer(der: Buffer, el: DerElement): ParsedOcspAnswer {
-  const sr = AsnConvert.parse(slice(der, el), SingleResponse);
-  const parts = childrenOf(der, el);
-  const certId = toCertId(slice(der, parts[0]!));
-  const answer: ParsedOcspAnswer = {
-    serial: certId.serial,
-    certId,
-    status: parseStatus(parts[1]!.tag, sr),
-    thisUpdate: validDate(sr.thisUpdate, 'thisUpdate'),
-  };
-  if (sr.nextUpdate !== undefined) answer.nextUpdate = validDate(sr.nextUpdate, 'nextUpdate');
-  return answer;
-}
-
-function parseBasicResponse(der: Buffer): Omit<ParsedOcspResponse, 'status'> {
-  const top = topElement(der, 0x30, 'BasicOCSPResponse');
-  const basic = AsnConvert.parse(der, BasicOCSPResponse);
-  const parts = childrenOf(der, top);
-  const tbs = parts[0]!;
-  const certsEl = parts.find((p) => p.tag === 0xa0);
-  const certificates = certsEl
-    ? childrenOf(der, firstChild(der, certsEl, 0x30, 'certs')).map((c) => Buffer.from(slice(der, c)))
-    : [];
-  const singles = childrenOf(der, firstChild(der, tbs, 0x30, 'responses'));
-  const nonceExt = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === NONCE_OID);
-  const result: Omit<ParsedOcspResponse, 'status'> = {
-    producedAt: validDate(basic.tbsResponseData.producedAt, 'producedAt'),
-    answers: singles.map((s) => parseAnswer(der, s)),
-    tbsResponseData: Buffer.from(slice(der, tbs)),
-    signature: Buffer.from(basic.signature),
-    signatureAlgorithm: basic.signatureAlgorithm.algorithm,
-    certificates,
-  };
-  if (nonceExt !== undefined) result.nonce = Buffer.from(nonceExt.extnValue.buffer);
-  return result;
-}
-
-/**
- * Parses a DER OCSPResponse. Nothing is verified: the caller checks the signature over
- * `tbsResponseData`, the responder certificate and the CertIDs.
- *
- * @param der - the OCSPResponse DER
- * @returns status name, and for successful responses the BasicOCSPResponse contents
- * @throws PkiError INPUT_MALFORMED when `der` is not an OCSPResponse with a basic response
- * @example
- * ```ts
- * const r = parseOcspResponse(body);
- * if (r.status === 'successful') console.log(r.answers[0]?.status);
- * ```
- */
-export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
-  return guarded('INPUT_MALFORMED', () => {
-    const buf = Buffer.from(der);
-    topElement(buf, 0x30, 'OCSPResponse');
-    const response = AsnConvert.parse(buf, OCSPResponse);
-    const status = RESPONSE_STATUSES[response.responseStatus] || fail('unknown OCSPResponseStatus');
-    if (status !== 'successful') return { status, answers: [], certificates: [] };
-    const bytes = response.responseBytes;
-    if (bytes === undefined || bytes.responseType !== BASIC_OID) fail('not a basic OCSP response');
-    return { status, ...parseBasicResponse(Buffer.from(bytes.response.buffer)) };
-  });
 }

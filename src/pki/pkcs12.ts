@@ -16,13 +16,8 @@
  * localKeyId is a CA certificate.
  */
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import {
-  ContentInfo,
-  EncryptedContent,
-  EncryptedContentInfo,
-  id_data,
-  id_encryptedData,
-} from '@peculiar/asn1-cms';
+import { ContentInfo, EncryptedContent, EncryptedContentInfo } from '@peculiar/asn1-cms';
+import { id_data, id_encryptedData } from '@peculiar/asn1-cms';
 import {
   AuthenticatedSafe,
   CertBag,
@@ -164,24 +159,17 @@ export function encodePkcs12(
 ): Buffer {
   const iterations = options?.iterations ?? DEFAULT_ITERATIONS;
   if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-    throw new UsageError(
-      'USAGE_INVALID_ARGUMENT',
-      `PKCS#12 iterations must be an integer in 1..${MAX_ITERATIONS}`,
-    );
+    throw new UsageError('USAGE_INVALID_ARGUMENT', `PKCS#12 iterations must be in 1..${MAX_ITERATIONS}`);
   }
   const { keyBags, certBags } = buildBags(contents, password, iterations);
-  const authSafe = Buffer.from(
-    AsnConvert.serialize(
-      new AuthenticatedSafe([
-        dataContentInfo(AsnConvert.serialize(new SafeContents(keyBags))),
-        encryptedContentInfo(AsnConvert.serialize(new SafeContents(certBags)), password, iterations),
-      ]),
-    ),
-  );
+  const safes = new AuthenticatedSafe([
+    dataContentInfo(AsnConvert.serialize(new SafeContents(keyBags))),
+    encryptedContentInfo(AsnConvert.serialize(new SafeContents(certBags)), password, iterations),
+  ]);
+  const authSafe = Buffer.from(AsnConvert.serialize(safes));
   const macData = createMacData(authSafe, password, iterations);
-  return Buffer.from(
-    AsnConvert.serialize(new PFX({ version: 3, authSafe: dataContentInfo(authSafe), macData })),
-  );
+  const pfx = new PFX({ version: 3, authSafe: dataContentInfo(authSafe), macData });
+  return Buffer.from(AsnConvert.serialize(pfx));
 }
 
 function buildBags(contents: Pkcs12Contents, password: string, iterations: number) {
@@ -192,10 +180,7 @@ function buildBags(contents: Pkcs12Contents, password: string, iterations: numbe
     const localKeyId = entryLocalKeyId(entry);
     const hex = localKeyId.toString('hex');
     if (seen.has(hex)) {
-      throw new UsageError(
-        'USAGE_INVALID_ARGUMENT',
-        `PKCS#12 entry "${entry.name}" repeats another entry's key`,
-      );
+      throw new UsageError('USAGE_INVALID_ARGUMENT', `PKCS#12 entry "${entry.name}" repeats a key`);
     }
     seen.add(hex);
     const attributes = bagAttributes(entry.name, localKeyId);
@@ -236,9 +221,7 @@ function certificateSpki(der: Buffer, label: string): Buffer {
   try {
     return new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' });
   } catch (e) {
-    throw new PkiError('PKI_CERT_MALFORMED', `${label}: the certificate is not valid DER X.509`, {
-      cause: e,
-    });
+    throw new PkiError('PKI_CERT_MALFORMED', `${label}: not a DER X.509 certificate`, { cause: e });
   }
 }
 
@@ -254,10 +237,8 @@ function bagAttributes(name: string, localKeyId: Buffer): PKCS12Attribute[] {
 
 function shroudedKeyBag(pkcs8: Buffer, password: string, iterations: number, attrs: PKCS12Attribute[]) {
   const { algorithm, ciphertext } = pbes2Encrypt(pkcs8, password, iterations);
-  const bag = new PKCS8ShroudedKeyBag({
-    encryptionAlgorithm: algorithm,
-    encryptedData: new EncryptedData(ciphertext),
-  });
+  const encryptedData = new EncryptedData(ciphertext);
+  const bag = new PKCS8ShroudedKeyBag({ encryptionAlgorithm: algorithm, encryptedData });
   return new SafeBag({
     bagId: id_pkcs8ShroudedKeyBag,
     bagValue: AsnConvert.serialize(bag),
@@ -266,18 +247,14 @@ function shroudedKeyBag(pkcs8: Buffer, password: string, iterations: number, att
 }
 
 function csrBag(csr: Buffer, attrs: PKCS12Attribute[]): SafeBag {
-  const bag = new SecretBag({
-    secretTypeId: CSR_SECRET_TYPE,
-    secretValue: AsnConvert.serialize(new OctetString(csr)),
-  });
+  const secretValue = AsnConvert.serialize(new OctetString(csr));
+  const bag = new SecretBag({ secretTypeId: CSR_SECRET_TYPE, secretValue });
   return new SafeBag({ bagId: id_SecretBag, bagValue: AsnConvert.serialize(bag), bagAttributes: attrs });
 }
 
 function certBag(der: Buffer, attrs: PKCS12Attribute[] | undefined): SafeBag {
-  const bag = new CertBag({
-    certId: id_x509Certificate,
-    certValue: AsnConvert.serialize(new OctetString(der)),
-  });
+  const certValue = AsnConvert.serialize(new OctetString(der));
+  const bag = new CertBag({ certId: id_x509Certificate, certValue });
   return new SafeBag({ bagId: id_certBag, bagValue: AsnConvert.serialize(bag), bagAttributes: attrs });
 }
 
@@ -345,9 +322,7 @@ function readPfx(der: Uint8Array, password: string): Pkcs12Contents {
 function readContentInfo(info: ContentInfo, password: string, budget: IterationBudget): BagInfo[] {
   if (info.contentType === id_data) return readSafeContents(octets(info.content), password, budget, 0);
   if (info.contentType !== id_encryptedData) {
-    throw malformed(
-      `unsupported safe content type ${info.contentType} (public-key encryption is not supported)`,
-    );
+    throw malformed(`unsupported safe content type ${info.contentType} (public-key modes are not supported)`);
   }
   const eci = AsnConvert.parse(info.content, CmsEncryptedData).encryptedContentInfo;
   const content = eci.encryptedContent;
@@ -384,13 +359,11 @@ function readBagValue(
       return { kind: 'key', value: checkedPkcs8(Buffer.from(bag.bagValue)) };
     case id_pkcs8ShroudedKeyBag: {
       const epki = AsnConvert.parse(bag.bagValue, PKCS8ShroudedKeyBag);
-      const plain = pbes2Decrypt(
-        epki.encryptionAlgorithm,
-        Buffer.from(epki.encryptedData.buffer),
-        password,
-        budget,
-      );
-      return { kind: 'key', value: checkedPkcs8(plain) };
+      const encrypted = Buffer.from(epki.encryptedData.buffer);
+      return {
+        kind: 'key',
+        value: checkedPkcs8(pbes2Decrypt(epki.encryptionAlgorithm, encrypted, password, budget)),
+      };
     }
     case id_certBag: {
       const cert = AsnConvert.parse(bag.bagValue, CertBag);

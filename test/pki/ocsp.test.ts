@@ -17,10 +17,10 @@ import {
   certIdMatches,
   hexToSerialBytes,
   parseOcspRequest,
-  parseOcspResponse,
   serialToHex,
 } from '../../src/pki/ocsp.js';
 import type { OcspErrorStatus, OcspRequestInfo, OcspStatus } from '../../src/pki/ocsp.js';
+import { parseOcspResponse } from '../../src/pki/ocsp_response_parser.js';
 
 const OPENSSL = '/usr/bin/openssl';
 const CONFIG = `[req]

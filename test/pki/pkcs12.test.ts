@@ -10,7 +10,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:cry
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { id_data } from '@peculiar/asn1-cms';
+import { ContentInfo, id_data } from '@peculiar/asn1-cms';
 import {
   AuthenticatedSafe,
   PFX,
@@ -20,7 +20,6 @@ import {
   id_pkcs8ShroudedKeyBag,
 } from '@peculiar/asn1-pfx';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { ContentInfo } from '@peculiar/asn1-cms';
 import { isTrustbridgeError } from '../../src/lib/errors.js';
 import type { ErrorCode } from '../../src/lib/errors.js';
 import { IterationBudget, bmpPassword, pkcs12Kdf, pkcs12Mac } from '../../src/lib/pkcs12_kdf.js';

@@ -66,6 +66,13 @@ const store = await openStore(process.env.TB_LOCATION);
 const caId = process.env.TB_CA;
 for (let i = 0; i < Number(process.env.TB_N); i++) {
   await store.transaction(async (trx) => {
+    if (process.env.TB_MODE === 'read-write') {
+      // What insertPerson does: look for a duplicate first, then write.
+      await trx.selectFrom('person').select('national_id').where('dedup_key', '=', 'k' + i).executeTakeFirst();
+      await trx.insertInto('event').values({ at: 'x', officer: 'child', action: 'register',
+        national_id: null, serial: null, detail: '{}' }).execute();
+      return;
+    }
     const r = await trx.updateTable('ca').set((eb) => ({ crl_number: eb('crl_number', '+', 1) }))
       .where('id', '=', caId).returning(['crl_number']).executeTakeFirstOrThrow();
     await trx.insertInto('crl').values({ ca_id: caId, crl_number: Number(r.crl_number),
@@ -76,10 +83,15 @@ await store.close();
 `;
 
 /** Runs the CHILD writer in a separate process; resolves with its exit code and stderr. */
-function childWriter(location: string, caId: string, n: number): Promise<{ code: number | null; err: string }> {
+function childWriter(
+  location: string,
+  caId: string,
+  n: number,
+  mode: 'bump' | 'read-write' = 'bump',
+): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
-      env: { ...process.env, TB_DATABASE_JS: DATABASE_JS, TB_LOCATION: location, TB_CA: caId, TB_N: String(n) },
+      env: { ...process.env, TB_DATABASE_JS: DATABASE_JS, TB_LOCATION: location, TB_CA: caId, TB_N: String(n), TB_MODE: mode },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
@@ -223,6 +235,20 @@ forEachEngine('store', (dbTest, engine) => {
         crls.map((c) => Number(c.crl_number)),
         Array.from({ length: 45 }, (_, i) => i + 1),
       );
+    } finally {
+      await store.close();
+    }
+  });
+
+  dbTest('read-then-write transactions in three processes all commit', async (_t, db) => {
+    // SQLite: a deferred BEGIN that reads first cannot wait for the write lock: the write fails at
+    // once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT when another process committed meanwhile
+    // (the CLI enrolling while the server enrols). BEGIN IMMEDIATE makes it wait (busy_timeout).
+    const store = await openStore(db.location);
+    try {
+      const results = await Promise.all([0, 1, 2].map(() => childWriter(db.location, '-', 150, 'read-write')));
+      for (const r of results) assert.equal(r.code, 0, `child writer failed: ${r.err.slice(0, 300)}`);
+      assert.equal((await rowCounts(store)).event, 450);
     } finally {
       await store.close();
     }

@@ -1,0 +1,117 @@
+/**
+ * Parser of RFC 6960 OCSP responses (for our tests and the validator). It verifies nothing:
+ * the caller checks the signature over `tbsResponseData` and the responder's authority.
+ */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { BasicOCSPResponse, OCSPResponse, SingleResponse } from '@peculiar/asn1-ocsp';
+import { childrenOf, fail, firstChild, guarded, slice, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
+import { BASIC_OID, NONCE_OID, REASON_CODES, RESPONSE_STATUSES, toCertId } from './ocsp.js';
+import type { OcspCertId, OcspStatus, RevocationReason } from './ocsp.js';
+
+/** One answer of a parsed response. */
+export interface ParsedOcspAnswer {
+  serial: string;
+  certId: OcspCertId;
+  status: OcspStatus;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+}
+
+/**
+ * A parsed OCSPResponse. Unless `status` is `successful`, only `status`, `answers` (empty) and
+ * `certificates` (empty) are set. `nonce` is the nonce extnValue contents, `tbsResponseData` the
+ * signed ResponseData DER, `signature` the BIT STRING value (for ECDSA the DER ECDSA-Sig-Value),
+ * `signatureAlgorithm` the dotted OID and `certificates` the DER of each certificate in `certs`.
+ */
+export interface ParsedOcspResponse {
+  status: string;
+  producedAt?: Date;
+  answers: ParsedOcspAnswer[];
+  nonce?: Buffer;
+  tbsResponseData?: Buffer;
+  signature?: Buffer;
+  signatureAlgorithm?: string;
+  certificates: Buffer[];
+}
+
+function validDate(d: Date, what: string): Date {
+  if (Number.isNaN(d.getTime())) fail(`invalid ${what}`);
+  return d;
+}
+
+function parseStatus(statusTag: number, sr: SingleResponse): OcspStatus {
+  if (statusTag === 0x80) return { status: 'good' };
+  if (statusTag === 0x82) return { status: 'unknown' };
+  const revoked = sr.certStatus.revoked;
+  if (statusTag !== 0xa1 || revoked === undefined) return fail('bad CertStatus');
+  const revokedAt = validDate(revoked.revocationTime, 'revocationTime');
+  if (revoked.revocationReason === undefined) return { status: 'revoked', revokedAt };
+  const code = revoked.revocationReason.reason;
+  const reason = (Object.keys(REASON_CODES) as RevocationReason[]).find((r) => REASON_CODES[r] === code);
+  if (reason === undefined) fail(`unknown CRLReason ${code}`);
+  return { status: 'revoked', revokedAt, reason };
+}
+
+function parseAnswer(der: Buffer, el: DerElement): ParsedOcspAnswer {
+  const sr = AsnConvert.parse(slice(der, el), SingleResponse);
+  const parts = childrenOf(der, el);
+  const certId = toCertId(slice(der, parts[0]!));
+  const answer: ParsedOcspAnswer = {
+    serial: certId.serial,
+    certId,
+    status: parseStatus(parts[1]!.tag, sr),
+    thisUpdate: validDate(sr.thisUpdate, 'thisUpdate'),
+  };
+  if (sr.nextUpdate !== undefined) answer.nextUpdate = validDate(sr.nextUpdate, 'nextUpdate');
+  return answer;
+}
+
+function parseBasicResponse(der: Buffer): Omit<ParsedOcspResponse, 'status'> {
+  const top = topElement(der, 0x30, 'BasicOCSPResponse');
+  const basic = AsnConvert.parse(der, BasicOCSPResponse);
+  const parts = childrenOf(der, top);
+  const tbs = parts[0]!;
+  const certsEl = parts.find((p) => p.tag === 0xa0);
+  const certificates = certsEl
+    ? childrenOf(der, firstChild(der, certsEl, 0x30, 'certs')).map((c) => Buffer.from(slice(der, c)))
+    : [];
+  const singles = childrenOf(der, firstChild(der, tbs, 0x30, 'responses'));
+  const nonceExt = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === NONCE_OID);
+  const result: Omit<ParsedOcspResponse, 'status'> = {
+    producedAt: validDate(basic.tbsResponseData.producedAt, 'producedAt'),
+    answers: singles.map((s) => parseAnswer(der, s)),
+    tbsResponseData: Buffer.from(slice(der, tbs)),
+    signature: Buffer.from(basic.signature),
+    signatureAlgorithm: basic.signatureAlgorithm.algorithm,
+    certificates,
+  };
+  if (nonceExt !== undefined) result.nonce = Buffer.from(nonceExt.extnValue.buffer);
+  return result;
+}
+
+/**
+ * Parses a DER OCSPResponse. Nothing is verified: the caller checks the signature over
+ * `tbsResponseData`, the responder certificate and the CertIDs.
+ *
+ * @param der - the OCSPResponse DER
+ * @returns status name, and for successful responses the BasicOCSPResponse contents
+ * @throws PkiError INPUT_MALFORMED when `der` is not an OCSPResponse with a basic response
+ * @example
+ * ```ts
+ * const r = parseOcspResponse(body);
+ * if (r.status === 'successful') console.log(r.answers[0]?.status);
+ * ```
+ */
+export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
+  return guarded('INPUT_MALFORMED', () => {
+    const buf = Buffer.from(der);
+    topElement(buf, 0x30, 'OCSPResponse');
+    const response = AsnConvert.parse(buf, OCSPResponse);
+    const status = RESPONSE_STATUSES[response.responseStatus] || fail('unknown OCSPResponseStatus');
+    if (status !== 'successful') return { status, answers: [], certificates: [] };
+    const bytes = response.responseBytes;
+    if (bytes === undefined || bytes.responseType !== BASIC_OID) fail('not a basic OCSP response');
+    return { status, ...parseBasicResponse(Buffer.from(bytes.response.buffer)) };
+  });
+}
