@@ -80,52 +80,63 @@ export function tempDir(prefix: string): { dir: string; remove: () => Promise<vo
   return { dir, remove };
 }
 
+async function withPg<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * A fresh PostgreSQL schema and a URL whose connections use it (node-pg passes the `options`
- * startup parameter, checked with `current_schema()`), dropped at cleanup.
+ * startup parameter; checked here with `current_schema()`), dropped at cleanup. The schema is
+ * made in a private `tb_bench_*` database when the role may create one (dropped too), else in
+ * the configured database.
  *
- * The empty `tb_migration*` tables are created up front: Kysely's Migrator (without
- * `migrationTableSchema`) looks for them in *every* schema, so once any other schema of the
- * database holds them it skips creating them here and the migration fails with
- * `relation "tb_migration_lock" does not exist` (see the report: src/store/database.ts).
+ * Why the private database, and the empty `tb_migration*` tables made up front: Kysely's
+ * Migrator (without `migrationTableSchema`) looks for its tables in *every* schema of the
+ * database, so once any other schema holds them it skips creating them in ours and the
+ * migration fails with `relation "tb_migration_lock" does not exist` (src/store/database.ts).
  */
-export async function pgSchema(baseUrl: string, tag: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const schema = `bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
+export async function pgSchema(
+  baseUrl: string,
+  tag: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `tb_bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
+  let dbUrl = baseUrl;
+  let ownDb = false;
   try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.query(
-      `CREATE TABLE ${schema}.tb_migration (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`,
-    );
-    await admin.query(
-      `CREATE TABLE ${schema}.tb_migration_lock (id varchar(255) NOT NULL PRIMARY KEY, is_locked integer NOT NULL DEFAULT 0)`,
-    );
-  } finally {
-    await admin.end();
+    await withPg(baseUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+    ownDb = true;
+    const u = new URL(baseUrl);
+    u.pathname = `/${name}`;
+    dbUrl = u.toString();
+  } catch {
+    // No CREATEDB privilege: a schema in the configured database.
   }
   const drop = onCleanup(async () => {
-    const c = new pg.Client({ connectionString: baseUrl });
-    await c.connect();
-    try {
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    } finally {
-      await c.end();
-    }
+    if (ownDb) await withPg(baseUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    else await withPg(dbUrl, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`));
   });
-  const u = new URL(baseUrl);
-  u.searchParams.set('options', `-c search_path=${schema}`);
+  await withPg(dbUrl, async (c) => {
+    await c.query(`CREATE SCHEMA ${name}`);
+    await c.query(
+      `CREATE TABLE ${name}.tb_migration (name varchar(255) NOT NULL PRIMARY KEY, timestamp varchar(255) NOT NULL)`,
+    );
+    await c.query(
+      `CREATE TABLE ${name}.tb_migration_lock (id varchar(255) NOT NULL PRIMARY KEY, is_locked integer NOT NULL DEFAULT 0)`,
+    );
+  });
+  const u = new URL(dbUrl);
+  u.searchParams.set('options', `-c search_path=${name}`);
   const url = u.toString();
-  const check = new pg.Client({ connectionString: url });
-  await check.connect();
-  try {
-    const r = await check.query<{ s: string }>('SELECT current_schema() AS s');
-    if (r.rows[0]?.s !== schema) {
-      await drop();
-      throw new Error(`node-pg ignored options=-c search_path (current_schema ${r.rows[0]?.s})`);
-    }
-  } finally {
-    await check.end();
+  const current = await withPg(url, (c) => c.query<{ s: string }>('SELECT current_schema() AS s'));
+  if (current.rows[0]?.s !== name) {
+    await drop();
+    throw new Error(`node-pg ignored options=-c search_path (current_schema ${current.rows[0]?.s})`);
   }
   return { url, drop };
 }

@@ -48,9 +48,14 @@ export function cryptoBaseline(curve: KeyAlgorithm, seconds: number): number {
   const info = randomBytes(200);
   for (let i = 0; i < 32; i++) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    citizens.push({ key: publicKey, sig: cryptoSign('sha256', info, { key: privateKey, dsaEncoding: 'der' }) });
+    citizens.push({
+      key: publicKey,
+      sig: cryptoSign('sha256', info, { key: privateKey, dsaEncoding: 'der' }),
+    });
   }
-  const ca = generateKeyPairSync('ec', { namedCurve: curve === 'P-384' ? 'secp384r1' : 'prime256v1' }).privateKey;
+  const ca = generateKeyPairSync('ec', {
+    namedCurve: curve === 'P-384' ? 'secp384r1' : 'prime256v1',
+  }).privateKey;
   const hash = hashForCurve(curve);
   const tbs = randomBytes(600);
   const one = (i: number): void => {
@@ -67,7 +72,6 @@ export function cryptoBaseline(curve: KeyAlgorithm, seconds: number): number {
 interface Backend {
   label: string;
   db?: string;
-  drop?: () => Promise<void>;
 }
 
 /** A node with a populated register and an eID context; `people` not yet holding certificates. */
@@ -137,7 +141,9 @@ async function benchBackend(b: Backend, pool: CsrPair[], rows: SummaryRow[]): Pr
 
     const curve = node.config.curves.eidCa;
     const baseline = cryptoBaseline(curve, ENV.seconds);
-    console.log(`  ${b.label}: raw crypto baseline (2 × P-256 verify + 2 × ${curve} sign): ${fmtRate(baseline)}`);
+    console.log(
+      `  ${b.label}: raw crypto baseline (2 × P-256 verify + 2 × ${curve} sign): ${fmtRate(baseline)}`,
+    );
     for (const conc of [1, CONCURRENCY]) {
       const before = await countCitizenCertificates(node);
       const run = await runPool(conc, ENV.seconds, slice, issue);

@@ -111,7 +111,8 @@ export async function profileIssuance(
   PHASES.forEach((name, i) => {
     const ms = t[i]! / n;
     let extra = '';
-    if (i === 5) extra = `   of which 2 × parseCertificate in insertCertificates ≈ ${fmtUs(parseInCommit / n)}`;
+    if (i === 5)
+      extra = `   of which 2 × parseCertificate in insertCertificates ≈ ${fmtUs(parseInCommit / n)}`;
     lines.push(
       `  ${name.padEnd(70)} ${fmtUs(ms).padStart(10)}  ${((100 * ms) / total).toFixed(0).padStart(3)}%${extra}`,
     );
@@ -146,9 +147,14 @@ export function microProfile(ctx: EidContext, pool: CsrPair[], sampleCert: Buffe
     };
   });
   const info = parseCertificate(sampleCert);
-  const tbs = sampleCert.subarray(readHeader(sampleCert, 0).start, readHeader(sampleCert, readHeader(sampleCert, 0).start).end);
+  const tbs = sampleCert.subarray(
+    readHeader(sampleCert, 0).start,
+    readHeader(sampleCert, readHeader(sampleCert, 0).start).end,
+  );
   const verifyCsrMs = perCall((i) => verifyCsr(csrs[i % 64]!, ['P-256']));
-  const createKeyMs = perCall((i) => createPublicKey({ key: parts[i % 64]!.spki, format: 'der', type: 'spki' }));
+  const createKeyMs = perCall((i) =>
+    createPublicKey({ key: parts[i % 64]!.spki, format: 'der', type: 'spki' }),
+  );
   const curveMs = perCall((i) => curveOfSpki(parts[i % 64]!.key));
   const verifyMs = perCall((i) => {
     const p = parts[i % 64]!;

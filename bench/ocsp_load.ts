@@ -16,6 +16,7 @@ import { ENV, fmtRate, makeCsrPairs, onCleanup, pgSchema, runPool } from './comm
 import type { SummaryRow } from './common.js';
 import { setUpNode } from './issuance.js';
 import type { LoadJob, LoadResult } from './ocsp_load_worker.js';
+import { profileOcsp } from './ocsp_profile.js';
 import { certIdDer, ocspRequestDer } from './ocsp_requests.js';
 
 const GOAL = 5000;
@@ -25,7 +26,10 @@ const MAX_SOCKETS = 64;
 
 /** Forks the compiled worker, gives it `job`, returns its result. */
 export function runWorker(job: LoadJob): Promise<LoadResult> {
-  const child = fork(new URL('./ocsp_load_worker.js', import.meta.url), [], { execArgv: [], stdio: 'inherit' });
+  const child = fork(new URL('./ocsp_load_worker.js', import.meta.url), [], {
+    execArgv: [],
+    stdio: 'inherit',
+  });
   const kill = onCleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill();
   });
@@ -92,7 +96,16 @@ function crossCheckWithOpenssl(dir: string, serial: string, ours: Buffer): strin
   try {
     execFileSync(
       'openssl',
-      ['ocsp', '-issuer', join(dir, 'public', 'eid-ca.pem'), '-serial', `0x${serial}`, '-no_nonce', '-reqout', out],
+      [
+        'ocsp',
+        '-issuer',
+        join(dir, 'public', 'eid-ca.pem'),
+        '-serial',
+        `0x${serial}`,
+        '-no_nonce',
+        '-reqout',
+        out,
+      ],
       { stdio: 'pipe' },
     );
   } catch {
@@ -128,7 +141,11 @@ async function benchBackend(
     ).map((r) => r.serial);
     const ca = node.eidCa.certificate;
     const certIds = serials.map((s) => certIdDer(ca.subjectDer, ca.spki, s).toString('hex'));
-    const check = crossCheckWithOpenssl(node.dir, serials[0]!, ocspRequestDer(Buffer.from(certIds[0]!, 'hex')));
+    const check = crossCheckWithOpenssl(
+      node.dir,
+      serials[0]!,
+      ocspRequestDer(Buffer.from(certIds[0]!, 'hex')),
+    );
     console.log(`  ${label}: ${serials.length} eID certificates issued; ${check}`);
     const srv = await serveNode(node, '127.0.0.1', 0);
     const stop = onCleanup(() => srv.close());
@@ -159,6 +176,12 @@ async function benchBackend(
     } finally {
       await stop();
     }
+    const profile = await profileOcsp(
+      node,
+      certIds.map((h) => Buffer.from(h, 'hex')),
+      label,
+    );
+    for (const line of profile) console.log(`  ${line}`);
   } finally {
     await bn.close();
   }
@@ -174,12 +197,21 @@ export async function runOcspBench(rows: SummaryRow[]): Promise<void> {
   let ceiling: number;
   try {
     // Same request bodies (size, shape) as the OCSP runs; the trivial server ignores them.
-    const spki = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' });
-    const serials = Array.from({ length: HOLDERS * 2 }, () => randomBytes(16).toString('hex').replace(/^[89a-f]/, '4'));
+    const spki = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+      type: 'spki',
+      format: 'der',
+    });
+    const serials = Array.from({ length: HOLDERS * 2 }, () =>
+      randomBytes(16)
+        .toString('hex')
+        .replace(/^[89a-f]/, '4'),
+    );
     const ids = serials.map((s) => certIdDer(randomBytes(60), spki, s).toString('hex'));
     const r = await runWorker(job(plain.url, 'plain', ids, serials));
     ceiling = r.count / r.seconds;
-    console.log(`  loopback http ceiling (node:http, fixed 300-byte body): ${fmtRate(ceiling)} ${describe(r)}`);
+    console.log(
+      `  loopback http ceiling (node:http, fixed 300-byte body): ${fmtRate(ceiling)} ${describe(r)}`,
+    );
   } finally {
     await plain.close();
   }

@@ -49,7 +49,11 @@ interface Sample {
   nonce?: Buffer;
 }
 
-function post(agent: http.Agent, url: URL, body: Buffer): Promise<{ status: number; type: string; body: Buffer }> {
+function post(
+  agent: http.Agent,
+  url: URL,
+  body: Buffer,
+): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -156,12 +160,23 @@ async function run(job: LoadJob): Promise<LoadResult> {
     }
     if (problem && checkFailures.length < 5) checkFailures.push(problem);
   }
-  return { count, errors, errorSamples, seconds, fillSeconds, p50Ms: q(0.5), p99Ms: q(0.99), checked: samples.length, checkFailures };
+  return {
+    count,
+    errors,
+    errorSamples,
+    seconds,
+    fillSeconds,
+    p50Ms: q(0.5),
+    p99Ms: q(0.99),
+    checked: samples.length,
+    checkFailures,
+  };
 }
 
 process.once('message', (job: LoadJob) => {
   run(job).then(
     (result) => process.send?.({ ok: true, result }, () => process.disconnect()),
-    (e: unknown) => process.send?.({ ok: false, error: String((e as Error)?.stack ?? e) }, () => process.disconnect()),
+    (e: unknown) =>
+      process.send?.({ ok: false, error: String((e as Error)?.stack ?? e) }, () => process.disconnect()),
   );
 });

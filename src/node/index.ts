@@ -1,0 +1,9 @@
+export { initNode } from './init.js';
+export type { InitNodeOptions } from './init.js';
+export { openNode } from './context.js';
+export type { NodeContext, KeyHolder, OpenNodeOptions } from './context.js';
+export { readNodeConfig } from './config.js';
+export type { NodeConfig, CaKeyStoreConfig } from './config.js';
+export { eidContextOf } from './eid_context.js';
+export { OcspService } from './ocsp_service.js';
+export { publishCrl, latestCrl } from './crl_publisher.js';

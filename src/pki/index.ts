@@ -1,0 +1,38 @@
+export type { KeyStore, Signer, KeyAlgorithm, HashAlgorithm } from './key_store.js';
+export { FileKeyStore } from './file_key_store.js';
+export { openPkcs11KeyStore } from './pkcs11_key_store.js';
+export type { Pkcs11Options } from './pkcs11_key_store.js';
+export { keyStoreSigner } from './signer.js';
+export { OID, keyIdentifier, curveOfSpki } from './algorithms.js';
+export { encodeName, ext, signCertificate, randomSerial } from './certificate_builder.js';
+export type { CertificateTemplate, Extension, NameAttribute } from './certificate_builder.js';
+export { parseCertificate, nameToString } from './certificate_info.js';
+export type { CertificateInfo } from './certificate_info.js';
+export {
+  rootCaTemplate,
+  eidCaTemplate,
+  ocspResponderTemplate,
+  tsaTemplate,
+  citizenTemplate,
+  citizenSubject,
+  POLICY,
+} from './profiles.js';
+export type { NodeIdentity, IssuerRef, CertificateHolder, EidUsage } from './profiles.js';
+export { verifyCsr, createCsr } from './csr.js';
+export type { ProvenCsr } from './csr.js';
+export { buildCrl } from './crl.js';
+export type { CrlEntry, CrlParams } from './crl.js';
+export { parseOcspRequest, buildOcspResponse, buildOcspErrorResponse, certIdMatches } from './ocsp.js';
+export type {
+  OcspCertId,
+  OcspRequestInfo,
+  OcspStatus,
+  OcspSingleAnswer,
+  OcspResponseParams,
+} from './ocsp.js';
+export { parseOcspResponse } from './ocsp_response_parser.js';
+export type { ParsedOcspResponse, ParsedOcspAnswer } from './ocsp_response_parser.js';
+export { encodePkcs12, decodePkcs12 } from './pkcs12.js';
+export type { Pkcs12Entry, Pkcs12Contents } from './pkcs12.js';
+export { REVOCATION_REASON_CODES, isRevocationReason } from './revocation_reason.js';
+export type { RevocationReasonName } from './revocation_reason.js';
