@@ -11,7 +11,7 @@ export const ERROR_CATALOGUE = {
   // key store
   KEY_NOT_FOUND: { status: 500, text: 'no key with that identifier in the key store' },
   KEY_EXISTS: { status: 409, text: 'a key with that identifier already exists' },
-  KEY_PASSPHRASE_WRONG: { status: 500, text: 'the key store passphrase is wrong' },
+  KEY_PASSPHRASE_WRONG: { status: 400, text: 'the key store passphrase is wrong' },
   KEY_PASSPHRASE_MISSING: {
     status: 400,
     text: 'no passphrase given (TRUSTBRIDGE_PASSWORD or --password-file)',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { NodeError } from '../lib/errors.js';
+import { join, resolve } from 'node:path';
+import { KeyStoreError, NodeError } from '../lib/errors.js';
 import { curveOfSpki } from '../pki/algorithms.js';
 import { parseCertificate } from '../pki/certificate_info.js';
 import type { CertificateInfo } from '../pki/certificate_info.js';
@@ -56,7 +56,14 @@ export async function openCaKeyStore(
 ): Promise<KeyStore> {
   if (cfg.type === 'file') return new FileKeyStore(join(dir, NODE_FILES.keys), passphrase);
   const { openPkcs11KeyStore } = await import('../pki/pkcs11_key_store.js');
-  const pin = readFileSync(cfg.pinFile, 'utf8').trim();
+  let pin: string;
+  try {
+    pin = readFileSync(resolve(dir, cfg.pinFile), 'utf8').trim();
+  } catch (e) {
+    throw new KeyStoreError('KEY_STORE_UNAVAILABLE', `cannot read the HSM PIN file ${cfg.pinFile}`, {
+      cause: e,
+    });
+  }
   return openPkcs11KeyStore({ modulePath: cfg.module, tokenLabel: cfg.tokenLabel, pin });
 }
 
@@ -71,6 +78,11 @@ async function holder(store: Store, keys: KeyStore, id: string, usage: string): 
     .executeTakeFirst();
   if (!row) throw new NodeError('NODE_NOT_INITIALISED', `no current ${usage} certificate in the store`);
   const certificate = parseCertificate(row.cert_der);
+  // Unlock the key now: a wrong passphrase or a key that does not match its certificate fails
+  // here, before anything is served or changed.
+  if (!(await keys.publicKey(id)).equals(certificate.spki)) {
+    throw new NodeError('NODE_NOT_INITIALISED', `key ${id} does not match its ${usage} certificate`);
+  }
   const signer = keyStoreSigner(keys, id, curveOfSpki(certificate.spki), certificate.spki);
   return {
     id,

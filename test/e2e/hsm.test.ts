@@ -193,18 +193,14 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
     assert.match(crl, /Certificate Hold/);
   });
 
-  it(
-    'a relative --hsm-pin-file keeps working from another working directory',
-    { todo: 'bug: node.json stores the pin file path as given; openNode reads it relative to the cwd' },
-    async () => {
-      await initToken('tb2');
-      writeFileSync(join(tmp.path, 'pin2'), `${PIN}\n`, { mode: 0o600 });
-      const args = ['--hsm-module', MODULE!, '--hsm-pin-file', 'pin2', '--hsm-token', 'tb2'];
-      await cliJson(['node', 'init', '--dir', 'ph2', '--country', 'PH', ...args], { ...opts, cwd: tmp.path });
-      const elsewhere = join(tmp.path, 'elsewhere');
-      mkdirSync(elsewhere);
-      const r = await runCli(['node', 'info', '--dir', join(tmp.path, 'ph2')], { ...opts, cwd: elsewhere });
-      assert.equal(r.code, 0, r.stderr);
-    },
-  );
+  it('a relative --hsm-pin-file keeps working from another working directory', async () => {
+    await initToken('tb2');
+    writeFileSync(join(tmp.path, 'pin2'), `${PIN}\n`, { mode: 0o600 });
+    const args = ['--hsm-module', MODULE!, '--hsm-pin-file', 'pin2', '--hsm-token', 'tb2'];
+    await cliJson(['node', 'init', '--dir', 'ph2', '--country', 'PH', ...args], { ...opts, cwd: tmp.path });
+    const elsewhere = join(tmp.path, 'elsewhere');
+    mkdirSync(elsewhere);
+    const r = await runCli(['node', 'info', '--dir', join(tmp.path, 'ph2')], { ...opts, cwd: elsewhere });
+    assert.equal(r.code, 0, r.stderr);
+  });
 });

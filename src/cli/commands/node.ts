@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.js';
 import { openNode } from '../../node/context.js';
 import { initNode } from '../../node/init.js';
@@ -49,7 +50,7 @@ const init: Command = {
         ? {
             type: 'pkcs11',
             module: hsmModule,
-            pinFile: req(o, 'hsm-pin-file'),
+            pinFile: resolve(req(o, 'hsm-pin-file')),
             tokenLabel: str(o, 'hsm-token') ?? 'trustbridge',
           }
         : { type: 'file' },
