@@ -118,8 +118,24 @@ export async function pgSchema(
     // No CREATEDB privilege: a schema in the configured database.
   }
   const drop = onCleanup(async () => {
-    if (ownDb) await withPg(baseUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    else await withPg(dbUrl, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`));
+    if (!ownDb) {
+      await withPg(dbUrl, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`));
+      return;
+    }
+    // pg-pool's end() resolves while its clients are still disconnecting; terminating them then
+    // (DROP DATABASE … WITH (FORCE)) makes the store's pool emit an unhandled 'error' (it has no
+    // listener: see the report) and kills this process. Wait for the sessions to go first.
+    await withPg(baseUrl, async (c) => {
+      for (let i = 0; i < 100; i++) {
+        const r = await c.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if (Number(r.rows[0]?.n) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
   });
   await withPg(dbUrl, async (c) => {
     await c.query(`CREATE SCHEMA ${name}`);

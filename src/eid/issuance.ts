@@ -1,13 +1,13 @@
 import type { Transaction } from 'kysely';
 import { EidError, PkiError } from '../lib/errors.js';
 import { signCertificate } from '../pki/certificate_builder.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { createHash } from 'node:crypto';
+import { nameToString } from '../pki/certificate_info.js';
 import { verifyCsr } from '../pki/csr.js';
 import { citizenTemplate } from '../pki/profiles.js';
 import type { EidUsage } from '../pki/profiles.js';
 import type { Database } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
-import { recordEvent } from './events.js';
 import { normalisePerson } from './person.js';
 import type { Person, PersonInput } from './person.js';
 import { getPerson, insertPerson, personIdentifier, withFreshNationalId } from './register.js';
@@ -18,11 +18,15 @@ export interface CsrPair {
   signature: Uint8Array | string;
 }
 
-/** A certificate just issued. */
+/** A certificate just issued, with the fields the register stores. */
 export interface IssuedCertificate {
   usage: EidUsage;
   serial: string;
   der: Buffer;
+  subject: string;
+  notBefore: Date;
+  notAfter: Date;
+  spkiSha256: string;
 }
 
 /** The outcome of an enrolment or issuance. */
@@ -61,14 +65,51 @@ export async function signCitizenPair(
     familyName: person.familyName,
   };
   const out = {} as Record<EidUsage, IssuedCertificate>;
+  let subject: string | undefined;
   for (const usage of ['authentication', 'signature'] as const) {
-    const der = await signCertificate(
-      citizenTemplate(ctx.identity, ctx.eidCa.ref, usage, holder, keys[usage], now),
-      ctx.eidCa.signer,
-    );
-    out[usage] = { usage, serial: parseCertificate(der).serial, der };
+    const template = citizenTemplate(ctx.identity, ctx.eidCa.ref, usage, holder, keys[usage], now);
+    subject ??= nameToString(template.subject);
+    const der = await signCertificate(template, ctx.eidCa.signer);
+    // Everything the register stores comes from the template: no need to parse what we just wrote.
+    out[usage] = {
+      usage,
+      serial: template.serial.toString('hex'),
+      der,
+      subject,
+      notBefore: template.notBefore,
+      notAfter: template.notAfter,
+      spkiSha256: spkiSha256(keys[usage]),
+    };
   }
   return out;
+}
+
+/** SHA-256 (hex) of a SubjectPublicKeyInfo DER: how the register recognises a key certified before. */
+export function spkiSha256(spki: Buffer): string {
+  return createHash('sha256').update(spki).digest('hex');
+}
+
+/**
+ * Refuses keys that were ever certified (for anyone, in any state): a key is certified once, so a
+ * revoked or compromised key never comes back.
+ *
+ * @throws PkiError PKI_CSR_KEY_REUSED
+ */
+export async function assertKeysUnused(
+  trx: Transaction<Database>,
+  certs: Record<EidUsage, IssuedCertificate>,
+): Promise<void> {
+  const hashes = Object.values(certs).map((c) => c.spkiSha256);
+  const used = await trx
+    .selectFrom('certificate')
+    .select('serial')
+    .where('spki_sha256', 'in', hashes)
+    .executeTakeFirst();
+  if (used)
+    throw new PkiError(
+      'PKI_CSR_KEY_REUSED',
+      `a CSR carries a key already certified (certificate ${used.serial}): make new keys`,
+    );
 }
 
 /**
@@ -84,7 +125,7 @@ export async function lockPerson(trx: Transaction<Database>, nationalId: string)
   if (Number(r.numUpdatedRows) === 0) throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
 }
 
-/** Stores issued certificates and their events in the caller's transaction. */
+/** Stores issued certificates and their events in the caller's transaction (two multi-row inserts). */
 export async function insertCertificates(
   trx: Transaction<Database>,
   nationalId: string,
@@ -92,35 +133,42 @@ export async function insertCertificates(
   officer: Officer,
   now: Date,
 ): Promise<void> {
-  for (const c of Object.values(certs)) {
-    const info = parseCertificate(c.der);
-    await trx
-      .insertInto('certificate')
-      .values({
+  const at = now.toISOString();
+  const list = Object.values(certs);
+  await trx
+    .insertInto('certificate')
+    .values(
+      list.map((c) => ({
         serial: c.serial,
         issuer_ca: 'eid-ca',
         national_id: nationalId,
         usage: c.usage,
-        subject: info.subject,
-        not_before: info.notBefore.toISOString(),
-        not_after: info.notAfter.toISOString(),
+        subject: c.subject,
+        not_before: c.notBefore.toISOString(),
+        not_after: c.notAfter.toISOString(),
         cert_der: c.der,
-        status: 'good',
+        spki_sha256: c.spkiSha256,
+        status: 'good' as const,
         status_changed_at: null,
         revocation_reason: null,
         replaced_by: null,
-        created_at: now.toISOString(),
-      })
-      .execute();
-    await recordEvent(trx, {
-      at: now,
-      officer,
-      action: 'issue',
-      nationalId,
-      serial: c.serial,
-      detail: { usage: c.usage },
-    });
-  }
+        created_at: at,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('event')
+    .values(
+      list.map((c) => ({
+        at,
+        officer,
+        action: 'issue',
+        national_id: nationalId,
+        serial: c.serial,
+        detail: JSON.stringify({ usage: c.usage }),
+      })),
+    )
+    .execute();
 }
 
 /**
@@ -150,6 +198,7 @@ export async function enrolPerson(
   return withFreshNationalId(ctx.store, async (trx, id) => {
     const person = await insertPerson(trx, data, officer, now, id);
     const certificates = await signCitizenPair(ctx, person, keys, now);
+    await assertKeysUnused(trx, certificates);
     await insertCertificates(trx, id, certificates, officer, now);
     return {
       person,
@@ -176,17 +225,32 @@ export async function issueCertificates(
   const now = ctx.clock();
   const certificates = await signCitizenPair(ctx, person, keys, now);
   await ctx.store.transaction(async (trx) => {
-    await lockPerson(trx, nationalId);
-    const inForce = await trx
+    // SQLite transactions hold the write lock from BEGIN IMMEDIATE; PostgreSQL needs the row lock.
+    if (ctx.store.engine === 'postgres') await lockPerson(trx, nationalId);
+    const clash = await trx
       .selectFrom('certificate')
-      .select('serial')
-      .where('national_id', '=', nationalId)
-      .where('status', 'in', ['good', 'suspended'])
+      .select(['serial', 'national_id', 'status', 'spki_sha256'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('national_id', '=', nationalId), eb('status', 'in', ['good', 'suspended'])]),
+          eb(
+            'spki_sha256',
+            'in',
+            Object.values(certificates).map((c) => c.spkiSha256),
+          ),
+        ]),
+      )
       .executeTakeFirst();
-    if (inForce)
+    if (clash?.national_id === nationalId && clash.status !== 'revoked') {
       throw new EidError(
         'EID_INVALID_STATE',
         `person ${nationalId} already holds certificates in force: renew instead`,
+      );
+    }
+    if (clash)
+      throw new PkiError(
+        'PKI_CSR_KEY_REUSED',
+        `a CSR carries a key already certified (certificate ${clash.serial}): make new keys`,
       );
     await insertCertificates(trx, nationalId, certificates, officer, now);
   });

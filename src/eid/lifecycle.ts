@@ -1,13 +1,18 @@
 import type { Transaction } from 'kysely';
-import { EidError, PkiError } from '../lib/errors.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { EidError } from '../lib/errors.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { RevocationReasonName } from '../pki/revocation_reason.js';
 import { publishCrl } from '../node/crl_publisher.js';
 import type { CertificateTable, Database } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';
-import { insertCertificates, lockPerson, proveCsrPair, signCitizenPair } from './issuance.js';
+import {
+  assertKeysUnused,
+  insertCertificates,
+  lockPerson,
+  proveCsrPair,
+  signCitizenPair,
+} from './issuance.js';
 import type { CsrPair, IssuanceResult } from './issuance.js';
 import { assertNationalId } from './national_id.js';
 import { getPerson, personIdentifier } from './register.js';
@@ -46,7 +51,11 @@ async function selectTargets(
   } else {
     if (!/^[0-9a-f]{1,40}$/.test(target.serial))
       throw new EidError('EID_CERT_NOT_FOUND', `bad serial ${JSON.stringify(target.serial)}`);
-    q = q.where('serial', '=', target.serial).where('issuer_ca', '=', 'eid-ca');
+    // Only citizen certificates: the node's own (OCSP responder) are not the register's to change.
+    q = q
+      .where('serial', '=', target.serial)
+      .where('issuer_ca', '=', 'eid-ca')
+      .where('national_id', 'is not', null);
   }
   const rows = await q.execute();
   if (rows.length === 0 && 'serial' in target)
@@ -146,19 +155,12 @@ export async function renew(
   const certificates = await signCitizenPair(ctx, person, keys, now);
   await ctx.store.transaction(async (trx) => {
     await lockPerson(trx, nationalId);
+    await assertKeysUnused(trx, certificates);
     const old = await trx
       .selectFrom('certificate')
-      .select(['serial', 'cert_der', 'usage', 'status'])
+      .select(['serial', 'usage', 'status'])
       .where('national_id', '=', nationalId)
       .execute();
-    for (const o of old) {
-      if ([keys.authentication, keys.signature].some((k) => k.equals(parseCertificate(o.cert_der).spki))) {
-        throw new PkiError(
-          'PKI_CSR_KEY_REUSED',
-          'renewal needs new keys: a CSR carries a key certified before',
-        );
-      }
-    }
     for (const o of old.filter((x) => x.status !== 'revoked')) {
       const replacement = certificates[o.usage as 'authentication' | 'signature']?.serial ?? null;
       await trx

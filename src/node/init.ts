@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeError, UsageError } from '../lib/errors.js';
@@ -75,6 +76,7 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
           not_before: info.notBefore.toISOString(),
           not_after: info.notAfter.toISOString(),
           cert_der: c.der,
+          spki_sha256: createHash('sha256').update(info.spki).digest('hex'),
           status: 'good',
           status_changed_at: null,
           revocation_reason: null,

@@ -1,6 +1,9 @@
 import { PkiError } from '../lib/errors.js';
-import { buildOcspErrorResponse, buildOcspResponse, certIdMatches, parseOcspRequest } from '../pki/ocsp.js';
-import type { OcspCertId, OcspStatus } from '../pki/ocsp.js';
+import { createHash } from 'node:crypto';
+import type { CompiledQuery } from 'kysely';
+import { subjectPublicKeyBits } from '../pki/algorithms.js';
+import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest } from '../pki/ocsp.js';
+import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { Store } from '../store/database.js';
 import type { KeyHolder } from './context.js';
@@ -51,22 +54,42 @@ interface CacheEntry {
 export class OcspService {
   readonly #o: OcspServiceOptions;
   readonly #cache = new Map<string, CacheEntry>();
+  /** Nonce-free requests already parsed, by their bytes: repeated RFC 5019 requests skip parsing. */
+  readonly #parsed = new Map<string, { authority: Authority; certIds: OcspCertId[] }>();
+  /** Issuer name and key hashes per authority and hash algorithm (RFC 6960 §4.1.1), computed once. */
+  readonly #issuerHashes = new Map<string, string>();
+  readonly #statusQuery: CompiledQuery<StatusRow>;
 
   constructor(options: OcspServiceOptions) {
     this.#o = options;
+    this.#statusQuery = options.store.db
+      .selectFrom('certificate')
+      .select(['status', 'status_changed_at', 'revocation_reason'])
+      .where('serial', '=', '')
+      .where('issuer_ca', '=', '')
+      .compile();
   }
 
   /** Answers one DER OCSPRequest; never throws for bad input (it answers malformedRequest). */
   async respond(requestDer: Uint8Array): Promise<OcspOutcome> {
-    let req;
-    try {
-      req = parseOcspRequest(requestDer);
-    } catch (e) {
-      if (e instanceof PkiError) return errorOutcome('malformedRequest');
-      throw e;
+    const requestKey = Buffer.from(requestDer).toString('base64');
+    let known = this.#parsed.get(requestKey);
+    let req: OcspRequestInfo;
+    if (known) {
+      req = { certIds: known.certIds };
+    } else {
+      try {
+        req = parseOcspRequest(requestDer);
+      } catch (e) {
+        if (e instanceof PkiError) return errorOutcome('malformedRequest');
+        throw e;
+      }
+      const authority = this.#authorityFor(req.certIds);
+      if (!authority) return errorOutcome('unauthorized');
+      known = { authority, certIds: req.certIds };
+      if (!req.nonceExtension) remember(this.#parsed, requestKey, known, this.#o.cacheSize ?? 100_000);
     }
-    const authority = this.#authorityFor(req.certIds);
-    if (!authority) return errorOutcome('unauthorized');
+    const authority = known.authority;
     const now = this.#o.clock();
     const statuses = await Promise.all(req.certIds.map((id) => this.#status(authority.caId, id.serial)));
     const single = req.certIds.length === 1 && !req.nonceExtension;
@@ -108,24 +131,33 @@ export class OcspService {
     return { der, result, cached: false, maxAge: single ? this.#o.validityMinutes * 60 : 0 };
   }
 
-  #authorityFor(ids: OcspCertId[]): OcspServiceOptions['authorities'][number] | undefined {
+  #authorityFor(ids: OcspCertId[]): Authority | undefined {
     // RFC 6960 §2.3: a responder answers only for the CAs it is authorised for; one signer per response.
-    const found = this.#o.authorities.find((a) =>
-      certIdMatches(ids[0]!, a.ca.certificate.subjectDer, a.ca.certificate.spki),
-    );
+    const found = this.#o.authorities.find((a) => this.#issuedBy(ids[0]!, a));
     if (!found) return undefined;
-    return ids.every((id) => certIdMatches(id, found.ca.certificate.subjectDer, found.ca.certificate.spki))
-      ? found
-      : undefined;
+    return ids.every((id) => this.#issuedBy(id, found)) ? found : undefined;
+  }
+
+  #issuedBy(id: OcspCertId, a: Authority): boolean {
+    const key = `${a.caId}:${id.hashAlgorithm}`;
+    let hashes = this.#issuerHashes.get(key);
+    if (hashes === undefined) {
+      const cert = a.ca.certificate;
+      const name = createHash(id.hashAlgorithm).update(cert.subjectDer).digest('hex');
+      const keyHash = createHash(id.hashAlgorithm).update(subjectPublicKeyBits(cert.spki)).digest('hex');
+      hashes = `${name}:${keyHash}`;
+      this.#issuerHashes.set(key, hashes);
+    }
+    return hashes === `${id.issuerNameHash.toString('hex')}:${id.issuerKeyHash.toString('hex')}`;
   }
 
   async #status(caId: string, serial: string): Promise<{ status: OcspStatus; key: string }> {
-    const row = await this.#o.store.db
-      .selectFrom('certificate')
-      .select(['status', 'status_changed_at', 'revocation_reason'])
-      .where('serial', '=', serial)
-      .where('issuer_ca', '=', caId)
-      .executeTakeFirst();
+    // Compiled once: the status read is on every request, so a revocation by another process shows at once.
+    const { rows } = await this.#o.store.db.executeQuery<StatusRow>({
+      ...this.#statusQuery,
+      parameters: [serial, caId],
+    });
+    const row = rows[0];
     if (!row) return { status: { status: 'unknown' }, key: 'unknown' };
     const key = `${row.status}|${row.status_changed_at ?? ''}|${row.revocation_reason ?? ''}`;
     if (row.status === 'good') return { status: { status: 'good' }, key };
@@ -142,11 +174,23 @@ export class OcspService {
   }
 
   #remember(key: string, entry: CacheEntry): void {
-    this.#cache.delete(key);
-    this.#cache.set(key, entry);
-    const max = this.#o.cacheSize ?? 100_000;
-    while (this.#cache.size > max) this.#cache.delete(this.#cache.keys().next().value as string);
+    remember(this.#cache, key, entry, this.#o.cacheSize ?? 100_000);
   }
+}
+
+/** Inserts into a bounded map, evicting the oldest entries. */
+function remember<T>(map: Map<string, T>, key: string, value: T, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > max) map.delete(map.keys().next().value as string);
+}
+
+type Authority = OcspServiceOptions['authorities'][number];
+
+interface StatusRow {
+  status: string;
+  status_changed_at: string | null;
+  revocation_reason: string | null;
 }
 
 function errorOutcome(status: 'malformedRequest' | 'unauthorized'): OcspOutcome {

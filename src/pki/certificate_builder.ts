@@ -55,9 +55,16 @@ export interface Extension {
   value: Buffer;
 }
 
-/** DER of an Extension (RFC 5280 §4.1). */
+const encodedExtensions = new WeakMap<Extension, Buffer>();
+
+/** DER of an Extension (RFC 5280 §4.1); memoised, since profiles reuse their constant extensions. */
 export function encodeExtension(e: Extension): Buffer {
-  return seq(oid(e.oid), e.critical ? boolean(true) : undefined, octets(e.value));
+  let der = encodedExtensions.get(e);
+  if (!der) {
+    der = seq(oid(e.oid), e.critical ? boolean(true) : undefined, octets(e.value));
+    encodedExtensions.set(e, der);
+  }
+  return der;
 }
 
 /** Key usage bit numbers (RFC 5280 §4.2.1.3). */

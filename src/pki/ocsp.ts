@@ -268,13 +268,18 @@ function encodeSingleResponse(a: OcspSingleAnswer): Buffer {
 }
 
 /** Throws unless `certificate` certifies the signer's public key. */
+// Responder certificates already checked against their signer key (the pair rarely changes).
+const checkedResponders = new WeakMap<Buffer, Buffer>();
+
 function checkResponderCertificate(certificate: Buffer, spki: Buffer): void {
+  if (checkedResponders.get(certificate)?.equals(spki)) return;
   checkedElement(certificate, 0x30, 'responder certificate');
   const certKey = guarded('PKI_CERT_MALFORMED', () => new X509Certificate(certificate).publicKey);
   const signerKey = guarded('INTERNAL', () => createPublicKey({ key: spki, format: 'der', type: 'spki' }));
   if (!certKey.equals(signerKey)) {
     throw new PkiError('INTERNAL', 'the responder certificate does not certify the signer key');
   }
+  checkedResponders.set(certificate, spki);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { OID } from './algorithms.js';
 import { encodeName, ext, randomSerial } from './certificate_builder.js';
-import type { CertificateTemplate, NameAttribute } from './certificate_builder.js';
+import type { CertificateTemplate, Extension, NameAttribute } from './certificate_builder.js';
 
 /** The identity of a country node, as its certificates and URLs carry it. */
 export interface NodeIdentity {
@@ -192,13 +192,24 @@ export function citizenTemplate(
   spki: Buffer,
   now: Date,
 ): CertificateTemplate {
+  return {
+    serial: randomSerial(),
+    issuer: ca.subjectDer,
+    subject: citizenSubject(node, holder),
+    ...validity(now, 5, ca.notAfter),
+    spki,
+    extensions: [...citizenConstantExtensions(node, ca, usage), ext.subjectKeyIdentifier(spki)],
+  };
+}
+
+const constantExtensions = new Map<string, Extension[]>();
+
+/** The extensions every citizen certificate of one CA and usage shares, built once. */
+function citizenConstantExtensions(node: NodeIdentity, ca: IssuerRef, usage: EidUsage): Extension[] {
+  const key = [node.country, node.baseUrl, ca.caId, ca.spki.toString('base64'), usage].join('|');
+  let exts = constantExtensions.get(key);
+  if (exts) return exts;
   const u = urls(node, ca.caId);
-  const common = [
-    ext.subjectKeyIdentifier(spki),
-    ext.authorityKeyIdentifier(ca.spki),
-    ext.crlDistributionPoint(u.crl),
-    ext.authorityInfoAccess({ ocsp: u.ocsp, caIssuers: u.caIssuers }),
-  ];
   const specific =
     usage === 'authentication'
       ? [
@@ -212,12 +223,12 @@ export function citizenTemplate(
           ext.certificatePolicies([{ oid: POLICY.qcpNatural }]),
           ext.qcStatements({ compliance: true, esign: true, legislationCountry: node.country }),
         ];
-  return {
-    serial: randomSerial(),
-    issuer: ca.subjectDer,
-    subject: citizenSubject(node, holder),
-    ...validity(now, 5, ca.notAfter),
-    spki,
-    extensions: [...specific, ...common],
-  };
+  exts = [
+    ...specific,
+    ext.authorityKeyIdentifier(ca.spki),
+    ext.crlDistributionPoint(u.crl),
+    ext.authorityInfoAccess({ ocsp: u.ocsp, caIssuers: u.caIssuers }),
+  ];
+  constantExtensions.set(key, exts);
+  return exts;
 }

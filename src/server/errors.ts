@@ -46,7 +46,7 @@ export function handleError(
   const status = ERROR_CATALOGUE[code].status;
   if (status >= 500) {
     request.log.error({ err: error }, 'request failed');
-    message = code === 'INTERNAL' ? ERROR_CATALOGUE.INTERNAL.text : message;
+    message = ERROR_CATALOGUE[code].text;
   }
   const body: ApiErrorBody = { error: { code, message } };
   void reply.status(status).type('application/json').send(body);

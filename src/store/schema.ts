@@ -23,6 +23,8 @@ export interface CertificateTable {
   not_before: IsoTime;
   not_after: IsoTime;
   cert_der: Buffer;
+  /** SHA-256 hex of the SubjectPublicKeyInfo DER (migration 0002). */
+  spki_sha256: string | null;
   status: 'good' | 'suspended' | 'revoked';
   status_changed_at: IsoTime | null;
   revocation_reason: string | null;

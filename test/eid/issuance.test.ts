@@ -9,7 +9,15 @@ import { parseCertificate } from '../../src/pki/certificate_info.js';
 import { rejectsCode, rejectsUnchanged, throwsCode } from '../fixtures/assert.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { fixedKey, spkiOf } from '../fixtures/keys.js';
-import { FIXED_NOW, PERSON_A, PERSON_B, csrFor, csrPair, freshCsrPair, makeTestNode } from '../fixtures/node.js';
+import {
+  FIXED_NOW,
+  PERSON_A,
+  PERSON_B,
+  csrFor,
+  csrPair,
+  freshCsrPair,
+  makeTestNode,
+} from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
 import { rowCounts } from '../fixtures/store_snapshot.js';
 
@@ -62,7 +70,9 @@ forEachEngine('issuance', (dbTest) => {
         assert.ok(x.checkIssued(ca));
         const info = parseCertificate(c.der);
         assert.equal(info.serial, c.serial);
-        assert.ok(info.spki.equals(spkiOf(fixedKey(usage === 'authentication' ? 'citizen-a-auth' : 'citizen-a-sig'))));
+        assert.ok(
+          info.spki.equals(spkiOf(fixedKey(usage === 'authentication' ? 'citizen-a-auth' : 'citizen-a-sig'))),
+        );
         assert.equal(info.notBefore.toISOString(), FIXED_NOW.toISOString());
         assert.match(info.subject, new RegExp(`serialNumber=PNOPH-${id}`));
       }
@@ -151,7 +161,11 @@ forEachEngine('issuance', (dbTest) => {
         [{ sex: 'male' }, 'EID_INVALID_SEX'],
       ];
       for (const [patch, code] of people) {
-        await rejectsUnchanged(node.store, () => enrolPerson(node.eid, { ...PERSON_A, ...patch }, good, OFFICER), code);
+        await rejectsUnchanged(
+          node.store,
+          () => enrolPerson(node.eid, { ...PERSON_A, ...patch }, good, OFFICER),
+          code,
+        );
       }
       assert.equal((await rowCounts(node.store)).person, 0);
     });
@@ -185,25 +199,28 @@ forEachEngine('issuance', (dbTest) => {
     });
   });
 
-  dbTest('issueCertificates with certificates in force → EID_INVALID_STATE, store unchanged', async (_t, db) => {
-    await withNode(db.location, async (node) => {
-      const r = await enrolPerson(node.eid, PERSON_A, await csrPair('a'), OFFICER);
-      await rejectsUnchanged(
-        node.store,
-        async () => issueCertificates(node.eid, r.person.nationalId, await csrPair('b'), OFFICER),
-        'EID_INVALID_STATE',
-        /renew instead/,
-      );
-      await rejectsCode(
-        async () => issueCertificates(node.eid, '12345', await csrPair('b'), OFFICER),
-        'EID_INVALID_NATIONAL_ID',
-      );
-      // After a revocation nothing is in force: new keys are issued again.
-      await revoke(node.eid, { nationalId: r.person.nationalId }, 'affiliationChanged', 'supervisor-1');
-      const again = await issueCertificates(node.eid, r.person.nationalId, await freshCsrPair(), OFFICER);
-      assert.notEqual(again.certificates.signature.serial, r.certificates.signature.serial);
-    });
-  });
+  dbTest(
+    'issueCertificates with certificates in force → EID_INVALID_STATE, store unchanged',
+    async (_t, db) => {
+      await withNode(db.location, async (node) => {
+        const r = await enrolPerson(node.eid, PERSON_A, await csrPair('a'), OFFICER);
+        await rejectsUnchanged(
+          node.store,
+          async () => issueCertificates(node.eid, r.person.nationalId, await csrPair('b'), OFFICER),
+          'EID_INVALID_STATE',
+          /renew instead/,
+        );
+        await rejectsCode(
+          async () => issueCertificates(node.eid, '12345', await csrPair('b'), OFFICER),
+          'EID_INVALID_NATIONAL_ID',
+        );
+        // After a revocation nothing is in force: new keys are issued again.
+        await revoke(node.eid, { nationalId: r.person.nationalId }, 'affiliationChanged', 'supervisor-1');
+        const again = await issueCertificates(node.eid, r.person.nationalId, await freshCsrPair(), OFFICER);
+        assert.notEqual(again.certificates.signature.serial, r.certificates.signature.serial);
+      });
+    },
+  );
 
   dbTest('issueCertificates refuses a key certified before (revoked for keyCompromise)', async (_t, db) => {
     await withNode(db.location, async (node) => {

@@ -27,7 +27,16 @@ test('normalisePerson trims, collapses spaces, applies NFC and the defaults', ()
 });
 
 test('names of several scripts and with hyphen, apostrophe and full stop are accepted', () => {
-  for (const name of ["O'Brien", 'Dela Cruz-Santos', 'Nguyễn Thị', 'Đỗ', 'محمد', '李小龙', 'Jr.', 'D\u2019Souza']) {
+  for (const name of [
+    "O'Brien",
+    'Dela Cruz-Santos',
+    'Nguyễn Thị',
+    'Đỗ',
+    'محمد',
+    '李小龙',
+    'Jr.',
+    'D\u2019Souza',
+  ]) {
     assert.equal(normalisePerson({ ...PERSON_A, familyName: name }, 'PH', TODAY).familyName, name);
   }
 });
@@ -49,7 +58,10 @@ test('invalid names → EID_INVALID_NAME', () => {
   for (const [patch, message] of bad) {
     throwsCode(() => normalisePerson({ ...PERSON_A, ...patch }, 'PH', TODAY), 'EID_INVALID_NAME', message);
   }
-  assert.equal(normalisePerson({ ...PERSON_A, givenNames: 'A'.repeat(100) }, 'PH', TODAY).givenNames.length, 100);
+  assert.equal(
+    normalisePerson({ ...PERSON_A, givenNames: 'A'.repeat(100) }, 'PH', TODAY).givenNames.length,
+    100,
+  );
   const place = 'Barangay 12, Quezon City (NCR)';
   assert.equal(normalisePerson({ ...PERSON_A, placeOfBirth: place }, 'PH', TODAY).placeOfBirth, place);
 });
@@ -73,7 +85,10 @@ test('birth dates: real calendar dates from 1900-01-01 to today only → EID_INV
     ['2999-01-01', /in the future/],
   ];
   for (const [s, message] of bad) throwsCode(() => assertBirthDate(s, TODAY), 'EID_INVALID_DATE', message);
-  throwsCode(() => normalisePerson({ ...PERSON_A, birthDate: '2023-02-30' }, 'PH', TODAY), 'EID_INVALID_DATE');
+  throwsCode(
+    () => normalisePerson({ ...PERSON_A, birthDate: '2023-02-30' }, 'PH', TODAY),
+    'EID_INVALID_DATE',
+  );
 });
 
 test('the future is judged by the injected clock, not the current time', () => {

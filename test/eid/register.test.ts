@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { isValidNationalId, verhoeffCheckDigit } from '../../src/eid/national_id.js';
 import type { PersonInput } from '../../src/eid/person.js';
-import {
-  getPerson,
-  personIdentifier,
-  registerPerson,
-  withFreshNationalId,
-} from '../../src/eid/register.js';
+import { getPerson, personIdentifier, registerPerson, withFreshNationalId } from '../../src/eid/register.js';
 import type { PersonTable } from '../../src/store/schema.js';
 import { rejectsCode, rejectsUnchanged } from '../fixtures/assert.js';
 import { forEachEngine } from '../fixtures/engines.js';
@@ -83,32 +78,35 @@ forEachEngine('register', (dbTest) => {
     });
   });
 
-  dbTest('the same person again (case, accents, spacing) → EID_PERSON_DUPLICATE, store unchanged', async (_t, db) => {
-    await withNode(db.location, async (node) => {
-      const first = await registerPerson(node.eid, PERSON_A, OFFICER);
-      await registerPerson(node.eid, PERSON_B, OFFICER);
-      const variants: PersonInput[] = [
-        PERSON_A,
-        { ...PERSON_A, givenNames: ' maria   CLARA ', familyName: 'SANTOS', placeOfBirth: 'manila' },
-        { ...PERSON_A, givenNames: 'Maríа Clara'.replace('а', 'a'), familyName: 'Santós' },
-        { ...PERSON_B, givenNames: 'Jose Rizal', familyName: 'MERCADO' },
-      ];
-      for (const v of variants) {
-        await rejectsUnchanged(
-          node.store,
-          () => registerPerson(node.eid, v, 'officer-2'),
+  dbTest(
+    'the same person again (case, accents, spacing) → EID_PERSON_DUPLICATE, store unchanged',
+    async (_t, db) => {
+      await withNode(db.location, async (node) => {
+        const first = await registerPerson(node.eid, PERSON_A, OFFICER);
+        await registerPerson(node.eid, PERSON_B, OFFICER);
+        const variants: PersonInput[] = [
+          PERSON_A,
+          { ...PERSON_A, givenNames: ' maria   CLARA ', familyName: 'SANTOS', placeOfBirth: 'manila' },
+          { ...PERSON_A, givenNames: 'Maríа Clara'.replace('а', 'a'), familyName: 'Santós' },
+          { ...PERSON_B, givenNames: 'Jose Rizal', familyName: 'MERCADO' },
+        ];
+        for (const v of variants) {
+          await rejectsUnchanged(
+            node.store,
+            () => registerPerson(node.eid, v, 'officer-2'),
+            'EID_PERSON_DUPLICATE',
+            /already registered/,
+          );
+        }
+        await rejectsCode(
+          () => registerPerson(node.eid, PERSON_A, OFFICER),
           'EID_PERSON_DUPLICATE',
-          /already registered/,
+          new RegExp(first.nationalId),
         );
-      }
-      await rejectsCode(
-        () => registerPerson(node.eid, PERSON_A, OFFICER),
-        'EID_PERSON_DUPLICATE',
-        new RegExp(first.nationalId),
-      );
-      assert.equal((await rowCounts(node.store)).person, 2);
-    });
-  });
+        assert.equal((await rowCounts(node.store)).person, 2);
+      });
+    },
+  );
 
   dbTest('invalid demographic data → validation codes, store unchanged', async (_t, db) => {
     await withNode(db.location, async (node) => {
@@ -123,22 +121,29 @@ forEachEngine('register', (dbTest) => {
         [{ nationality: 'PHL' }, 'EID_INVALID_COUNTRY'],
       ];
       for (const [patch, code] of cases) {
-        await rejectsUnchanged(node.store, () => registerPerson(node.eid, { ...PERSON_A, ...patch }, OFFICER), code);
+        await rejectsUnchanged(
+          node.store,
+          () => registerPerson(node.eid, { ...PERSON_A, ...patch }, OFFICER),
+          code,
+        );
       }
     });
   });
 
-  dbTest('getPerson: bad national id → EID_INVALID_NATIONAL_ID, unknown → EID_PERSON_NOT_FOUND', async (_t, db) => {
-    await withNode(db.location, async (node) => {
-      for (const bad of ['', '12345', '12345678901a', '1234567890123', '123456789012']) {
-        await rejectsCode(() => getPerson(node.store, bad), 'EID_INVALID_NATIONAL_ID');
-      }
-      await registerPerson(node.eid, PERSON_A, OFFICER);
-      const unknown = '29372581460' + verhoeffCheckDigit('29372581460');
-      assert.ok(isValidNationalId(unknown));
-      await rejectsCode(() => getPerson(node.store, unknown), 'EID_PERSON_NOT_FOUND', new RegExp(unknown));
-    });
-  });
+  dbTest(
+    'getPerson: bad national id → EID_INVALID_NATIONAL_ID, unknown → EID_PERSON_NOT_FOUND',
+    async (_t, db) => {
+      await withNode(db.location, async (node) => {
+        for (const bad of ['', '12345', '12345678901a', '1234567890123', '123456789012']) {
+          await rejectsCode(() => getPerson(node.store, bad), 'EID_INVALID_NATIONAL_ID');
+        }
+        await registerPerson(node.eid, PERSON_A, OFFICER);
+        const unknown = '29372581460' + verhoeffCheckDigit('29372581460');
+        assert.ok(isValidNationalId(unknown));
+        await rejectsCode(() => getPerson(node.store, unknown), 'EID_PERSON_NOT_FOUND', new RegExp(unknown));
+      });
+    },
+  );
 
   dbTest('two concurrent registrations of one person: one lands, one is a duplicate', async (_t, db) => {
     await withNode(db.location, async (node) => {

@@ -84,10 +84,14 @@ forEachEngine('wallet enrolment', (dbTest) => {
         { authentication: w.keys.authentication.csr, signature: w.keys.signature.csr },
         'officer-1',
       );
-      const certs = { authentication: r.certificates.authentication.der, signature: r.certificates.signature.der };
+      const certs = {
+        authentication: r.certificates.authentication.der,
+        signature: r.certificates.signature.der,
+      };
       const chain = [node.eidCa.certificate.der, node.root.certificate.der];
       throwsCode(
-        () => installCertificates(w, { authentication: certs.signature, signature: certs.authentication }, chain),
+        () =>
+          installCertificates(w, { authentication: certs.signature, signature: certs.authentication }, chain),
         'PKI_CERT_MALFORMED',
       );
       const installed = installCertificates(w, certs, chain);

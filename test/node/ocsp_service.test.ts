@@ -66,12 +66,20 @@ forEachEngine('OcspService', (dbTest) => {
       const r = decodeOcsp(out.der);
       assert.equal(r.status, 'successful');
       assert.deepEqual(r.answers, [
-        { serial: auth, status: 'good', thisUpdate: clock(), nextUpdate: new Date(clock().getTime() + 60 * MIN) },
+        {
+          serial: auth,
+          status: 'good',
+          thisUpdate: clock(),
+          nextUpdate: new Date(clock().getTime() + 60 * MIN),
+        },
       ]);
       assert.equal(r.producedAt?.toISOString(), clock().toISOString());
       assert.ok(r.signedBy(node.ocsp.certificate.spki), 'signed by the OCSP responder key');
       assert.ok(!r.signedBy(node.eidCa.certificate.spki));
-      assert.ok(r.certificates.some((c) => c.equals(node.ocsp.certificate.der)), 'responder certificate included');
+      assert.ok(
+        r.certificates.some((c) => c.equals(node.ocsp.certificate.der)),
+        'responder certificate included',
+      );
       assert.equal(r.nonce, undefined);
       const sha256 = await ocsp.respond(ocspRequest([certId(node.eidCa.certificate, auth, 'sha256')]));
       assert.equal(sha256.result, 'good', 'SHA-256 CertIDs are answered too');
@@ -86,7 +94,14 @@ forEachEngine('OcspService', (dbTest) => {
       const r = decodeOcsp((await ocsp.respond(req(auth))).der);
       assert.deepEqual(
         { ...r.answers[0]!, thisUpdate: null, nextUpdate: null },
-        { serial: auth, status: 'revoked', revokedAt, reason: 'keyCompromise', thisUpdate: null, nextUpdate: null },
+        {
+          serial: auth,
+          status: 'revoked',
+          revokedAt,
+          reason: 'keyCompromise',
+          thisUpdate: null,
+          nextUpdate: null,
+        },
       );
       const heldAt = clock();
       await suspend(node.eid, { serial: sig }, 'sup');
@@ -127,7 +142,9 @@ forEachEngine('OcspService', (dbTest) => {
 
   dbTest('root-issued certificates are answered and signed by the root', async (_t, db) => {
     await withService(db.location, async ({ node, ocsp }) => {
-      const out = await ocsp.respond(ocspRequest([certId(node.root.certificate, node.eidCa.certificate.serial)]));
+      const out = await ocsp.respond(
+        ocspRequest([certId(node.root.certificate, node.eidCa.certificate.serial)]),
+      );
       assert.equal(out.result, 'good');
       assert.ok(decodeOcsp(out.der).signedBy(node.root.certificate.spki));
     });
@@ -142,15 +159,29 @@ forEachEngine('OcspService', (dbTest) => {
         ]),
         spki: spkiOf(fixedKey('foreign-ca')),
       };
-      for (const ids of [[certId(foreign, auth)], [certId(node.eidCa.certificate, auth), certId(foreign, auth)]]) {
+      for (const ids of [
+        [certId(foreign, auth)],
+        [certId(node.eidCa.certificate, auth), certId(foreign, auth)],
+      ]) {
         const out = await ocsp.respond(ocspRequest(ids));
-        assert.deepEqual({ ...out, der: null }, { der: null, result: 'unauthorized', cached: false, maxAge: 0 });
+        assert.deepEqual(
+          { ...out, der: null },
+          { der: null, result: 'unauthorized', cached: false, maxAge: 0 },
+        );
         assert.equal(decodeOcsp(out.der).status, 'unauthorized');
       }
       // Same name, other key: still not ours.
-      const sameName = { subjectDer: node.eidCa.certificate.subjectDer, spki: spkiOf(fixedKey('foreign-ca')) };
+      const sameName = {
+        subjectDer: node.eidCa.certificate.subjectDer,
+        spki: spkiOf(fixedKey('foreign-ca')),
+      };
       assert.equal((await ocsp.respond(ocspRequest([certId(sameName, auth)]))).result, 'unauthorized');
-      for (const bad of [Buffer.alloc(0), Buffer.from('not DER'), Buffer.from([0x30, 0x03, 0x30, 0x01, 0x30]), Buffer.alloc(70_000, 0x30)]) {
+      for (const bad of [
+        Buffer.alloc(0),
+        Buffer.from('not DER'),
+        Buffer.from([0x30, 0x03, 0x30, 0x01, 0x30]),
+        Buffer.alloc(70_000, 0x30),
+      ]) {
         const out = await ocsp.respond(bad);
         assert.equal(out.result, 'malformedRequest');
         assert.equal(decodeOcsp(out.der).status, 'malformedRequest');
@@ -184,7 +215,11 @@ forEachEngine('OcspService', (dbTest) => {
       assert.deepEqual([changed.cached, changed.result], [false, 'revoked']);
       await resume(node.eid, { serial: auth }, 'sup');
       const good = await ocsp.respond(req(auth));
-      assert.deepEqual([good.cached, good.result], [false, 'good'], 'good again is not the stale cached good');
+      assert.deepEqual(
+        [good.cached, good.result],
+        [false, 'good'],
+        'good again is not the stale cached good',
+      );
 
       const signedAt = clock();
       clock.advance(44 * MIN);
@@ -212,9 +247,22 @@ forEachEngine('OcspService', (dbTest) => {
       assert.equal(out.result, 'good');
       writeFileSync(f('resp.der'), out.der);
       const check = openssl([
-        'ocsp', '-respin', f('resp.der'), '-issuer', f('ca.pem'), '-cert', f('cert.pem'),
-        '-CAfile', f('root.pem'), '-verify_other', f('ca.pem'), '-no_nonce', '-attime', String(node.clock().getTime() / 1000),
-        '-validity_period', '100000000',
+        'ocsp',
+        '-respin',
+        f('resp.der'),
+        '-issuer',
+        f('ca.pem'),
+        '-cert',
+        f('cert.pem'),
+        '-CAfile',
+        f('root.pem'),
+        '-verify_other',
+        f('ca.pem'),
+        '-no_nonce',
+        '-attime',
+        String(node.clock().getTime() / 1000),
+        '-validity_period',
+        '100000000',
       ]);
       assert.match(check.out, /Response verify OK/);
       assert.match(check.out, /cert\.pem: good/);

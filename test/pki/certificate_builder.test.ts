@@ -64,20 +64,31 @@ test('key usage bits and extension encodings are DER-minimal', () => {
   assert.equal(ext.keyUsage(['digitalSignature']).value.toString('hex'), '03020780');
   assert.equal(ext.keyUsage(['nonRepudiation']).value.toString('hex'), '03020640');
   assert.equal(ext.keyUsage(['keyCertSign', 'cRLSign']).value.toString('hex'), '03020106');
-  assert.deepEqual(AsnConvert.parse(ext.keyUsage(['keyCertSign', 'cRLSign']).value, KeyUsage).toJSON().sort(), [
-    'crlSign',
-    'keyCertSign',
-  ]);
+  assert.deepEqual(
+    AsnConvert.parse(ext.keyUsage(['keyCertSign', 'cRLSign']).value, KeyUsage)
+      .toJSON()
+      .sort(),
+    ['crlSign', 'keyCertSign'],
+  );
   assert.equal(KeyUsageBit.cRLSign, 6);
   assert.ok(ext.keyUsage(['digitalSignature']).critical);
   // Non-critical extensions omit the BOOLEAN (DER default), critical ones carry TRUE.
-  assert.equal(encodeExtension({ oid: '2.5.29.14', critical: false, value: Buffer.from([5, 0]) }).toString('hex'), '30090603551d0e04020500');
-  assert.equal(encodeExtension({ oid: '2.5.29.14', critical: true, value: Buffer.from([5, 0]) }).toString('hex'), '300c0603551d0e0101ff04020500');
+  assert.equal(
+    encodeExtension({ oid: '2.5.29.14', critical: false, value: Buffer.from([5, 0]) }).toString('hex'),
+    '30090603551d0e04020500',
+  );
+  assert.equal(
+    encodeExtension({ oid: '2.5.29.14', critical: true, value: Buffer.from([5, 0]) }).toString('hex'),
+    '300c0603551d0e0101ff04020500',
+  );
   const ca = AsnConvert.parse(ext.basicConstraints(true, 0).value, BasicConstraints);
   assert.deepEqual([ca.cA, ca.pathLenConstraint], [true, 0]);
   const ee = AsnConvert.parse(ext.basicConstraints(false).value, BasicConstraints);
   assert.deepEqual([ee.cA, ee.pathLenConstraint], [false, undefined]);
-  assert.deepEqual([...AsnConvert.parse(ext.extKeyUsage([OID.kpClientAuth]).value, ExtendedKeyUsage)], [OID.kpClientAuth]);
+  assert.deepEqual(
+    [...AsnConvert.parse(ext.extKeyUsage([OID.kpClientAuth]).value, ExtendedKeyUsage)],
+    [OID.kpClientAuth],
+  );
   assert.ok(ext.extKeyUsage([OID.kpTimeStamping], true).critical);
   assert.ok(!ext.extKeyUsage([OID.kpTimeStamping]).critical);
 });

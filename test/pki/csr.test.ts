@@ -52,7 +52,16 @@ function opensslCsr(key: KeyObject): string {
   const dir = mkdtempSync(join(tmpdir(), 'tb-csr-'));
   try {
     writeFileSync(join(dir, 'k.pem'), key.export({ type: 'pkcs8', format: 'pem' }));
-    const r = openssl(['req', '-new', '-key', join(dir, 'k.pem'), '-subj', '/CN=openssl made', '-outform', 'PEM']);
+    const r = openssl([
+      'req',
+      '-new',
+      '-key',
+      join(dir, 'k.pem'),
+      '-subj',
+      '/CN=openssl made',
+      '-outform',
+      'PEM',
+    ]);
     assert.equal(r.status, 0, r.out);
     return r.out;
   } finally {

@@ -19,7 +19,12 @@ function tempKeys(t: TestContext): string {
 }
 
 function verifies(spki: Buffer, data: Buffer, sig: Buffer, hash: string): boolean {
-  return verify(hash, data, { key: createPublicKey({ key: spki, format: 'der', type: 'spki' }), dsaEncoding: 'der' }, sig);
+  return verify(
+    hash,
+    data,
+    { key: createPublicKey({ key: spki, format: 'der', type: 'spki' }), dsaEncoding: 'der' },
+    sig,
+  );
 }
 
 test('generate writes an encrypted PKCS#8 PEM that OpenSSL opens with the passphrase only', async (t) => {
@@ -82,7 +87,11 @@ test('wrong passphrase → KEY_PASSPHRASE_WRONG; empty passphrase → KEY_PASSPH
   const wrong = new FileKeyStore(dir, 'wrong passphrase');
   await rejectsCode(() => wrong.publicKey('root'), 'KEY_PASSPHRASE_WRONG', /wrong passphrase/);
   await rejectsCode(() => wrong.sign('root', Buffer.from('x'), 'sha384'), 'KEY_PASSPHRASE_WRONG');
-  assert.match(readFileSync(join(dir, 'root.key.pem'), 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/, 'still encrypted');
+  assert.match(
+    readFileSync(join(dir, 'root.key.pem'), 'utf8'),
+    /BEGIN ENCRYPTED PRIVATE KEY/,
+    'still encrypted',
+  );
   throwsCode(() => new FileKeyStore(dir, ''), 'KEY_PASSPHRASE_MISSING');
 });
 

@@ -39,7 +39,10 @@ AsnType({ type: AsnTypeTypes.Sequence, itemType: QcStatement })(QcStatements);
 class SemanticsInformation {
   semanticsIdentifier?: string;
 }
-AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true })(SemanticsInformation.prototype, 'semanticsIdentifier');
+AsnProp({ type: AsnPropTypes.ObjectIdentifier, optional: true })(
+  SemanticsInformation.prototype,
+  'semanticsIdentifier',
+);
 
 const SEMANTICS_V2 = '1.3.6.1.5.5.7.11.2';
 const NATIONAL_ID = '492817365021';
@@ -66,12 +69,21 @@ function kuOf(der: Buffer): string[] {
   return extensionValue(der, OID.keyUsage, KeyUsage).toJSON().sort();
 }
 
-function opensslVerify(purpose: string | undefined, ...chain: Buffer[]): { status: number | null; out: string } {
+function opensslVerify(
+  purpose: string | undefined,
+  ...chain: Buffer[]
+): { status: number | null; out: string } {
   const [leaf, ...rest] = chain;
   writeFileSync(join(dir, 'leaf.pem'), toPem(leaf!, 'CERTIFICATE'));
   writeFileSync(join(dir, 'root.pem'), toPem(node.root.certificate.der, 'CERTIFICATE'));
   writeFileSync(join(dir, 'untrusted.pem'), rest.map((c) => toPem(c, 'CERTIFICATE')).join(''));
-  const args = ['verify', '-attime', String(FIXED_NOW.getTime() / 1000 + 60), '-CAfile', join(dir, 'root.pem')];
+  const args = [
+    'verify',
+    '-attime',
+    String(FIXED_NOW.getTime() / 1000 + 60),
+    '-CAfile',
+    join(dir, 'root.pem'),
+  ];
   if (rest.length > 0) args.push('-untrusted', join(dir, 'untrusted.pem'));
   if (purpose) args.push('-purpose', purpose);
   return openssl([...args, join(dir, 'leaf.pem')]);
@@ -125,7 +137,10 @@ describe('citizen certificates (EN 319 412-2)', () => {
     );
     const qcs = qcStatements(der);
     assert.deepEqual([...qcs.keys()], [SEMANTICS_V2]);
-    assert.equal(AsnConvert.parse(qcs.get(SEMANTICS_V2)!, SemanticsInformation).semanticsIdentifier, OID.qcsSemanticsIdNatural);
+    assert.equal(
+      AsnConvert.parse(qcs.get(SEMANTICS_V2)!, SemanticsInformation).semanticsIdentifier,
+      OID.qcsSemanticsIdNatural,
+    );
     assert.equal(opensslVerify('sslclient', der, node.eidCa.certificate.der).status, 0);
   });
 
@@ -144,7 +159,10 @@ describe('citizen certificates (EN 319 412-2)', () => {
     assert.ok(qcs.has(OID.qcCompliance), 'QcCompliance 0.4.0.1862.1.1');
     assert.equal(qcs.get(OID.qcCompliance), undefined, 'QcCompliance has no statementInfo');
     assert.deepEqual([...AsnConvert.parse(qcs.get(OID.qcType)!, QcType)], [OID.qctEsign]);
-    assert.equal(AsnConvert.parse(qcs.get(SEMANTICS_V2)!, SemanticsInformation).semanticsIdentifier, '0.4.0.194121.1.1');
+    assert.equal(
+      AsnConvert.parse(qcs.get(SEMANTICS_V2)!, SemanticsInformation).semanticsIdentifier,
+      '0.4.0.194121.1.1',
+    );
     assert.deepEqual([...AsnConvert.parse(qcs.get('0.4.0.1862.1.7')!, QcCClegislation)], ['PH']);
     assert.equal(opensslVerify(undefined, der, node.eidCa.certificate.der).status, 0);
   });
@@ -165,7 +183,11 @@ describe('citizen certificates (EN 319 412-2)', () => {
         ],
       );
       const aki = extensionValue(der, OID.authorityKeyIdentifier, AuthorityKeyIdentifier);
-      const caSki = extensionValue(node.eidCa.certificate.der, OID.subjectKeyIdentifier, SubjectKeyIdentifier);
+      const caSki = extensionValue(
+        node.eidCa.certificate.der,
+        OID.subjectKeyIdentifier,
+        SubjectKeyIdentifier,
+      );
       assert.deepEqual(Buffer.from(aki.keyIdentifier!.buffer), Buffer.from(caSki.buffer));
       const info = parseCertificate(der);
       assert.equal(info.notBefore.toISOString(), FIXED_NOW.toISOString());
@@ -186,7 +208,10 @@ describe('node certificates', () => {
     assert.deepEqual([v.cA, v.pathLenConstraint], [true, undefined]);
     assert.deepEqual(kuOf(der), ['crlSign', 'keyCertSign']);
     assert.ok(node.root.certificate.subjectDer.equals(parseCertificate(der).issuerDer));
-    assert.equal(node.root.certificate.subject, 'CN=PH National Root CA, O=Republic of the Philippines Test Agency, C=PH');
+    assert.equal(
+      node.root.certificate.subject,
+      'CN=PH National Root CA, O=Republic of the Philippines Test Agency, C=PH',
+    );
     assert.equal(opensslVerify(undefined, der).status, 0);
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +54,14 @@ async function bumpAndRecord(store: Store, caId: string): Promise<number> {
       .execute();
     await trx
       .insertInto('event')
-      .values({ at: AT, officer: 'test', action: 'crl', national_id: null, serial: null, detail: `{"n":${n}}` })
+      .values({
+        at: AT,
+        officer: 'test',
+        action: 'crl',
+        national_id: null,
+        serial: null,
+        detail: `{"n":${n}}`,
+      })
       .execute();
     return n;
   });
@@ -64,15 +72,21 @@ const CHILD = `
 const { openStore } = await import(process.env.TB_DATABASE_JS);
 const store = await openStore(process.env.TB_LOCATION);
 const caId = process.env.TB_CA;
-for (let i = 0; i < Number(process.env.TB_N); i++) {
+if (process.env.TB_MODE === 'reader') {
+  // What insertPerson does: look for a duplicate first, then write; another process commits between.
+  const lines = (await import('node:readline')).createInterface({ input: process.stdin });
+  const next = lines[Symbol.asyncIterator]();
   await store.transaction(async (trx) => {
-    if (process.env.TB_MODE === 'read-write') {
-      // What insertPerson does: look for a duplicate first, then write.
-      await trx.selectFrom('person').select('national_id').where('dedup_key', '=', 'k' + i).executeTakeFirst();
-      await trx.insertInto('event').values({ at: 'x', officer: 'child', action: 'register',
-        national_id: null, serial: null, detail: '{}' }).execute();
-      return;
-    }
+    await trx.selectFrom('person').select('national_id').where('dedup_key', '=', 'k').executeTakeFirst();
+    process.stdout.write('read\\n');
+    await next.next();
+    await trx.insertInto('event').values({ at: 'x', officer: 'reader', action: 'register',
+      national_id: null, serial: null, detail: '{}' }).execute();
+  });
+  lines.close();
+}
+for (let i = 0; process.env.TB_MODE === 'bump' && i < Number(process.env.TB_N); i++) {
+  await store.transaction(async (trx) => {
     const r = await trx.updateTable('ca').set((eb) => ({ crl_number: eb('crl_number', '+', 1) }))
       .where('id', '=', caId).returning(['crl_number']).executeTakeFirstOrThrow();
     await trx.insertInto('crl').values({ ca_id: caId, crl_number: Number(r.crl_number),
@@ -82,22 +96,35 @@ for (let i = 0; i < Number(process.env.TB_N); i++) {
 await store.close();
 `;
 
-/** Runs the CHILD writer in a separate process; resolves with its exit code and stderr. */
+interface Child {
+  process: ChildProcess;
+  done: Promise<{ code: number | null; err: string }>;
+}
+
+/** Runs CHILD in a separate process: `bump` writes n times, `reader` reads, waits for a line, writes. */
+function child(location: string, caId: string, n: number, mode: 'bump' | 'reader' = 'bump'): Child {
+  const p = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
+    env: {
+      ...process.env,
+      TB_DATABASE_JS: DATABASE_JS,
+      TB_LOCATION: location,
+      TB_CA: caId,
+      TB_N: String(n),
+      TB_MODE: mode,
+    },
+    stdio: [mode === 'reader' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return { process: p, done: new Promise((resolve) => p.on('close', (code) => resolve({ code, err }))) };
+}
+
 function childWriter(
   location: string,
   caId: string,
   n: number,
-  mode: 'bump' | 'read-write' = 'bump',
 ): Promise<{ code: number | null; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
-      env: { ...process.env, TB_DATABASE_JS: DATABASE_JS, TB_LOCATION: location, TB_CA: caId, TB_N: String(n), TB_MODE: mode },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('close', (code) => resolve({ code, err }));
-  });
+  return child(location, caId, n).done;
 }
 
 forEachEngine('store', (dbTest, engine) => {
@@ -111,7 +138,9 @@ forEachEngine('store', (dbTest, engine) => {
       const counts = await rowCounts(second);
       assert.deepEqual(Object.keys(counts).sort(), [...TABLES].sort());
       assert.equal(counts.ca, 1, 'the row written before reopening is still there');
-      const applied = await sql<{ name: string }>`select name from tb_migration order by name`.execute(second.db);
+      const applied = await sql<{ name: string }>`select name from tb_migration order by name`.execute(
+        second.db,
+      );
       assert.deepEqual(
         applied.rows.map((r) => r.name),
         ['0001_init'],
@@ -156,7 +185,14 @@ forEachEngine('store', (dbTest, engine) => {
           await trx.updateTable('ca').set({ crl_number: 99 }).where('id', '=', 'root').execute();
           await trx
             .insertInto('event')
-            .values({ at: AT, officer: 'o', action: 'register', national_id: null, serial: null, detail: '{}' })
+            .values({
+              at: AT,
+              officer: 'o',
+              action: 'register',
+              national_id: null,
+              serial: null,
+              detail: '{}',
+            })
             .execute();
           throw new Error('boom after three writes');
         }),
@@ -193,7 +229,10 @@ forEachEngine('store', (dbTest, engine) => {
       const pk = await caught(person('111111111111', 'dedup-2'));
       assert.ok(isUniqueViolation(pk, 'national_id'));
       assert.ok(!isUniqueViolation(pk, 'dedup_key'));
-      const notNull = await caught({ ...person('333333333333', 'dedup-3'), given_names: null as unknown as string });
+      const notNull = await caught({
+        ...person('333333333333', 'dedup-3'),
+        given_names: null as unknown as string,
+      });
       assert.ok(!isUniqueViolation(notNull), 'a NOT NULL violation is not a unique violation');
       assert.ok(!isUniqueViolation(new Error('UNIQUE constraint failed: person.dedup_key')));
       assert.ok(!isUniqueViolation(undefined));
@@ -240,15 +279,27 @@ forEachEngine('store', (dbTest, engine) => {
     }
   });
 
-  dbTest('read-then-write transactions in three processes all commit', async (_t, db) => {
-    // SQLite: a deferred BEGIN that reads first cannot wait for the write lock: the write fails at
-    // once with SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT when another process committed meanwhile
-    // (the CLI enrolling while the server enrols). BEGIN IMMEDIATE makes it wait (busy_timeout).
+  dbTest('a transaction that read before another process committed can still write', async (_t, db) => {
+    // SQLite: after a deferred BEGIN has read, its first write cannot wait for the lock: it fails
+    // at once with SQLITE_BUSY_SNAPSHOT when another process committed meanwhile (the CLI
+    // enrolling while the server enrols). BEGIN IMMEDIATE takes the lock up front and waits instead.
     const store = await openStore(db.location);
     try {
-      const results = await Promise.all([0, 1, 2].map(() => childWriter(db.location, '-', 150, 'read-write')));
-      for (const r of results) assert.equal(r.code, 0, `child writer failed: ${r.err.slice(0, 300)}`);
-      assert.equal((await rowCounts(store)).event, 450);
+      await insertCa(store, 'eid-ca');
+      const reader = child(db.location, 'eid-ca', 0, 'reader');
+      await new Promise<void>((resolve, reject) => {
+        reader.process.stdout!.once('data', () => resolve());
+        void reader.done.then((r) => reject(new Error(`reader ended early: ${r.err}`)));
+      });
+      const writer = childWriter(db.location, 'eid-ca', 1);
+      // Without a lock held by the reader the writer commits at once; with one it waits for the reader.
+      await Promise.race([writer, new Promise((r) => setTimeout(r, 500))]);
+      reader.process.stdin!.end('go\n');
+      const [w, r] = await Promise.all([writer, reader.done]);
+      assert.equal(w.code, 0, `writer failed: ${w.err.slice(0, 300)}`);
+      assert.equal(r.code, 0, `reader failed: ${r.err.slice(0, 400)}`);
+      const counts = await rowCounts(store);
+      assert.deepEqual([counts.event, counts.crl], [1, 1]);
     } finally {
       await store.close();
     }

@@ -108,7 +108,8 @@ export function registerApiRoutes(
 ): void {
   void app.register(
     async (api) => {
-      api.addHook('preHandler', async (req) => {
+      // onRequest: the token is checked before the body is even read, so anonymous callers learn nothing.
+      api.addHook('onRequest', async (req) => {
         req.officer = await authenticateOfficer(node.store, req.headers.authorization);
       });
       const tags = ['eid'];

@@ -84,11 +84,7 @@ export function registerPublicRoutes(
     },
   );
 
-  const answer = async (
-    der: Buffer,
-    reply: FastifyReply,
-    get: boolean,
-  ): Promise<unknown> => {
+  const answer = async (der: Buffer, reply: FastifyReply, get: boolean): Promise<unknown> => {
     const out = await ocsp.respond(der);
     metrics.ocsp.inc({ result: out.result, cached: String(out.cached) });
     void reply.type('application/ocsp-response');
