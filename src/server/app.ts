@@ -34,6 +34,8 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
+    // Refuse unknown properties (additionalProperties: false) instead of silently dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   const metrics = createServerMetrics();
   const openapi = new OpenApiCollector();
