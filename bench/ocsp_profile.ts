@@ -6,7 +6,7 @@
 import { X509Certificate, createPublicKey, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { NodeContext } from '../src/node/context.js';
-import { OcspService } from '../src/node/ocsp_service.js';
+import { ocspServiceOf } from '../src/node/ocsp_service.js';
 import { buildOcspResponse, certIdMatches, parseOcspRequest } from '../src/pki/ocsp.js';
 import { ENV, fmtRate, fmtUs, rateSync } from './common.js';
 import { ocspRequestDer } from './ocsp_requests.js';
@@ -25,15 +25,7 @@ async function asyncRate(seconds: number, fn: (i: number) => Promise<unknown>): 
  */
 export async function profileOcsp(node: NodeContext, certIds: Buffer[], label: string): Promise<string[]> {
   const secs = Math.max(0.3, ENV.seconds / 5);
-  const ocsp = new OcspService({
-    store: node.store,
-    authorities: [
-      { caId: 'eid-ca', ca: node.eidCa, responder: node.ocsp },
-      { caId: 'root', ca: node.root, responder: node.root },
-    ],
-    clock: node.clock,
-    validityMinutes: node.config.ocspValidityMinutes,
-  });
+  const ocsp = ocspServiceOf(node);
   const requests = certIds.map((c) => ocspRequestDer(c));
   for (const r of requests) await ocsp.respond(r); // fill the cache
   const cached = await asyncRate(secs, (i) => ocsp.respond(requests[i % requests.length]!));

@@ -5,5 +5,5 @@ export type { NodeContext, KeyHolder, OpenNodeOptions } from './context.js';
 export { readNodeConfig } from './config.js';
 export type { NodeConfig, CaKeyStoreConfig } from './config.js';
 export { eidContextOf } from './eid_context.js';
-export { OcspService } from './ocsp_service.js';
+export { OcspService, ocspServiceOf } from './ocsp_service.js';
 export { publishCrl, latestCrl } from './crl_publisher.js';

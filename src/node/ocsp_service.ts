@@ -6,7 +6,7 @@ import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest } from '../
 import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { Store } from '../store/database.js';
-import type { KeyHolder } from './context.js';
+import type { KeyHolder, NodeContext } from './context.js';
 
 /** What the responder needs from the node. */
 export interface OcspServiceOptions {
@@ -195,4 +195,22 @@ interface StatusRow {
 
 function errorOutcome(status: 'malformedRequest' | 'unauthorized'): OcspOutcome {
   return { der: buildOcspErrorResponse(status), result: status, cached: false, maxAge: 0 };
+}
+
+/**
+ * The responder of an open node: eID certificates answered by the delegated responder,
+ * root-issued ones by the root itself.
+ *
+ * @param node - an open node
+ */
+export function ocspServiceOf(node: NodeContext): OcspService {
+  return new OcspService({
+    store: node.store,
+    authorities: [
+      { caId: 'eid-ca', ca: node.eidCa, responder: node.ocsp },
+      { caId: 'root', ca: node.root, responder: node.root },
+    ],
+    clock: node.clock,
+    validityMinutes: node.config.ocspValidityMinutes,
+  });
 }

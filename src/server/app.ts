@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { eidContextOf } from '../node/eid_context.js';
 import type { NodeContext } from '../node/context.js';
-import { OcspService } from '../node/ocsp_service.js';
+import { ocspServiceOf } from '../node/ocsp_service.js';
 import { handleError } from './errors.js';
 import { OpenApiCollector } from './openapi.js';
 import { registerApiRoutes } from './routes/api.js';
@@ -54,15 +54,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     metrics.requests.inc({ method: req.method, route, status: reply.statusCode });
     metrics.duration.observe({ route }, reply.elapsedTime / 1000);
   });
-  const ocsp = new OcspService({
-    store: node.store,
-    authorities: [
-      { caId: 'eid-ca', ca: node.eidCa, responder: node.ocsp },
-      { caId: 'root', ca: node.root, responder: node.root },
-    ],
-    clock: node.clock,
-    validityMinutes: node.config.ocspValidityMinutes,
-  });
+  const ocsp = ocspServiceOf(node);
   registerPublicRoutes(app, node, ocsp, metrics);
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>
