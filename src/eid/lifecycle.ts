@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { EidError } from '../lib/errors.js';
+import { CERT_STATUS_CHANNEL, notifyChange } from '../store/notifications.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { RevocationReasonName } from '../pki/revocation_reason.js';
 import { publishCrl } from '../node/crl_publisher.js';
@@ -97,6 +98,7 @@ async function changeStatus(
         detail: reason ? { reason } : {},
       });
     }
+    await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, rows.map((r) => r.serial).join(','));
     await publishEidCrl(ctx, trx, now);
     return { changed: rows.map((r) => r.serial), status: to };
   });
@@ -174,6 +176,8 @@ export async function renew(
         .where('serial', '=', o.serial)
         .execute();
     }
+    const superseded = old.filter((x) => x.status !== 'revoked').map((x) => x.serial);
+    await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, superseded.join(','));
     await insertCertificates(trx, nationalId, certificates, officer, now);
     await recordEvent(trx, {
       at: now,

@@ -6,6 +6,8 @@ import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest } from '../
 import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { Store } from '../store/database.js';
+import { CERT_STATUS_CHANNEL } from '../store/notifications.js';
+import type { Subscription } from '../store/notifications.js';
 import type { KeyHolder, NodeContext } from './context.js';
 
 /** What the responder needs from the node. */
@@ -59,6 +61,12 @@ export class OcspService {
   /** Issuer name and key hashes per authority and hash algorithm (RFC 6960 §4.1.1), computed once. */
   readonly #issuerHashes = new Map<string, string>();
   readonly #statusQuery: CompiledQuery<StatusRow>;
+  /** Statuses kept in memory while a PostgreSQL notification listener guarantees their freshness. */
+  readonly #statusRows = new Map<string, StatusRow>();
+  #generation = 0;
+  #watching = false;
+  #subscription: Subscription | undefined;
+  #stopped = false;
 
   constructor(options: OcspServiceOptions) {
     this.#o = options;
@@ -68,6 +76,38 @@ export class OcspService {
       .where('serial', '=', '')
       .where('issuer_ca', '=', '')
       .compile();
+  }
+
+  /**
+   * On PostgreSQL, starts listening for status changes (NOTIFY sent in the same transaction as
+   * each suspension, resumption, revocation), so statuses can be answered from memory across
+   * processes. Without notifications (SQLite, or while the listener is down) every request reads
+   * the store.
+   */
+  async start(): Promise<void> {
+    const listen = this.#o.store.listen;
+    if (!listen || this.#stopped) return;
+    const invalidate = (payload: string): void => {
+      this.#generation++;
+      for (const serial of payload.split(',')) {
+        for (const a of this.#o.authorities) this.#statusRows.delete(`${a.caId}:${serial}`);
+      }
+    };
+    const lost = (): void => {
+      this.#watching = false;
+      this.#generation++;
+      this.#statusRows.clear();
+      if (!this.#stopped) setTimeout(() => void this.start().catch(() => undefined), 1000).unref();
+    };
+    this.#subscription = await listen(CERT_STATUS_CHANNEL, invalidate, lost);
+    this.#watching = true;
+  }
+
+  /** Stops the notification listener. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#watching = false;
+    await this.#subscription?.stop();
   }
 
   /** Answers one DER OCSPRequest; never throws for bad input (it answers malformedRequest). */
@@ -152,12 +192,7 @@ export class OcspService {
   }
 
   async #status(caId: string, serial: string): Promise<{ status: OcspStatus; key: string }> {
-    // Compiled once: the status read is on every request, so a revocation by another process shows at once.
-    const { rows } = await this.#o.store.db.executeQuery<StatusRow>({
-      ...this.#statusQuery,
-      parameters: [serial, caId],
-    });
-    const row = rows[0];
+    const row = await this.#statusRow(caId, serial);
     if (!row) return { status: { status: 'unknown' }, key: 'unknown' };
     const key = `${row.status}|${row.status_changed_at ?? ''}|${row.revocation_reason ?? ''}`;
     if (row.status === 'good') return { status: { status: 'good' }, key };
@@ -171,6 +206,23 @@ export class OcspService {
       },
       key,
     };
+  }
+
+  async #statusRow(caId: string, serial: string): Promise<StatusRow | undefined> {
+    const key = `${caId}:${serial}`;
+    const known = this.#watching ? this.#statusRows.get(key) : undefined;
+    if (known) return known;
+    const generation = this.#generation;
+    // Compiled once: read on every request unless a listener vouches for the cached value.
+    const { rows } = await this.#o.store.db.executeQuery<StatusRow>({
+      ...this.#statusQuery,
+      parameters: [serial, caId],
+    });
+    const row = rows[0];
+    // Unknown serials are not kept (they may be issued next); a change notified meanwhile voids the read.
+    if (row && this.#watching && generation === this.#generation)
+      remember(this.#statusRows, key, row, this.#o.cacheSize ?? 100_000);
+    return row;
   }
 
   #remember(key: string, entry: CacheEntry): void {

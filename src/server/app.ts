@@ -55,6 +55,8 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     metrics.duration.observe({ route }, reply.elapsedTime / 1000);
   });
   const ocsp = ocspServiceOf(node);
+  await ocsp.start();
+  app.addHook('onClose', () => ocsp.stop());
   registerPublicRoutes(app, node, ocsp, metrics);
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>

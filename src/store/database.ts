@@ -14,6 +14,8 @@ import type {
 } from 'kysely';
 import pg from 'pg';
 import { StoreError } from '../lib/errors.js';
+import { listenPostgres } from './notifications.js';
+import type { Subscription } from './notifications.js';
 import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_certificate_key_hash.js';
 import type { Database } from './schema.js';
@@ -78,6 +80,15 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** `sqlite` or `postgres`. */
   readonly engine: 'sqlite' | 'postgres';
+  /**
+   * PostgreSQL only: subscribes to a notification channel on a dedicated connection (see
+   * `notifyChange`). Undefined on SQLite.
+   */
+  readonly listen?: (
+    channel: string,
+    onNotify: (payload: string) => void,
+    onLost: () => void,
+  ) => Promise<Subscription>;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Closes the connection(s). */
@@ -100,6 +111,9 @@ export async function openStore(location: string): Promise<Store> {
   const store: Store = {
     db,
     engine: isPg ? 'postgres' : 'sqlite',
+    ...(isPg
+      ? { listen: (channel, onNotify, onLost) => listenPostgres(location, channel, onNotify, onLost) }
+      : {}),
     transaction: (fn) => db.transaction().execute(fn),
     close: () => db.destroy(),
   };

@@ -12,3 +12,5 @@ export type {
   IsoTime,
 } from './schema.js';
 export { isUniqueViolation } from './errors.js';
+export { notifyChange, listenPostgres, CERT_STATUS_CHANNEL } from './notifications.js';
+export type { Subscription } from './notifications.js';
