@@ -10,7 +10,8 @@ import type { Database } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
 import { normalisePerson } from './person.js';
 import type { Person, PersonInput } from './person.js';
-import { getPerson, insertPerson, personIdentifier, withFreshNationalId } from './register.js';
+import { assertNationalId } from './national_id.js';
+import { insertPerson, personFromRow, personIdentifier, withFreshNationalId } from './register.js';
 
 /** The two CSRs a wallet sends, DER or PEM. */
 export interface CsrPair {
@@ -132,43 +133,45 @@ export async function insertCertificates(
   certs: Record<EidUsage, IssuedCertificate>,
   officer: Officer,
   now: Date,
+  engine: 'sqlite' | 'postgres' = 'sqlite',
 ): Promise<void> {
   const at = now.toISOString();
   const list = Object.values(certs);
-  await trx
-    .insertInto('certificate')
-    .values(
-      list.map((c) => ({
-        serial: c.serial,
-        issuer_ca: 'eid-ca',
-        national_id: nationalId,
-        usage: c.usage,
-        subject: c.subject,
-        not_before: c.notBefore.toISOString(),
-        not_after: c.notAfter.toISOString(),
-        cert_der: c.der,
-        spki_sha256: c.spkiSha256,
-        status: 'good' as const,
-        status_changed_at: null,
-        revocation_reason: null,
-        replaced_by: null,
-        created_at: at,
-      })),
-    )
-    .execute();
-  await trx
-    .insertInto('event')
-    .values(
-      list.map((c) => ({
-        at,
-        officer,
-        action: 'issue',
-        national_id: nationalId,
-        serial: c.serial,
-        detail: JSON.stringify({ usage: c.usage }),
-      })),
-    )
-    .execute();
+  const certRows = list.map((c) => ({
+    serial: c.serial,
+    issuer_ca: 'eid-ca',
+    national_id: nationalId,
+    usage: c.usage,
+    subject: c.subject,
+    not_before: c.notBefore.toISOString(),
+    not_after: c.notAfter.toISOString(),
+    cert_der: c.der,
+    spki_sha256: c.spkiSha256,
+    status: 'good' as const,
+    status_changed_at: null,
+    revocation_reason: null,
+    replaced_by: null,
+    created_at: at,
+  }));
+  const eventRows = list.map((c) => ({
+    at,
+    officer,
+    action: 'issue',
+    national_id: nationalId,
+    serial: c.serial,
+    detail: JSON.stringify({ usage: c.usage }),
+  }));
+  if (engine === 'postgres') {
+    // One round trip: a data-modifying CTE inserts the certificates, the outer statement the events.
+    await trx
+      .with('issued', (db) => db.insertInto('certificate').values(certRows).returning('serial'))
+      .insertInto('event')
+      .values(eventRows)
+      .execute();
+    return;
+  }
+  await trx.insertInto('certificate').values(certRows).execute();
+  await trx.insertInto('event').values(eventRows).execute();
 }
 
 /**
@@ -199,7 +202,7 @@ export async function enrolPerson(
     const person = await insertPerson(trx, data, officer, now, id);
     const certificates = await signCitizenPair(ctx, person, keys, now);
     await assertKeysUnused(trx, certificates);
-    await insertCertificates(trx, id, certificates, officer, now);
+    await insertCertificates(trx, id, certificates, officer, now, ctx.store.engine);
     return {
       person,
       personId: personIdentifier(ctx.identity.country, ctx.identity.country, id),
@@ -221,42 +224,67 @@ export async function issueCertificates(
   officer: Officer,
 ): Promise<IssuanceResult> {
   const keys = proveCsrPair(csrs);
-  const person = await getPerson(ctx.store, nationalId);
+  assertNationalId(nationalId);
   const now = ctx.clock();
-  const certificates = await signCitizenPair(ctx, person, keys, now);
-  await ctx.store.transaction(async (trx) => {
-    // SQLite transactions hold the write lock from BEGIN IMMEDIATE; PostgreSQL needs the row lock.
-    if (ctx.store.engine === 'postgres') await lockPerson(trx, nationalId);
-    const clash = await trx
-      .selectFrom('certificate')
-      .select(['serial', 'national_id', 'status', 'spki_sha256'])
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('national_id', '=', nationalId), eb('status', 'in', ['good', 'suspended'])]),
-          eb(
-            'spki_sha256',
-            'in',
-            Object.values(certificates).map((c) => c.spkiSha256),
-          ),
-        ]),
-      )
-      .executeTakeFirst();
-    if (clash?.national_id === nationalId && clash.status !== 'revoked') {
-      throw new EidError(
-        'EID_INVALID_STATE',
-        `person ${nationalId} already holds certificates in force: renew instead`,
-      );
-    }
-    if (clash)
-      throw new PkiError(
-        'PKI_CSR_KEY_REUSED',
-        `a CSR carries a key already certified (certificate ${clash.serial}): make new keys`,
-      );
-    await insertCertificates(trx, nationalId, certificates, officer, now);
+  const hashes = [spkiSha256(keys.authentication), spkiSha256(keys.signature)];
+  return ctx.store.transaction(async (trx) => {
+    const person = await personForIssuance(trx, ctx.store.engine, nationalId, hashes);
+    const certificates = await signCitizenPair(ctx, person, keys, now);
+    await insertCertificates(trx, nationalId, certificates, officer, now, ctx.store.engine);
+    return {
+      person,
+      personId: personIdentifier(ctx.identity.country, ctx.identity.country, nationalId),
+      certificates,
+    };
   });
-  return {
-    person,
-    personId: personIdentifier(ctx.identity.country, ctx.identity.country, nationalId),
-    certificates,
-  };
+}
+
+/**
+ * Reads and locks the person and checks, in the same round trip, that they hold no certificate
+ * in force and that neither key was certified before. SQLite transactions already hold the
+ * write lock (BEGIN IMMEDIATE); PostgreSQL takes the person's row lock (FOR UPDATE).
+ */
+async function personForIssuance(
+  trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
+  nationalId: string,
+  keyHashes: string[],
+): Promise<Person> {
+  let q = trx
+    .selectFrom('person')
+    .selectAll('person')
+    .select((eb) =>
+      eb
+        .selectFrom('certificate')
+        .select('serial')
+        .where('national_id', '=', nationalId)
+        .where('status', 'in', ['good', 'suspended'])
+        .limit(1)
+        .as('in_force'),
+    )
+    .select((eb) =>
+      eb
+        .selectFrom('certificate')
+        .select('serial')
+        .where('spki_sha256', 'in', keyHashes)
+        .limit(1)
+        .as('key_used'),
+    )
+    .where('person.national_id', '=', nationalId);
+  if (engine === 'postgres') q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
+  if (row.in_force) {
+    throw new EidError(
+      'EID_INVALID_STATE',
+      `person ${nationalId} already holds certificates in force: renew instead`,
+    );
+  }
+  if (row.key_used) {
+    throw new PkiError(
+      'PKI_CSR_KEY_REUSED',
+      `a CSR carries a key already certified (certificate ${row.key_used}): make new keys`,
+    );
+  }
+  return personFromRow(row);
 }

@@ -178,7 +178,7 @@ export async function renew(
     }
     const superseded = old.filter((x) => x.status !== 'revoked').map((x) => x.serial);
     await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, superseded.join(','));
-    await insertCertificates(trx, nationalId, certificates, officer, now);
+    await insertCertificates(trx, nationalId, certificates, officer, now, ctx.store.engine);
     await recordEvent(trx, {
       at: now,
       officer,
