@@ -30,6 +30,39 @@ export const ERROR_CATALOGUE = {
   PKI_OCSP_REQUEST_MALFORMED: { status: 400, text: 'the OCSP request is not valid DER' },
   PKI_PKCS12_MALFORMED: { status: 400, text: 'the PKCS#12 file could not be parsed' },
   PKI_PKCS12_PASSWORD_WRONG: { status: 400, text: 'the PKCS#12 password is wrong (integrity check failed)' },
+  // CMS (RFC 5652)
+  PKI_CMS_MALFORMED: { status: 400, text: 'the CMS SignedData is not valid DER' },
+  PKI_CMS_ALGORITHM_UNSUPPORTED: {
+    status: 400,
+    text: 'the CMS digest or signature algorithm is not supported',
+  },
+  PKI_CMS_SIGNER_MISMATCH: { status: 400, text: 'the CMS SignerInfo does not name this certificate' },
+  PKI_CMS_DIGEST_MISMATCH: {
+    status: 400,
+    text: 'the CMS messageDigest attribute does not match the content',
+  },
+  PKI_CMS_SIGNATURE_INVALID: { status: 400, text: 'the CMS signature does not verify' },
+  // time-stamping (RFC 3161)
+  TSP_TRANSPORT_FAILED: {
+    status: 502,
+    text: 'the time-stamping authority could not be reached or answered with an HTTP error',
+  },
+  TSP_RESPONSE_MALFORMED: {
+    status: 502,
+    text: 'the time-stamping authority did not answer with an RFC 3161 TimeStampResp',
+  },
+  TSP_REJECTED: { status: 502, text: 'the time-stamping authority did not grant the time-stamp' },
+  TSP_RESPONSE_MISMATCH: {
+    status: 502,
+    text: 'the time-stamp token does not answer the request (nonce, message imprint, policy or certificate)',
+  },
+  TSP_TOKEN_MALFORMED: { status: 400, text: 'the time-stamp token is not a valid RFC 3161 token' },
+  TSP_IMPRINT_MISMATCH: { status: 400, text: 'the time-stamp token is over other data' },
+  TSP_SIGNATURE_INVALID: { status: 400, text: 'the time-stamp token signature does not verify' },
+  TSP_CERTIFICATE_INVALID: {
+    status: 400,
+    text: 'the TSA certificate is missing, does not match the token, or is not a time-stamping certificate',
+  },
   // node
   NODE_NOT_INITIALISED: { status: 500, text: 'the directory does not hold an initialised node' },
   NODE_EXISTS: { status: 409, text: 'the directory already holds a node' },

@@ -36,3 +36,21 @@ export { encodePkcs12, decodePkcs12 } from './pkcs12.js';
 export type { Pkcs12Entry, Pkcs12Contents } from './pkcs12.js';
 export { REVOCATION_REASON_CODES, isRevocationReason } from './revocation_reason.js';
 export type { RevocationReasonName } from './revocation_reason.js';
+export {
+  buildSignedData,
+  parseSignedData,
+  verifySignerInfo,
+  contentTypeAttribute,
+  messageDigestAttribute,
+  signingTimeAttribute,
+  signingCertificateV2Attribute,
+  hashOfOid,
+  CMS_OID,
+} from './cms_signed_data.js';
+export type {
+  CmsAttribute,
+  SignedDataParams,
+  ParsedSignedData,
+  ParsedSignerInfo,
+  SignedContent,
+} from './cms_signed_data.js';

@@ -7,6 +7,7 @@ import { handleError } from './errors.js';
 import { OpenApiCollector } from './openapi.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerPublicRoutes } from './routes/public.js';
+import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
 import { createServerMetrics } from './server_metrics.js';
 
 /** Options of the node HTTP server. */
@@ -58,6 +59,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   await ocsp.start();
   app.addHook('onClose', () => ocsp.stop());
   registerPublicRoutes(app, node, ocsp, metrics);
+  registerTsaRoute(app, timeStampAuthorityOf(node));
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>
     openapi.document({

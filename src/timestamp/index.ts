@@ -1,0 +1,12 @@
+export { TimeStampAuthority } from './tsa.js';
+export type { TimeStampAuthorityOptions, TsaAnswer } from './tsa.js';
+export { createTimeStampRequest, requestTimeStamp } from './client.js';
+export type { RequestTimeStampOptions, TimeStampRequestOptions, TspTransport } from './client.js';
+export { parseTimeStampToken, verifyTimeStampToken } from './token.js';
+export type { TimeStampToken, VerifyTimeStampOptions } from './token.js';
+export type { Accuracy, TstInfo } from './tst_info.js';
+export { parseTimeStampResp } from './response.js';
+export type { TimeStampRespInfo } from './response.js';
+export { TSP_OID, FAIL_INFO, PKI_STATUS } from './tsp.js';
+export type { FailInfo, MessageImprint } from './tsp.js';
+export { TimestampError, TSP_ERROR } from './errors.js';
