@@ -5,6 +5,7 @@ import { nodeCommands } from './commands/node.js';
 import { officerCommands } from './commands/officer.js';
 import { walletCommands } from './commands/wallet.js';
 import { demoCommands } from './commands/demo.js';
+import { signCommands } from './commands/sign.js';
 
 const COMMANDS: Command[] = [
   ...nodeCommands,
@@ -12,6 +13,7 @@ const COMMANDS: Command[] = [
   ...eidCommands,
   ...officerCommands,
   ...demoCommands,
+  ...signCommands,
 ];
 
 function help(): string {

@@ -1,0 +1,177 @@
+/**
+ * `trustbridge sign` (DESIGN.md command-line contract): signs a document with the citizen's
+ * wallet signature key. Built today: CAdES B-B and B-T; other formats and levels are refused
+ * with a usage error saying so.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../../lib/errors.js';
+import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseSignedData } from '../../pki/cms_signed_data.js';
+import { CADES_OID } from '../../signature/cades/oids.js';
+import { signCades } from '../../signature/cades/sign.js';
+import type { CadesSignLevel } from '../../signature/cades/sign.js';
+import { keyObjectSigner } from '../../signature/key_signer.js';
+import type { TspTransport } from '../../timestamp/client.js';
+import { parseTimeStampToken } from '../../timestamp/token.js';
+import { parseOptions, req, str } from '../args.js';
+import type { Options } from '../args.js';
+import { printJson } from '../command.js';
+import type { Command } from '../command.js';
+import { loadWallet, walletPassword } from './wallet.js';
+
+const FORMATS = ['cades', 'pades', 'jades'] as const;
+const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
+const BUILT: Record<string, readonly string[]> = { cades: ['B-B', 'B-T'] };
+
+/** The checked arguments of one `sign` run. */
+interface SignArgs {
+  wallet: string;
+  level: CadesSignLevel;
+  input: string;
+  out: string;
+  tsa?: string;
+  detached: boolean;
+  passwordFile?: string;
+}
+
+function oneOf<T extends string>(o: Options, name: string, allowed: readonly T[]): T {
+  const v = req(o, name);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `--${name} must be one of ${allowed.join(', ')}, not ${v}`,
+    );
+  return v as T;
+}
+
+function tsaUrl(o: Options): string | undefined {
+  const url = str(o, 'tsa');
+  if (url !== undefined && !/^https?:\/\/[^/]/i.test(url))
+    throw new UsageError('USAGE_INVALID_ARGUMENT', `--tsa must be an http(s) URL, not ${url}`);
+  return url;
+}
+
+function checkArgs(o: Options): SignArgs {
+  const format = oneOf(o, 'format', FORMATS);
+  const level = oneOf(o, 'level', LEVELS);
+  if (!BUILT[format]?.includes(level))
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `${format} ${level} is not built yet (built today: cades B-B and B-T)`,
+    );
+  const tsa = tsaUrl(o);
+  if (level !== 'B-B' && tsa === undefined)
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `--level ${level} needs --tsa URL (a time-stamping authority)`,
+    );
+  const input = req(o, 'in');
+  if (!existsSync(input)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no input file ${input}`);
+  const passwordFile = str(o, 'wallet-password-file');
+  return {
+    wallet: req(o, 'wallet'),
+    level: level as CadesSignLevel,
+    input,
+    out: req(o, 'out'),
+    detached: o['detached'] === true,
+    ...(tsa === undefined ? {} : { tsa }),
+    ...(passwordFile === undefined ? {} : { passwordFile }),
+  };
+}
+
+/** RFC 3161 over HTTP with Node's global fetch (RFC 3161 §3.4). */
+const fetchTransport: TspTransport = async (url, body, contentType) => {
+  const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType } });
+  const type = r.headers.get('content-type');
+  return {
+    status: r.status,
+    body: Buffer.from(await r.arrayBuffer()),
+    ...(type ? { contentType: type } : {}),
+  };
+};
+
+/** Writes `data` to `path` atomically: a temporary file beside it, then a rename. */
+function writeAtomically(path: string, data: Buffer): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The genTime of the signature time-stamp in a CAdES, if any. */
+function timeStampTime(p7: Buffer): string | undefined {
+  const token = parseSignedData(p7).signerInfos[0]!.unsignedAttributes.get(CADES_OID.signatureTimeStampToken);
+  return token?.[0] ? parseTimeStampToken(token[0]).genTime.toISOString() : undefined;
+}
+
+async function runSign(a: SignArgs): Promise<number> {
+  const wallet = loadWallet(a.wallet, await walletPassword(a.passwordFile));
+  const { privateKey, certificate } = wallet.keys.signature;
+  if (!certificate)
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `${a.wallet} holds no signature certificate: enrol it first`,
+    );
+  // CMS signing-time has seconds precision (RFC 5652 §11.3): report the time that is signed.
+  const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const p7 = await signCades({
+    content: readFileSync(a.input),
+    detached: a.detached,
+    signer: keyObjectSigner(privateKey),
+    signerCertificate: certificate,
+    chain: wallet.caCertificates,
+    signingTime,
+    level: a.level,
+    ...(a.tsa === undefined ? {} : { tsa: { url: a.tsa, transport: fetchTransport } }),
+  });
+  writeAtomically(a.out, p7);
+  const timestamp = timeStampTime(p7);
+  printJson({
+    format: 'cades',
+    level: a.level,
+    out: a.out,
+    detached: a.detached,
+    signer: parseCertificate(certificate).subject,
+    signingTime: signingTime.toISOString(),
+    ...(timestamp === undefined ? {} : { timestamp }),
+  });
+  return 0;
+}
+
+const sign: Command = {
+  words: ['sign'],
+  usage:
+    'sign --wallet FILE.p12 --format cades|pades|jades --level B-B|B-T|B-LT|B-LTA --in FILE --out FILE [--tsa URL] [--detached] [--wallet-password-file F]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      {
+        wallet: { type: 'string' },
+        format: { type: 'string' },
+        level: { type: 'string' },
+        in: { type: 'string' },
+        out: { type: 'string' },
+        tsa: { type: 'string' },
+        detached: { type: 'boolean' },
+        'wallet-password-file': { type: 'string' },
+      },
+      ['wallet', 'format', 'level', 'in', 'out'],
+    );
+    return runSign(checkArgs(o));
+  },
+};
+
+/**
+ * The `sign` command. Without `--detached` the document is enveloped in the CMS (attached);
+ * with it the `.p7s` holds the signature only and the document is needed to verify it.
+ *
+ * @example
+ * ```ts
+ * const COMMANDS: Command[] = [...walletCommands, ...signCommands];
+ * ```
+ */
+export const signCommands: Command[] = [sign];

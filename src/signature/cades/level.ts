@@ -1,0 +1,72 @@
+/** Which CAdES baseline level (ETSI EN 319 122-1 §6) an existing signature reaches, by what it holds. */
+import { childrenOf, guarded } from '../../lib/der_reader.js';
+import { parseSignedData } from '../../pki/cms_signed_data.js';
+import type { ParsedSignedData } from '../../pki/cms_signed_data.js';
+import { SIG_ERROR, SignatureError } from '../errors.js';
+import { CADES_OID } from './oids.js';
+import type { CadesLevel } from './sign.js';
+
+/** What {@link detectCadesLevel} found for one SignerInfo. */
+export interface CadesLevelInfo {
+  /** The highest baseline level whose ingredients are all present, or undefined when not even B-B. */
+  level: CadesLevel | undefined;
+  /** signing-certificate-v2 (or, older, signing-certificate) is a signed attribute. */
+  signingCertificate: boolean;
+  /** The signature-time-stamp tokens (DER). */
+  signatureTimeStamps: Buffer[];
+  /** Revocation data is embedded (SignedData.crls, or the revocation-values attribute). */
+  revocationData: boolean;
+  /** An archive-time-stamp (v3, or RFC 5126 v2) is present. */
+  archiveTimeStamp: boolean;
+}
+
+/** Whether SignedData.crls holds anything, X.509 CRLs or RevocationInfoChoice `other` (RFC 5940). */
+function hasCrlsField(sd: ParsedSignedData): boolean {
+  const der = sd.raw.der;
+  return guarded(SIG_ERROR.malformed, () => {
+    const crls = childrenOf(der, sd.raw.signedData).find((e) => e.tag === 0xa1);
+    return crls !== undefined && crls.length > 0;
+  });
+}
+
+/**
+ * Detects the CAdES baseline level of a SignerInfo by the attributes and data present
+ * (EN 319 122-1 §6.2–§6.5): B-B needs signing-certificate(-v2) among the signed attributes; B-T
+ * adds a signature-time-stamp; B-LT adds revocation data (SignedData.crls or revocation-values);
+ * B-LTA adds an archive-time-stamp. Nothing is verified: the validation does that.
+ *
+ * @param input - the ContentInfo DER, or its parse
+ * @param signerIndex - which SignerInfo (default 0)
+ * @returns the level and the ingredients found
+ * @throws PkiError PKI_CMS_MALFORMED for input that is not a SignedData; SignatureError
+ *   USAGE_INVALID_ARGUMENT when there is no such SignerInfo
+ * @example
+ * ```ts
+ * const { level } = detectCadesLevel(readFileSync('doc.p7s')); // 'B-T'
+ * ```
+ */
+export function detectCadesLevel(input: Uint8Array | ParsedSignedData, signerIndex = 0): CadesLevelInfo {
+  const sd = input instanceof Uint8Array ? parseSignedData(input) : input;
+  const si = sd.signerInfos[signerIndex];
+  if (!si) throw new SignatureError(SIG_ERROR.unsupported, `there is no SignerInfo number ${signerIndex}`);
+  const signed = si.signedAttributes;
+  const unsigned = si.unsignedAttributes;
+  const signingCertificate =
+    signed.has(CADES_OID.signingCertificateV2) || signed.has(CADES_OID.signingCertificate);
+  const signatureTimeStamps = unsigned.get(CADES_OID.signatureTimeStampToken) ?? [];
+  const revocationData = hasCrlsField(sd) || unsigned.has(CADES_OID.revocationValues);
+  const archiveTimeStamp =
+    unsigned.has(CADES_OID.archiveTimeStampV3) || unsigned.has(CADES_OID.archiveTimeStampV2);
+  const steps: [CadesLevel, boolean][] = [
+    ['B-B', signingCertificate],
+    ['B-T', signatureTimeStamps.length > 0],
+    ['B-LT', revocationData],
+    ['B-LTA', archiveTimeStamp],
+  ];
+  let level: CadesLevel | undefined;
+  for (const [name, present] of steps) {
+    if (!present) break;
+    level = name;
+  }
+  return { level, signingCertificate, signatureTimeStamps, revocationData, archiveTimeStamp };
+}
