@@ -63,6 +63,43 @@ export const ERROR_CATALOGUE = {
     status: 400,
     text: 'the TSA certificate is missing, does not match the token, or is not a time-stamping certificate',
   },
+  // certification path validation (RFC 5280 §6)
+  PATH_NO_CHAIN_FOUND: { status: 422, text: 'no certification path to a trust anchor was found' },
+  PATH_SIGNATURE_INVALID: { status: 422, text: 'a certificate signature in the path does not verify' },
+  PATH_ALGORITHM_UNSUPPORTED: {
+    status: 422,
+    text: 'a signature or key algorithm in the path is not supported',
+  },
+  PATH_EXPIRED: { status: 422, text: 'a certificate in the path has expired at the validation time' },
+  PATH_NOT_YET_VALID: {
+    status: 422,
+    text: 'a certificate in the path is not yet valid at the validation time',
+  },
+  PATH_NOT_A_CA: { status: 422, text: 'an issuing certificate in the path is not a CA certificate' },
+  PATH_LENGTH_EXCEEDED: { status: 422, text: 'the path is longer than a path length constraint allows' },
+  PATH_NAME_CONSTRAINTS: { status: 422, text: 'a name in the path violates the name constraints' },
+  PATH_POLICY: { status: 422, text: 'the path does not satisfy the certificate policy requirements' },
+  PATH_UNKNOWN_CRITICAL_EXTENSION: {
+    status: 422,
+    text: 'a certificate in the path has an unrecognised critical extension',
+  },
+  PATH_KEY_USAGE: { status: 422, text: 'a certificate key usage does not allow its use in the path' },
+  PATH_EKU: { status: 422, text: 'the end-entity certificate does not allow the required purpose' },
+  PATH_REVOKED: { status: 422, text: 'the end-entity certificate is revoked' },
+  PATH_CA_REVOKED: { status: 422, text: 'a CA certificate in the path is revoked' },
+  PATH_REVOCATION_UNKNOWN: {
+    status: 422,
+    text: 'the revocation status of a certificate in the path cannot be determined',
+  },
+  PATH_PROFILE_VIOLATION: {
+    status: 422,
+    text: 'a certificate in the path violates the RFC 5280 certificate profile',
+  },
+  PATH_PEER_NAME_MISMATCH: {
+    status: 422,
+    text: 'the end-entity certificate does not name the expected peer',
+  },
+  PATH_MALFORMED: { status: 400, text: 'a certificate or CRL in the path is malformed' },
   // node
   NODE_NOT_INITIALISED: { status: 500, text: 'the directory does not hold an initialised node' },
   NODE_EXISTS: { status: 409, text: 'the directory already holds a node' },

@@ -92,6 +92,7 @@ test("every `new XxxError('CODE'` and API error code in src/ is in the catalogue
     /isTrustbridgeError\([^,()]+,\s*'([^']+)'\)/g,
     /\bcode:\s*'([A-Z][A-Z0-9_]+)'/g, // { code: 'INPUT_TOO_LARGE', … } at the HTTP edge
     /\bguarded\(\s*'([^']+)'/g, // guarded('PKI_OCSP_REQUEST_MALFORMED', …)
+    /\b(?:pathError|reject)\(\s*'([^']+)'/g, // pathError('PATH_EXPIRED', …)
   ];
   for (const [file, text] of texts) {
     for (const re of patterns) {
