@@ -100,6 +100,18 @@ export const ERROR_CATALOGUE = {
     text: 'the end-entity certificate does not name the expected peer',
   },
   PATH_MALFORMED: { status: 400, text: 'a certificate or CRL in the path is malformed' },
+  // JAdES (ETSI TS 119 182-1, RFC 7515)
+  JADES_MALFORMED: { status: 400, text: 'the JWS is not a valid compact or JSON serialization' },
+  JADES_HEADER_INVALID: {
+    status: 400,
+    text: 'the JWS protected header breaks RFC 7515 or ETSI TS 119 182-1',
+  },
+  JADES_ALGORITHM_UNSUPPORTED: { status: 400, text: 'the JWS signature algorithm is not supported' },
+  JADES_CERTIFICATE_MISMATCH: {
+    status: 400,
+    text: 'the signing certificate does not match x5t#S256 or the signature algorithm',
+  },
+  JADES_SIGNATURE_INVALID: { status: 400, text: 'the JWS signature does not verify' },
   // node
   NODE_NOT_INITIALISED: { status: 500, text: 'the directory does not hold an initialised node' },
   NODE_EXISTS: { status: 409, text: 'the directory already holds a node' },

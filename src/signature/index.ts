@@ -17,3 +17,20 @@ export type {
 } from './cades/index.js';
 export { keyObjectSigner } from './key_signer.js';
 export { SignatureError, SIG_ERROR } from './errors.js';
+export {
+  JADES_ERRORS,
+  JadesError,
+  parseJades,
+  sigTstImprintInput,
+  signJades,
+  signatureTimeStampTokens,
+  verifyJades,
+} from './jades/index.js';
+export type {
+  JadesErrorCode,
+  JadesProtectedHeader,
+  JadesSerialization,
+  JadesSignLevel,
+  JadesSignParams,
+  ParsedJades,
+} from './jades/index.js';

@@ -1,7 +1,7 @@
 /**
  * `trustbridge sign` (DESIGN.md command-line contract): signs a document with the citizen's
- * wallet signature key. Built today: CAdES B-B and B-T; other formats and levels are refused
- * with a usage error saying so.
+ * wallet signature key. Built today: CAdES and JAdES, B-B and B-T; other formats and levels are
+ * refused with a usage error saying so.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../../lib/errors.js';
@@ -10,6 +10,9 @@ import { parseSignedData } from '../../pki/cms_signed_data.js';
 import { CADES_OID } from '../../signature/cades/oids.js';
 import { signCades } from '../../signature/cades/sign.js';
 import type { CadesSignLevel } from '../../signature/cades/sign.js';
+import { parseJades, signatureTimeStampTokens } from '../../signature/jades/parse.js';
+import { signJades } from '../../signature/jades/sign.js';
+import type { JadesSerialization } from '../../signature/jades/sign.js';
 import { keyObjectSigner } from '../../signature/key_signer.js';
 import type { TspTransport } from '../../timestamp/client.js';
 import { parseTimeStampToken } from '../../timestamp/token.js';
@@ -21,11 +24,15 @@ import { loadWallet, walletPassword } from './wallet.js';
 
 const FORMATS = ['cades', 'pades', 'jades'] as const;
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
-const BUILT: Record<string, readonly string[]> = { cades: ['B-B', 'B-T'] };
+const SERIALIZATIONS = ['compact', 'json'] as const;
+const BUILT: Record<string, readonly string[]> = { cades: ['B-B', 'B-T'], jades: ['B-B', 'B-T'] };
 
 /** The checked arguments of one `sign` run. */
 interface SignArgs {
   wallet: string;
+  format: 'cades' | 'jades';
+  /** JAdES only: compact by default for B-B, JSON for B-T (compact cannot carry etsiU). */
+  serialization: JadesSerialization;
   level: CadesSignLevel;
   input: string;
   out: string;
@@ -51,14 +58,28 @@ function tsaUrl(o: Options): string | undefined {
   return url;
 }
 
+function checkSerialization(o: Options, format: string, level: string): JadesSerialization {
+  if (str(o, 'serialization') === undefined) return level === 'B-B' ? 'compact' : 'json';
+  if (format !== 'jades')
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--serialization is for --format jades only');
+  const serialization = oneOf(o, 'serialization', SERIALIZATIONS);
+  if (serialization === 'compact' && level !== 'B-B')
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `jades ${level} needs --serialization json: the compact one cannot carry the time-stamp`,
+    );
+  return serialization;
+}
+
 function checkArgs(o: Options): SignArgs {
   const format = oneOf(o, 'format', FORMATS);
   const level = oneOf(o, 'level', LEVELS);
   if (!BUILT[format]?.includes(level))
     throw new UsageError(
       'USAGE_INVALID_ARGUMENT',
-      `${format} ${level} is not built yet (built today: cades B-B and B-T)`,
+      `${format} ${level} is not built yet (built today: cades and jades, B-B and B-T)`,
     );
+  const serialization = checkSerialization(o, format, level);
   const tsa = tsaUrl(o);
   if (level !== 'B-B' && tsa === undefined)
     throw new UsageError(
@@ -70,6 +91,8 @@ function checkArgs(o: Options): SignArgs {
   const passwordFile = str(o, 'wallet-password-file');
   return {
     wallet: req(o, 'wallet'),
+    format: format as SignArgs['format'],
+    serialization,
     level: level as CadesSignLevel,
     input,
     out: req(o, 'out'),
@@ -102,10 +125,21 @@ function writeAtomically(path: string, data: Buffer): void {
   }
 }
 
-/** The genTime of the signature time-stamp in a CAdES, if any. */
-function timeStampTime(p7: Buffer): string | undefined {
-  const token = parseSignedData(p7).signerInfos[0]!.unsignedAttributes.get(CADES_OID.signatureTimeStampToken);
+/** The genTime of the signature time-stamp in a CAdES or JAdES, if any. */
+function timeStampTime(format: SignArgs['format'], signature: Buffer): string | undefined {
+  const token =
+    format === 'jades'
+      ? signatureTimeStampTokens(parseJades(signature.toString('utf8')))
+      : parseSignedData(signature).signerInfos[0]!.unsignedAttributes.get(CADES_OID.signatureTimeStampToken);
   return token?.[0] ? parseTimeStampToken(token[0]).genTime.toISOString() : undefined;
+}
+
+/** Signs with the format asked for; the result is the bytes of the output file. */
+async function signDocument(a: SignArgs, params: Parameters<typeof signCades>[0]): Promise<Buffer> {
+  if (a.format === 'cades') return signCades(params);
+  const { content, ...rest } = params;
+  const jws = await signJades({ ...rest, payload: content, serialization: a.serialization });
+  return Buffer.from(jws, 'utf8');
 }
 
 async function runSign(a: SignArgs): Promise<number> {
@@ -116,9 +150,10 @@ async function runSign(a: SignArgs): Promise<number> {
       'USAGE_INVALID_ARGUMENT',
       `${a.wallet} holds no signature certificate: enrol it first`,
     );
-  // CMS signing-time has seconds precision (RFC 5652 §11.3): report the time that is signed.
+  // CMS signing-time (RFC 5652 §11.3) and JAdES sigT (TS 119 182-1 §5.2.1) have seconds
+  // precision: report the time that is signed.
   const signingTime = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const p7 = await signCades({
+  const signed = await signDocument(a, {
     content: readFileSync(a.input),
     detached: a.detached,
     signer: keyObjectSigner(privateKey),
@@ -128,10 +163,11 @@ async function runSign(a: SignArgs): Promise<number> {
     level: a.level,
     ...(a.tsa === undefined ? {} : { tsa: { url: a.tsa, transport: fetchTransport } }),
   });
-  writeAtomically(a.out, p7);
-  const timestamp = timeStampTime(p7);
+  writeAtomically(a.out, signed);
+  const timestamp = timeStampTime(a.format, signed);
   printJson({
-    format: 'cades',
+    format: a.format,
+    ...(a.format === 'jades' ? { serialization: a.serialization } : {}),
     level: a.level,
     out: a.out,
     detached: a.detached,
@@ -145,7 +181,7 @@ async function runSign(a: SignArgs): Promise<number> {
 const sign: Command = {
   words: ['sign'],
   usage:
-    'sign --wallet FILE.p12 --format cades|pades|jades --level B-B|B-T|B-LT|B-LTA --in FILE --out FILE [--tsa URL] [--detached] [--wallet-password-file F]',
+    'sign --wallet FILE.p12 --format cades|pades|jades --level B-B|B-T|B-LT|B-LTA --in FILE --out FILE [--tsa URL] [--detached] [--serialization compact|json] [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -157,6 +193,7 @@ const sign: Command = {
         out: { type: 'string' },
         tsa: { type: 'string' },
         detached: { type: 'boolean' },
+        serialization: { type: 'string' },
         'wallet-password-file': { type: 'string' },
       },
       ['wallet', 'format', 'level', 'in', 'out'],
@@ -166,8 +203,10 @@ const sign: Command = {
 };
 
 /**
- * The `sign` command. Without `--detached` the document is enveloped in the CMS (attached);
- * with it the `.p7s` holds the signature only and the document is needed to verify it.
+ * The `sign` command. Without `--detached` the document is enveloped in the CMS or JWS
+ * (attached); with it the `.p7s` / `.jws` holds the signature only and the document is needed to
+ * verify it (JAdES: an RFC 7797 unencoded detached payload). JAdES B-B defaults to the compact
+ * serialization, B-T to the flattened JSON one (`--serialization`).
  *
  * @example
  * ```ts
