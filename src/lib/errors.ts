@@ -112,6 +112,15 @@ export const ERROR_CATALOGUE = {
     text: 'the signing certificate does not match x5t#S256 or the signature algorithm',
   },
   JADES_SIGNATURE_INVALID: { status: 400, text: 'the JWS signature does not verify' },
+  // revocation data fetched for signatures (OCSP, CRL)
+  REV_TRANSPORT_FAILED: {
+    status: 502,
+    text: 'the OCSP responder or CRL server could not be reached or answered with an HTTP error',
+  },
+  REV_OCSP_RESPONSE_INVALID: {
+    status: 502,
+    text: 'the OCSP response is unsuccessful, stale, for another certificate, or not signed by an authorised responder',
+  },
   // node
   NODE_NOT_INITIALISED: { status: 500, text: 'the directory does not hold an initialised node' },
   NODE_EXISTS: { status: 409, text: 'the directory already holds a node' },

@@ -54,3 +54,4 @@ export type {
   ParsedSignerInfo,
   SignedContent,
 } from './cms_signed_data.js';
+export { buildOcspRequest, ocspCertId, ocspUrlOf, crlUrlOf } from './ocsp_request.js';

@@ -34,3 +34,7 @@ export type {
   JadesSignParams,
   ParsedJades,
 } from './jades/index.js';
+export { extendToLt } from './cades/lt.js';
+export type { CadesLtParams } from './cades/lt.js';
+export { httpRevocationFetcher, checkOcspResponse, REVOCATION_ERROR } from './revocation_fetcher.js';
+export type { RevocationFetcher } from './revocation_fetcher.js';

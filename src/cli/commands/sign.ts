@@ -1,6 +1,6 @@
 /**
  * `trustbridge sign` (DESIGN.md command-line contract): signs a document with the citizen's
- * wallet signature key. Built today: CAdES and JAdES, B-B and B-T; other formats and levels are
+ * wallet signature key. Built today: CAdES B-B, B-T and B-LT, JAdES B-B and B-T; other formats and levels are
  * refused with a usage error saying so.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,8 +8,10 @@ import { UsageError } from '../../lib/errors.js';
 import { parseCertificate } from '../../pki/certificate_info.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
 import { CADES_OID } from '../../signature/cades/oids.js';
+import { extendToLt } from '../../signature/cades/lt.js';
 import { signCades } from '../../signature/cades/sign.js';
 import type { CadesSignLevel } from '../../signature/cades/sign.js';
+import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
 import { parseJades, signatureTimeStampTokens } from '../../signature/jades/parse.js';
 import { signJades } from '../../signature/jades/sign.js';
 import type { JadesSerialization } from '../../signature/jades/sign.js';
@@ -25,7 +27,7 @@ import { loadWallet, walletPassword } from './wallet.js';
 const FORMATS = ['cades', 'pades', 'jades'] as const;
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 const SERIALIZATIONS = ['compact', 'json'] as const;
-const BUILT: Record<string, readonly string[]> = { cades: ['B-B', 'B-T'], jades: ['B-B', 'B-T'] };
+const BUILT: Record<string, readonly string[]> = { cades: ['B-B', 'B-T', 'B-LT'], jades: ['B-B', 'B-T'] };
 
 /** The checked arguments of one `sign` run. */
 interface SignArgs {
@@ -33,7 +35,7 @@ interface SignArgs {
   format: 'cades' | 'jades';
   /** JAdES only: compact by default for B-B, JSON for B-T (compact cannot carry etsiU). */
   serialization: JadesSerialization;
-  level: CadesSignLevel;
+  level: CadesSignLevel | 'B-LT';
   input: string;
   out: string;
   tsa?: string;
@@ -77,7 +79,7 @@ function checkArgs(o: Options): SignArgs {
   if (!BUILT[format]?.includes(level))
     throw new UsageError(
       'USAGE_INVALID_ARGUMENT',
-      `${format} ${level} is not built yet (built today: cades and jades, B-B and B-T)`,
+      `${format} ${level} is not built yet (built today: cades B-B, B-T and B-LT, jades B-B and B-T)`,
     );
   const serialization = checkSerialization(o, format, level);
   const tsa = tsaUrl(o);
@@ -93,7 +95,7 @@ function checkArgs(o: Options): SignArgs {
     wallet: req(o, 'wallet'),
     format: format as SignArgs['format'],
     serialization,
-    level: level as CadesSignLevel,
+    level: level as SignArgs['level'],
     input,
     out: req(o, 'out'),
     detached: o['detached'] === true,
@@ -136,6 +138,12 @@ function timeStampTime(format: SignArgs['format'], signature: Buffer): string | 
 
 /** Signs with the format asked for; the result is the bytes of the output file. */
 async function signDocument(a: SignArgs, params: Parameters<typeof signCades>[0]): Promise<Buffer> {
+  if (a.format === 'cades' && a.level === 'B-LT') {
+    // EN 319 122-1 §6.4: B-LT is a B-T plus validation data; the OCSP URL comes from the
+    // signer certificate's AIA, the root from the wallet's CA certificates.
+    const bt = await signCades({ ...params, level: 'B-T' });
+    return extendToLt(bt, { chain: params.chain, fetcher: httpRevocationFetcher() });
+  }
   if (a.format === 'cades') return signCades(params);
   const { content, ...rest } = params;
   const jws = await signJades({ ...rest, payload: content, serialization: a.serialization });
@@ -160,7 +168,7 @@ async function runSign(a: SignArgs): Promise<number> {
     signerCertificate: certificate,
     chain: wallet.caCertificates,
     signingTime,
-    level: a.level,
+    level: a.level === 'B-LT' ? 'B-T' : a.level,
     ...(a.tsa === undefined ? {} : { tsa: { url: a.tsa, transport: fetchTransport } }),
   });
   writeAtomically(a.out, signed);
