@@ -13,18 +13,14 @@ import { parseSignedData } from '../../src/pki/cms_signed_data.js';
 import { CADES_OID } from '../../src/signature/cades/oids.js';
 import {
   cliJson,
-  createAndEnroll,
   errorCode,
   freePort,
-  initNode,
   missingTools,
-  publicCerts,
   runCli,
-  startServe,
-  tempDir,
+  startSigningNode,
   tool,
 } from '../fixtures/cli.js';
-import type { Enrolment, Served } from '../fixtures/cli.js';
+import type { Enrolment, Served, SigningNode } from '../fixtures/cli.js';
 
 const skip = missingTools('openssl');
 
@@ -39,29 +35,20 @@ interface SignOutput {
 }
 
 describe('trustbridge sign --format cades, checked by OpenSSL', { skip }, () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let dir: string;
+  let tmp: SigningNode['tmp'];
   let wallet: string;
   let doc: string;
   let served: Served;
-  let certs: ReturnType<typeof publicCerts>;
+  let certs: SigningNode['certs'];
   let enrolment: Enrolment;
 
+  let node: SigningNode | undefined;
   before(async () => {
-    tmp = tempDir('tb-sign-');
-    dir = join(tmp.path, 'ph');
-    wallet = join(tmp.path, 'maria.p12');
-    doc = join(tmp.path, 'mou.txt');
-    writeFileSync(doc, 'Memorandum of Understanding between the PH and VN digital agencies\n');
-    const port = await freePort();
-    await initNode(dir, ['--base-url', `http://127.0.0.1:${port}`]);
-    certs = publicCerts(dir);
-    enrolment = await createAndEnroll(dir, wallet);
-    served = await startServe(dir, { port });
+    node = await startSigningNode('tb-sign-');
+    ({ tmp, wallet, doc, served, certs, enrolment } = node);
   });
   after(async () => {
-    await served?.stop();
-    tmp?.remove();
+    await node?.close();
   });
 
   const signArgs = (level: string, out: string, extra: string[] = []): string[] => [

@@ -5,51 +5,30 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCertificate } from '../../src/pki/certificate_info.js';
 import { parseSignedData } from '../../src/pki/cms_signed_data.js';
 import { detectCadesLevel } from '../../src/signature/cades/level.js';
-import {
-  cliJson,
-  createAndEnroll,
-  errorCode,
-  freePort,
-  initNode,
-  missingTools,
-  publicCerts,
-  runCli,
-  startServe,
-  tempDir,
-  tool,
-} from '../fixtures/cli.js';
-import type { Served } from '../fixtures/cli.js';
+import { cliJson, errorCode, missingTools, runCli, startSigningNode, tool } from '../fixtures/cli.js';
+import type { Served, SigningNode } from '../fixtures/cli.js';
 
 const skip = missingTools('openssl');
 
 describe('trustbridge sign --format cades --level B-LT, checked by OpenSSL', { skip }, () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let dir: string;
+  let tmp: SigningNode['tmp'];
   let wallet: string;
   let doc: string;
   let served: Served;
-  let certs: ReturnType<typeof publicCerts>;
+  let certs: SigningNode['certs'];
 
+  let node: SigningNode | undefined;
   before(async () => {
-    tmp = tempDir('tb-sign-lt-');
-    dir = join(tmp.path, 'ph');
-    wallet = join(tmp.path, 'maria.p12');
-    doc = join(tmp.path, 'mou.txt');
-    writeFileSync(doc, 'Memorandum of Understanding between the PH and VN digital agencies\n');
-    const port = await freePort();
-    await initNode(dir, ['--base-url', `http://127.0.0.1:${port}`]);
-    certs = publicCerts(dir);
-    await createAndEnroll(dir, wallet);
-    served = await startServe(dir, { port });
+    node = await startSigningNode('tb-sign-lt-');
+    ({ tmp, wallet, doc, served, certs } = node);
   });
   after(async () => {
-    await served?.stop();
-    tmp?.remove();
+    await node?.close();
   });
 
   const signArgs = (out: string, extra: string[] = []): string[] => [

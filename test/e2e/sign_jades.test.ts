@@ -12,18 +12,14 @@ import { parseJades, signatureTimeStampTokens, verifyJades } from '../../src/sig
 import {
   cliJson,
   errorCode,
-  freePort,
-  initNode,
   missingTools,
   publicCerts,
   run,
   runCli,
-  startServe,
-  tempDir,
+  startSigningNode,
   tool,
 } from '../fixtures/cli.js';
-import { createAndEnroll } from '../fixtures/cli.js';
-import type { Enrolment, Served } from '../fixtures/cli.js';
+import type { Enrolment, Served, SigningNode } from '../fixtures/cli.js';
 
 /** Verifies a JWS with jwcrypto; for a detached one the document is put where deserialize left the empty payload (jwcrypto 1.1 has no detached API). */
 const JWCRYPTO = `
@@ -54,27 +50,20 @@ interface SignOutput {
 }
 
 describe('trustbridge sign --format jades, checked by jwcrypto and OpenSSL', { skip }, () => {
-  let tmp: ReturnType<typeof tempDir>;
+  let tmp: SigningNode['tmp'];
   let dir: string;
   let wallet: string;
   let doc: string;
   let served: Served;
   let enrolment: Enrolment;
 
+  let node: SigningNode | undefined;
   before(async () => {
-    tmp = tempDir('tb-sign-jades-');
-    dir = join(tmp.path, 'ph');
-    wallet = join(tmp.path, 'maria.p12');
-    doc = join(tmp.path, 'mou.txt');
-    writeFileSync(doc, 'Memorandum of Understanding between the PH and VN digital agencies\n');
-    const port = await freePort();
-    await initNode(dir, ['--base-url', `http://127.0.0.1:${port}`]);
-    enrolment = await createAndEnroll(dir, wallet);
-    served = await startServe(dir, { port });
+    node = await startSigningNode('tb-sign-jades-');
+    ({ tmp, dir, wallet, doc, served, enrolment } = node);
   });
   after(async () => {
-    await served?.stop();
-    tmp?.remove();
+    await node?.close();
   });
 
   const signArgs = (level: string, out: string, extra: string[] = []): string[] => [
