@@ -148,6 +148,28 @@ export const ERROR_CATALOGUE = {
   // store
   STORE_UNAVAILABLE: { status: 503, text: 'the database cannot be reached' },
   STORE_MIGRATION_FAILED: { status: 500, text: 'a database migration failed' },
+  // signature validation (EN 319 102-1)
+  VALIDATION_FORMAT_UNKNOWN: { status: 415, text: 'the document is not a signed format trustbridge reads' },
+  VALIDATION_NO_SIGNATURE: { status: 422, text: 'the document holds no signature' },
+  VALIDATION_TRUST_SOURCE_INVALID: { status: 400, text: 'a trust source could not be read' },
+  VALIDATION_POLICY_INVALID: { status: 400, text: 'the validation policy is not valid' },
+  VALIDATION_TIME_INVALID: { status: 400, text: 'the validation time is not an ISO 8601 date-time' },
+  // XML (XMLDSig / XAdES / trust lists) -- section owned by src/lib/xml and src/signature/xades
+  XML_MALFORMED: { status: 400, text: 'the XML is not well-formed' },
+  XML_DTD_FORBIDDEN: { status: 400, text: 'the XML has a document type declaration (entities are refused)' },
+  XML_TOO_LARGE: { status: 413, text: 'the XML exceeds the size or depth limits' },
+  XADES_MALFORMED: { status: 400, text: 'the XML signature does not follow XMLDSig / XAdES' },
+  XADES_ALGORITHM_UNSUPPORTED: {
+    status: 400,
+    text: 'an XML signature, digest or transform algorithm is not supported',
+  },
+  // PDF / PAdES -- section owned by src/lib/pdf and src/signature/pades
+  PDF_MALFORMED: { status: 400, text: 'the PDF could not be parsed' },
+  PDF_UNSUPPORTED: { status: 400, text: 'the PDF uses a feature that is not supported (encryption, ...)' },
+  PADES_MALFORMED: { status: 400, text: 'the PDF signature dictionary is not valid PAdES' },
+  // ASiC containers -- section owned by src/lib/zip and src/signature/asic
+  ZIP_MALFORMED: { status: 400, text: 'the ZIP container could not be read' },
+  ASIC_MALFORMED: { status: 400, text: 'the container is not a valid ASiC-S / ASiC-E container' },
   // HTTP edge and officers
   AUTH_TOKEN_MISSING: { status: 401, text: 'no bearer token' },
   AUTH_TOKEN_INVALID: { status: 401, text: 'the bearer token is unknown or disabled' },

@@ -1,0 +1,143 @@
+/**
+ * The validation report: what `trustbridge validate` prints as JSON and what the ETSI TS 119 102-2
+ * XML and HTML renderers (`src/validation/report_xml.ts`, `report_html.ts`) turn into their forms.
+ * Field names follow DESIGN.md's `validate` contract; indication and sub-indication values are
+ * the names of ETSI EN 319 102-1 clause 5.1.3 (Table 5).
+ */
+import type { SignatureFormat, SignatureLevel } from './model.js';
+
+/** Main status indications (EN 319 102-1 clause 5.1.3). */
+export type Indication = 'TOTAL-PASSED' | 'TOTAL-FAILED' | 'INDETERMINATE';
+
+/** Sub-indications (EN 319 102-1 Table 5). */
+export type SubIndication =
+  // with TOTAL-FAILED
+  | 'FORMAT_FAILURE'
+  | 'HASH_FAILURE'
+  | 'SIG_CRYPTO_FAILURE'
+  | 'REVOKED'
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  // with INDETERMINATE
+  | 'SIG_CONSTRAINTS_FAILURE'
+  | 'CHAIN_CONSTRAINTS_FAILURE'
+  | 'CERTIFICATE_CHAIN_GENERAL_FAILURE'
+  | 'CRYPTO_CONSTRAINTS_FAILURE'
+  | 'POLICY_PROCESSING_ERROR'
+  | 'SIGNATURE_POLICY_NOT_AVAILABLE'
+  | 'TIMESTAMP_ORDER_FAILURE'
+  | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'REVOKED_NO_POE'
+  | 'REVOKED_CA_NO_POE'
+  | 'OUT_OF_BOUNDS_NO_POE'
+  | 'OUT_OF_BOUNDS_NOT_REVOKED'
+  | 'REVOCATION_OUT_OF_BOUNDS_NO_POE'
+  | 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE'
+  | 'NO_POE'
+  | 'TRY_LATER'
+  | 'SIGNED_DATA_NOT_FOUND'
+  | 'CUSTOM';
+
+/** A certificate as the report shows it. */
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  /** Serial number, hex lower case. */
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the DER, hex: the certificate's identifier in the report (and XML report Id). */
+  sha256: string;
+  /** The DER, base64 (the ETSI XML report embeds it). */
+  der: string;
+}
+
+/** The revocation evidence for one certificate of the chain. */
+export interface RevocationEvidence {
+  status: 'good' | 'revoked' | 'unknown' | 'not-checked';
+  /** Where it came from. */
+  source?: 'embedded-ocsp' | 'embedded-crl' | 'fetched-ocsp' | 'fetched-crl' | 'cache';
+  /** OCSP producedAt or CRL thisUpdate (ISO 8601). */
+  issuedAt?: string;
+  /** OCSP thisUpdate / CRL thisUpdate and nextUpdate. */
+  thisUpdate?: string;
+  nextUpdate?: string;
+  revocationTime?: string;
+  revocationReason?: string;
+  /** Why the status is unknown (responder unreachable, no URL, response invalid, ...). */
+  detail?: string;
+}
+
+/** One certificate of the path, with its revocation evidence. */
+export interface ChainEntry extends CertificateInfo {
+  trustAnchor: boolean;
+  revocation: RevocationEvidence;
+}
+
+/** A time-stamp's validation. */
+export interface TimestampReport {
+  type: 'content' | 'signature' | 'archive' | 'document';
+  /** The TSTInfo genTime (ISO 8601). */
+  genTime?: string;
+  /** The TSA certificate's subject. */
+  tsa?: string;
+  serialNumber?: string;
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** The message imprint matches the covered data. */
+  imprintIntact: boolean;
+  /** The TSA's certification path (target first). */
+  chain: ChainEntry[];
+  detail?: string;
+}
+
+/** The state of one building block or check, for the report's evidence list. */
+export interface CheckResult {
+  /**
+   * The building block (EN 319 102-1 clause 5.2 names): `FORMAT_CHECKING`,
+   * `IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE`, `VALIDATION_CONTEXT_INITIALIZATION`,
+   * `X509_CERTIFICATE_VALIDATION`, `CRYPTOGRAPHIC_VERIFICATION`,
+   * `SIGNATURE_ACCEPTANCE_VALIDATION`, `TIMESTAMP_VALIDATION`, `PAST_SIGNATURE_VALIDATION`, ...
+   */
+  name: string;
+  indication: 'PASSED' | 'FAILED' | 'INDETERMINATE';
+  subIndication?: SubIndication;
+  detail?: string;
+}
+
+/** The verdict on one signature. */
+export interface SignatureReport {
+  id: string;
+  format: SignatureFormat;
+  level: SignatureLevel;
+  indication: Indication;
+  subIndication?: SubIndication;
+  /** The signing certificate, when identified. */
+  signer?: CertificateInfo;
+  /** The claimed signing time (ISO 8601). */
+  signingTime?: string;
+  /** The best signature time: the earliest proof of existence of the signature (clause 5.6.2.2). */
+  bestSignatureTime: string;
+  signatureAlgorithm?: string;
+  digestAlgorithm?: string;
+  /** The certification path, signer first, trust anchor last (empty when none was found). */
+  chain: ChainEntry[];
+  timestamps: TimestampReport[];
+  /** The building blocks run, in order, with their result. */
+  checks: CheckResult[];
+  /** The crypto-policy rule that decided a CRYPTO_CONSTRAINTS outcome, or the policy name. */
+  policyRule?: string;
+  warnings: string[];
+}
+
+/** The whole report. */
+export interface ValidationReport {
+  /** The validation time (ISO 8601): now, or `--at`. */
+  validationTime: string;
+  /** The validation policy applied (name and version). */
+  policy: string;
+  document: { name?: string; size: number; sha256?: string };
+  signatures: SignatureReport[];
+  summary: { total: number; passed: number; failed: number; indeterminate: number };
+}

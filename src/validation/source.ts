@@ -1,0 +1,84 @@
+/**
+ * {@link DocumentSource} over a buffer or a file. The file source reads with positional reads
+ * in 1 MiB chunks, so digesting a large document keeps memory flat.
+ */
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { DocumentSource } from './model.js';
+
+const CHUNK = 1 << 20;
+
+/**
+ * A document held in memory.
+ *
+ * @param bytes - the document
+ * @example
+ * ```ts
+ * const src = bufferSource(Buffer.from('%PDF-1.7 ...'));
+ * (await src.read(0, 4)).toString(); // '%PDF'
+ * ```
+ */
+export function bufferSource(bytes: Buffer): DocumentSource {
+  return {
+    size: bytes.length,
+    read: (offset, length) =>
+      Promise.resolve(bytes.subarray(offset, Math.min(bytes.length, offset + length))),
+    async *stream(start, end) {
+      for (let p = start; p < Math.min(end, bytes.length); p += CHUNK) {
+        yield bytes.subarray(p, Math.min(end, p + CHUNK, bytes.length));
+      }
+    },
+  };
+}
+
+/** A document in a file, read on demand; `close()` releases the handle. */
+export interface FileDocumentSource extends DocumentSource {
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a file as a {@link DocumentSource}.
+ *
+ * @param path - the file
+ * @example
+ * ```ts
+ * const src = await fileSource('contract.pdf');
+ * try { console.log(src.size) } finally { await src.close() }
+ * ```
+ */
+export async function fileSource(path: string): Promise<FileDocumentSource> {
+  const fh: FileHandle = await open(path, 'r');
+  const { size } = await fh.stat();
+  const read = async (offset: number, length: number): Promise<Buffer> => {
+    const n = Math.max(0, Math.min(length, size - offset));
+    const buf = Buffer.allocUnsafe(n);
+    let done = 0;
+    while (done < n) {
+      const { bytesRead } = await fh.read(buf, done, n - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return buf.subarray(0, done);
+  };
+  return {
+    size,
+    read,
+    async *stream(start, end) {
+      for (let p = start; p < Math.min(end, size); p += CHUNK) yield await read(p, Math.min(CHUNK, end - p));
+    },
+    close: () => fh.close(),
+  };
+}
+
+/**
+ * Reads a whole source into memory, refusing more than `limit` bytes.
+ *
+ * @param src - the source
+ * @param limit - the most bytes accepted
+ * @returns the bytes, or undefined when the source is larger than `limit`
+ * @example `const bytes = await readAll(src, 64 << 20)`
+ */
+export async function readAll(src: DocumentSource, limit: number): Promise<Buffer | undefined> {
+  if (src.size > limit) return undefined;
+  return src.read(0, src.size);
+}
