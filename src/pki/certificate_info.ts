@@ -110,8 +110,13 @@ export function nameToString(nameDer: Uint8Array): string {
   }
 }
 
-/** UTCTime (RFC 5280 §4.1.2.5.1: YY ≥ 50 is 19YY) or GeneralizedTime, both in Z form. */
-function decodeTime(tag: number, v: Buffer): Date {
+/**
+ * A UTCTime (0x17) or GeneralizedTime (0x18) value as a Date, both in Z form (RFC 5280
+ * §4.1.2.5.1: UTCTime YY ≥ 50 is 19YY).
+ *
+ * @example `decodeTime(0x17, Buffer.from('260302093000Z'))`
+ */
+export function decodeTime(tag: number, v: Buffer): Date {
   const s = v.toString('latin1');
   const m =
     tag === 0x17

@@ -6,8 +6,8 @@ import type { TsaEndpoint } from '../../src/signature/cades/sign.js';
 import type { TspTransport } from '../../src/timestamp/client.js';
 import { TimeStampAuthority } from '../../src/timestamp/tsa.js';
 import { fixedKey } from '../fixtures/keys.js';
-import { PERSON_A, csrPair, makeTestNode } from '../fixtures/node.js';
-import type { TestNode } from '../fixtures/node.js';
+import { PERSON_A, csrPair, makeTestNode, testClock } from '../fixtures/node.js';
+import type { TestClock, TestNode } from '../fixtures/node.js';
 
 /** The document the tests sign. */
 export const DOCUMENT = Buffer.from(
@@ -17,6 +17,8 @@ export const DOCUMENT = Buffer.from(
 /** A test node with citizen A enrolled: their signature key, certificate and chain, and a TSA. */
 export interface SigningFixture {
   node: TestNode;
+  /** The node's clock, which tests may move. */
+  clock: TestClock;
   signer: Signer;
   certificate: Buffer;
   chain: Buffer[];
@@ -25,8 +27,8 @@ export interface SigningFixture {
 }
 
 /** Builds the {@link SigningFixture} on the fixed keys and the node's fixed clock. */
-export async function signingFixture(): Promise<SigningFixture> {
-  const node = await makeTestNode();
+export async function signingFixture(clock: TestClock = testClock()): Promise<SigningFixture> {
+  const node = await makeTestNode({ clock });
   const issued = await enrolPerson(node.eid, PERSON_A, await csrPair('a'), 'officer-1');
   const tsa = new TimeStampAuthority({
     signer: node.tsa.signer,
@@ -41,6 +43,7 @@ export async function signingFixture(): Promise<SigningFixture> {
   });
   return {
     node,
+    clock,
     signer: keyObjectSigner(fixedKey('citizen-a-sig')),
     certificate: issued.certificates.signature.der,
     chain: [node.eidCa.certificate.der, node.root.certificate.der],

@@ -1,0 +1,126 @@
+/**
+ * Names of signature and digest algorithms shared by the extractors and the crypto policy, and the
+ * one place where a signature value is checked with node:crypto for validation. The names are the
+ * ones ETSI TS 119 312 and the X.509 world use (`ecdsa-with-SHA256`, `sha256WithRSAEncryption`).
+ */
+import { constants, verify as cryptoVerify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { DigestName } from '../validation/model.js';
+
+/** Digest algorithm OIDs (NIST and RFC 3279 / RFC 5754, SHA-3 from NIST CSOR). */
+export const DIGEST_OIDS: Readonly<Record<string, DigestName>> = {
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.4': 'sha224',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+  '2.16.840.1.101.3.4.2.8': 'sha3-256',
+  '2.16.840.1.101.3.4.2.9': 'sha3-384',
+  '2.16.840.1.101.3.4.2.10': 'sha3-512',
+};
+
+/** A signature algorithm: its policy name, key type and, when fixed by the OID, its hash. */
+export interface SignatureAlgorithmInfo {
+  name: string;
+  key: 'ec' | 'rsa' | 'rsa-pss' | 'ed25519' | 'ed448';
+  hash?: DigestName;
+}
+
+const EC = (hash: DigestName, label: string): SignatureAlgorithmInfo => ({
+  name: `ecdsa-with-${label}`,
+  key: 'ec',
+  hash,
+});
+const RSA = (hash: DigestName, label: string): SignatureAlgorithmInfo => ({
+  name: `${label}WithRSAEncryption`,
+  key: 'rsa',
+  hash,
+});
+
+/** Signature algorithm OIDs (RFC 5758, RFC 4055, RFC 8410, NIST CSOR for SHA-3). */
+export const SIGNATURE_OIDS: Readonly<Record<string, SignatureAlgorithmInfo>> = {
+  '1.2.840.10045.4.1': EC('sha1', 'SHA1'),
+  '1.2.840.10045.4.3.1': EC('sha224', 'SHA224'),
+  '1.2.840.10045.4.3.2': EC('sha256', 'SHA256'),
+  '1.2.840.10045.4.3.3': EC('sha384', 'SHA384'),
+  '1.2.840.10045.4.3.4': EC('sha512', 'SHA512'),
+  '2.16.840.1.101.3.4.3.10': EC('sha3-256', 'SHA3-256'),
+  '2.16.840.1.101.3.4.3.11': EC('sha3-384', 'SHA3-384'),
+  '2.16.840.1.101.3.4.3.12': EC('sha3-512', 'SHA3-512'),
+  '1.2.840.113549.1.1.5': RSA('sha1', 'sha1'),
+  '1.2.840.113549.1.1.14': RSA('sha224', 'sha224'),
+  '1.2.840.113549.1.1.11': RSA('sha256', 'sha256'),
+  '1.2.840.113549.1.1.12': RSA('sha384', 'sha384'),
+  '1.2.840.113549.1.1.13': RSA('sha512', 'sha512'),
+  '2.16.840.1.101.3.4.3.14': RSA('sha3-256', 'sha3-256'),
+  '2.16.840.1.101.3.4.3.15': RSA('sha3-384', 'sha3-384'),
+  '2.16.840.1.101.3.4.3.16': RSA('sha3-512', 'sha3-512'),
+  // rsaEncryption as a signature algorithm (CMS allows it): the hash is the digestAlgorithm's.
+  '1.2.840.113549.1.1.1': { name: 'WithRSAEncryption', key: 'rsa' },
+  '1.2.840.113549.1.1.10': { name: 'RSASSA-PSS', key: 'rsa-pss' },
+  '1.3.101.112': { name: 'Ed25519', key: 'ed25519' },
+  '1.3.101.113': { name: 'Ed448', key: 'ed448' },
+};
+
+/** The policy name of a signature algorithm whose hash comes from elsewhere (`sha256WithRSAEncryption`). */
+export function signatureAlgorithmName(info: SignatureAlgorithmInfo, digest: DigestName): string {
+  if (info.name === 'WithRSAEncryption') return `${digest}WithRSAEncryption`;
+  if (info.key === 'rsa-pss') return `RSASSA-PSS-${digest}`;
+  return info.name;
+}
+
+/** Output length in bytes of each digest. */
+export const DIGEST_LENGTHS: Readonly<Record<DigestName, number>> = {
+  sha1: 20,
+  sha224: 28,
+  sha256: 32,
+  sha384: 48,
+  sha512: 64,
+  'sha3-256': 32,
+  'sha3-384': 48,
+  'sha3-512': 64,
+};
+
+/** How a signature value is encoded: DER ECDSA-Sig-Value (CMS, X.509) or r||s (JWS, XMLDSig). */
+export type EcdsaEncoding = 'der' | 'ieee-p1363';
+
+/**
+ * Verifies a signature value; false for any failure, a key of the wrong type included.
+ *
+ * @param info - the algorithm
+ * @param digest - its hash (for RSA / ECDSA; ignored for EdDSA)
+ * @param key - the signer's public key
+ * @param data - the signed bytes
+ * @param signature - the signature value
+ * @param encoding - ECDSA encoding (default DER)
+ * @returns true when it verifies
+ * @example `verifySignatureWith(SIGNATURE_OIDS['1.2.840.10045.4.3.2']!, 'sha256', key, data, sig)`
+ */
+export function verifySignatureWith(
+  info: SignatureAlgorithmInfo,
+  digest: DigestName,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+  encoding: EcdsaEncoding = 'der',
+): boolean {
+  const keyType = key.asymmetricKeyType;
+  const expected = info.key === 'rsa-pss' ? ['rsa', 'rsa-pss'] : [info.key];
+  if (!expected.includes(keyType ?? '')) return false;
+  try {
+    if (info.key === 'ed25519' || info.key === 'ed448') return cryptoVerify(null, data, key, signature);
+    if (info.key === 'rsa-pss') {
+      // RFC 4055 §3.1: the usual parameters use a salt as long as the hash.
+      const saltLength = DIGEST_LENGTHS[digest];
+      return cryptoVerify(
+        digest,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength },
+        signature,
+      );
+    }
+    return cryptoVerify(info.hash ?? digest, data, { key, dsaEncoding: encoding }, signature);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Reads CMS / CAdES signatures (RFC 5652, ETSI EN 319 122-1) into the format-neutral
+ * {@link ExtractedSignature} that the EN 319 102-1 validation process works on: one per SignerInfo.
+ */
+import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { DerSyntaxError } from '../../lib/der_reader.js';
+import * as DER from '../../lib/der.js';
+import { TrustbridgeError, UsageError } from '../../lib/errors.js';
+import { parseCertificate } from '../../pki/certificate_info.js';
+import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
+import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
+import { decodeCertificate } from '../../validation/path/certificate.js';
+import type {
+  DigestName,
+  ExtractedSignature,
+  ExtractedTimestamp,
+  ExtractOptions,
+  Extractor,
+  IntegrityResult,
+} from '../../validation/model.js';
+import { readAll } from '../../validation/source.js';
+import {
+  DIGEST_OIDS,
+  SIGNATURE_OIDS,
+  signatureAlgorithmName,
+  verifySignatureWith,
+} from '../algorithm_names.js';
+import {
+  certificateValues,
+  otherRevocationOcsp,
+  revocationValues,
+  signingCertificateReference,
+  signingTime,
+} from './attributes.js';
+import { detectCadesLevel } from './level.js';
+import { CADES_OID } from './oids.js';
+
+/** Largest CMS read into memory (a PDF is streamed by the PAdES extractor instead). */
+export const MAX_CMS_BYTES = 256 * 1024 * 1024;
+const CONTENT_TIMESTAMP = '1.2.840.113549.1.9.16.2.20';
+
+function cmsBytes(input: Buffer): Buffer {
+  const head = input.subarray(0, 64).toString('latin1');
+  if (!head.startsWith('-----BEGIN')) return input;
+  const m = /-----BEGIN (PKCS7|CMS)-----([\s\S]*?)-----END \1-----/.exec(input.toString('latin1'));
+  if (!m) throw new UsageError('PKI_CMS_MALFORMED', 'PEM input holds no PKCS7 / CMS block');
+  return Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
+}
+
+function hashOf(name: DigestName, data: Uint8Array): Buffer {
+  return createHash(name).update(data).digest();
+}
+
+/** Whether `certDer` is the certificate a SignerIdentifier names (issuerAndSerial or SKI). */
+function namesSigner(si: ParsedSignerInfo, certDer: Buffer): boolean {
+  try {
+    if (si.sidKeyIdentifier) {
+      const ski = decodeCertificate(certDer).extensions.subjectKeyIdentifier?.keyId;
+      return ski !== undefined && Buffer.from(ski).equals(si.sidKeyIdentifier);
+    }
+    const c = parseCertificate(certDer);
+    return si.sidIssuerDer?.equals(c.issuerDer) === true && si.sidSerial === c.serial;
+  } catch {
+    return false;
+  }
+}
+
+interface Parts {
+  digest: DigestName;
+  content?: Buffer;
+  problems: string[];
+}
+
+function checkContentType(sd: ParsedSignedData, si: ParsedSignerInfo, problems: string[]): void {
+  const type = si.signedAttributes.get(CMS_OID.contentType);
+  const md = si.signedAttributes.get(CMS_OID.messageDigest);
+  // RFC 5652 §5.3 / §11.1: with signed attributes, content-type and message-digest are required.
+  if (type?.length !== 1 || md?.length !== 1) problems.push('content-type and message-digest must be signed');
+  else if (!type[0]!.equals(DER.oid(sd.eContentType)))
+    problems.push('the content-type attribute differs from eContentType');
+}
+
+function integrity(si: ParsedSignerInfo, p: Parts): Promise<IntegrityResult> {
+  if (!p.content)
+    return Promise.resolve({
+      status: 'not-found',
+      detail: 'the signed content is detached and was not given',
+    });
+  const md = si.signedAttributes.get(CMS_OID.messageDigest)?.[0];
+  if (!si.signedAttrsDer || !md) return Promise.resolve({ status: 'intact' });
+  const expected = hashOf(p.digest, p.content);
+  const value = md.length === 2 + (md[1] ?? 0) ? md.subarray(2) : Buffer.alloc(0);
+  return Promise.resolve(
+    md[0] === 0x04 && value.equals(expected)
+      ? { status: 'intact' }
+      : { status: 'hash-failure', detail: 'the message-digest attribute does not match the content' },
+  );
+}
+
+function timestampsOf(si: ParsedSignerInfo, p: Parts): ExtractedTimestamp[] {
+  const out: ExtractedTimestamp[] = [];
+  for (const token of si.signedAttributes.get(CONTENT_TIMESTAMP) ?? []) {
+    out.push({
+      type: 'content',
+      token,
+      coveredDigest: (h) => {
+        if (!p.content)
+          throw new UsageError('VALIDATION_NO_SIGNATURE', 'the time-stamped content was not given');
+        return Promise.resolve(hashOf(h, p.content));
+      },
+    });
+  }
+  // EN 319 122-1 §5.3: the signature-time-stamp's imprint is over the signature field's value.
+  for (const token of si.unsignedAttributes.get(CADES_OID.signatureTimeStampToken) ?? [])
+    out.push({ type: 'signature', token, coveredDigest: (h) => Promise.resolve(hashOf(h, si.signature)) });
+  for (const token of si.unsignedAttributes.get(CADES_OID.archiveTimeStampV3) ?? []) {
+    out.push({
+      type: 'archive',
+      token,
+      coveredDigest: () =>
+        Promise.reject(
+          new UsageError('USAGE_INVALID_ARGUMENT', 'archive time-stamp imprints are not checked yet'),
+        ),
+    });
+  }
+  return out;
+}
+
+function guardedParts<T>(problems: string[], fallback: T, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof DerSyntaxError || e instanceof TrustbridgeError)) throw e;
+    problems.push(e.message);
+    return fallback;
+  }
+}
+
+function signatureOf(
+  sd: ParsedSignedData,
+  si: ParsedSignerInfo,
+  index: number,
+  o: ExtractOptions,
+): ExtractedSignature {
+  const problems: string[] = [];
+  const digest = DIGEST_OIDS[si.digestAlgorithm];
+  const alg = SIGNATURE_OIDS[si.signatureAlgorithm];
+  if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);
+  if (!alg) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm}`);
+  const content = sd.eContent ?? o.detached?.[0]?.bytes;
+  const p: Parts = { digest: digest ?? 'sha256', ...(content ? { content } : {}), problems };
+  if (si.signedAttrsDer) checkContentType(sd, si, problems);
+  const reference = guardedParts(problems, undefined, () => signingCertificateReference(si.signedAttributes));
+  const claimed = guardedParts(problems, undefined, () => signingTime(si.signedAttributes));
+  const certVals = guardedParts(problems, [], () => certificateValues(si.unsignedAttributes));
+  const revVals = guardedParts(problems, { crls: [], ocsp: [] }, () =>
+    revocationValues(si.unsignedAttributes),
+  );
+  const otherOcsp = guardedParts(problems, [], () => otherRevocationOcsp(sd));
+  const level = guardedParts(problems, undefined, () => detectCadesLevel(sd, index).level);
+  return {
+    id: `S-${index + 1}`,
+    format: 'CAdES',
+    level: level ?? 'NOT-ETSI',
+    ...(problems.length > 0 ? { formatFailure: problems.join('; ') } : {}),
+    certificates: [...sd.certificates, ...certVals],
+    namesSigner: (cert) => namesSigner(si, cert),
+    ...(reference ? { signingCertificateReference: reference } : {}),
+    signatureAlgorithm: alg ? signatureAlgorithmName(alg, p.digest) : si.signatureAlgorithm,
+    digestAlgorithm: p.digest,
+    ...(claimed ? { claimedSigningTime: claimed } : {}),
+    checkIntegrity: () => integrity(si, p),
+    verifySignatureValue: (key: KeyObject) => {
+      const data = si.signedAttrsDer ?? p.content;
+      return Promise.resolve(
+        alg !== undefined &&
+          data !== undefined &&
+          verifySignatureWith(alg, p.digest, key, data, si.signature),
+      );
+    },
+    timestamps: timestampsOf(si, p),
+    crls: [...sd.crls, ...revVals.crls],
+    ocspResponses: [...otherOcsp, ...revVals.ocsp],
+  };
+}
+
+/**
+ * Reads every SignerInfo of a CMS SignedData (DER or PEM; attached, or detached with
+ * `options.detached[0]` as the content).
+ *
+ * @throws PkiError PKI_CMS_MALFORMED when the input is not a SignedData; UsageError INPUT_TOO_LARGE
+ * @example
+ * ```ts
+ * const [sig] = await extractCades(bufferSource(readFileSync('doc.p7s')), { detached: [{ bytes: doc }] });
+ * ```
+ */
+export const extractCades: Extractor = async (source, options) => {
+  const bytes = await readAll(source, MAX_CMS_BYTES);
+  if (!bytes) throw new UsageError('INPUT_TOO_LARGE', `a CMS signature larger than ${MAX_CMS_BYTES} bytes`);
+  const sd = parseSignedData(cmsBytes(bytes));
+  return sd.signerInfos.map((si, i) => signatureOf(sd, si, i, options));
+};

@@ -1,0 +1,106 @@
+/**
+ * The X.509 certificate validation building block (EN 319 102-1 clause 5.2.6) as the signature
+ * and time-stamp validations use it: an RFC 5280 path from the certificate to a trust anchor at
+ * the validation time, or, when the only fault is the validity period, at a proof-of-existence
+ * time (past certificate validation, clause 5.6.2.1), then the revocation status of every
+ * certificate above the anchor.
+ */
+import { decodeCertificate } from './path/certificate.js';
+import type { Certificate } from './path/certificate.js';
+import { validatePath } from './path/validator.js';
+import { PathValidationError } from './errors.js';
+import type { PathValidationCode } from './errors.js';
+import { revocationStatus } from './revocation_check.js';
+import type { RevocationFinding, RevocationSources } from './revocation_check.js';
+import type { RevocationEvidence } from './report.js';
+
+/** Inputs shared by every path check of one validation. */
+export interface PathContext {
+  anchors: readonly Buffer[];
+  /** Untrusted certificates that may complete paths (from the signature, time-stamps, the caller). */
+  pool: readonly Buffer[];
+  validationTime: Date;
+  sources: RevocationSources;
+}
+
+/** What the building block found. */
+export interface PathCheck {
+  /** The path, target first, anchor last (when one was built). */
+  path?: Certificate[];
+  /** The failure at the validation time, when there was one. */
+  failure?: { code: PathValidationCode; message: string };
+  /** The time the path was found valid at: the validation time, or the fallback. */
+  validAt?: Date;
+  /** Revocation findings by certificate fingerprint (non-anchor certificates of `path`). */
+  revocation: Map<string, RevocationFinding>;
+}
+
+const OUT_OF_BOUNDS: readonly PathValidationCode[] = ['PATH_EXPIRED', 'PATH_NOT_YET_VALID'];
+
+function attempt(target: Buffer, ctx: PathContext, time: Date): Certificate[] | PathValidationError {
+  try {
+    return validatePath({
+      target,
+      intermediates: ctx.pool,
+      anchors: ctx.anchors,
+      time,
+      // Real-world certificates break many RFC 5280 §4 SHOULDs; §6.1 is what decides trust here.
+      profile: 'lenient',
+    }).path;
+  } catch (e) {
+    if (e instanceof PathValidationError) return e;
+    throw e;
+  }
+}
+
+/** A time inside the target's validity, to find the path of an expired certificate for the report. */
+function insideValidity(target: Buffer): Date | undefined {
+  try {
+    const c = decodeCertificate(target);
+    return new Date(Math.max(c.notBefore.getTime(), c.notAfter.getTime() - 1000));
+  } catch {
+    return undefined;
+  }
+}
+
+async function revocations(
+  path: Certificate[],
+  sources: RevocationSources,
+): Promise<Map<string, RevocationFinding>> {
+  const out = new Map<string, RevocationFinding>();
+  for (let i = 0; i + 1 < path.length; i++)
+    out.set(path[i]!.fingerprint, await revocationStatus(path[i]!, path[i + 1]!, sources));
+  return out;
+}
+
+/**
+ * Builds and validates the path of `target` and gathers revocation evidence.
+ *
+ * @param target - the certificate (DER)
+ * @param ctx - anchors, pool, time, revocation sources
+ * @param poe - a proof-of-existence time to validate at when the validity period is the only fault
+ * @example
+ * ```ts
+ * const check = await checkPath(signerDer, ctx, bestSignatureTime);
+ * ```
+ */
+export async function checkPath(target: Buffer, ctx: PathContext, poe?: Date): Promise<PathCheck> {
+  const now = attempt(target, ctx, ctx.validationTime);
+  if (!(now instanceof PathValidationError)) {
+    return { path: now, validAt: ctx.validationTime, revocation: await revocations(now, ctx.sources) };
+  }
+  const failure = { code: now.code as PathValidationCode, message: now.message };
+  if (!OUT_OF_BOUNDS.includes(failure.code)) return { failure, revocation: new Map() };
+  for (const time of [poe, insideValidity(target)]) {
+    if (!time || time >= ctx.validationTime) continue;
+    const then = attempt(target, ctx, time);
+    if (then instanceof PathValidationError) continue;
+    return { path: then, failure, validAt: time, revocation: await revocations(then, ctx.sources) };
+  }
+  return { failure, revocation: new Map() };
+}
+
+/** The evidence map of a check, for {@link chainEntries}. */
+export function evidenceOf(check: PathCheck): Map<string, RevocationEvidence> {
+  return new Map([...check.revocation].map(([k, f]) => [k, f.evidence]));
+}

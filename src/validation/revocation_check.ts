@@ -1,0 +1,238 @@
+/**
+ * Revocation status of one certificate of a validated path, from the evidence embedded in the
+ * signature (OCSP responses, CRLs) or, when none answers, fetched through the injected
+ * {@link RevocationFetcher} (OCSP first, then the CRL) with a cache. EN 319 102-1 clause 5.2.5
+ * (revocation freshness is reported, not enforced: the embedded values of an LT signature date
+ * from the signing) and RFC 6960 / RFC 5280 §6.3 for the evidence itself.
+ */
+import { isTrustbridgeError } from '../lib/errors.js';
+import { parseOcspResponse } from '../pki/ocsp_response_parser.js';
+import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../pki/ocsp_request.js';
+import { checkOcspResponse } from '../signature/revocation_fetcher.js';
+import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
+import type { Certificate } from './path/certificate.js';
+import { decodeCrl } from './path/crl.js';
+import type { Crl } from './path/crl.js';
+import { namesEqual } from './path/name.js';
+import { verifySignature } from './path/signature.js';
+import type { RevocationEvidence } from './report.js';
+
+/** A decided status with its evidence. */
+export interface RevocationFinding {
+  evidence: RevocationEvidence;
+  status: RevocationEvidence['status'];
+  revocationTime?: Date;
+  reason?: string;
+}
+
+/** Remembers fetched answers per URL and certificate until their nextUpdate (at most `maxAgeMs`). */
+export class RevocationCache {
+  readonly #entries = new Map<string, { until: number; der: Buffer }>();
+  readonly maxAgeMs: number;
+
+  /** @param maxAgeMs - the longest an answer is kept (default 5 minutes) */
+  constructor(maxAgeMs = 5 * 60_000) {
+    this.maxAgeMs = maxAgeMs;
+  }
+
+  /** The cached DER for `key`, if still fresh at `now`. */
+  get(key: string, now: Date): Buffer | undefined {
+    const e = this.#entries.get(key);
+    if (e && e.until > now.getTime()) return e.der;
+    this.#entries.delete(key);
+    return undefined;
+  }
+  /** Keeps `der` until its nextUpdate, at most `maxAgeMs`. */
+  set(key: string, der: Buffer, now: Date, nextUpdate?: Date): void {
+    const cap = now.getTime() + this.maxAgeMs;
+    this.#entries.set(key, { der, until: Math.min(cap, nextUpdate?.getTime() ?? cap) });
+  }
+}
+
+/** Where evidence comes from for one certificate. */
+export interface RevocationSources {
+  crls: readonly Buffer[];
+  ocspResponses: readonly Buffer[];
+  fetcher?: RevocationFetcher;
+  cache?: RevocationCache;
+  /** The validation time: fetched answers are asked for now, cached until then. */
+  now: Date;
+}
+
+const iso = (d: Date | undefined): string | undefined => d?.toISOString();
+
+function fromOcsp(
+  der: Buffer,
+  cert: Certificate,
+  issuer: Certificate,
+  source: RevocationEvidence['source'],
+): RevocationFinding | undefined {
+  let parsed;
+  try {
+    parsed = parseOcspResponse(der);
+  } catch {
+    return undefined;
+  }
+  const answer = parsed.answers.find((a) => a.serial === cert.serialHex);
+  if (!answer) return undefined;
+  const base = {
+    source,
+    ...(parsed.producedAt ? { issuedAt: iso(parsed.producedAt)! } : {}),
+    thisUpdate: answer.thisUpdate.toISOString(),
+    ...(answer.nextUpdate ? { nextUpdate: answer.nextUpdate.toISOString() } : {}),
+  };
+  try {
+    // Checked at its own thisUpdate: the responder had to be valid when it answered.
+    checkOcspResponse(der, { certificate: cert.der, issuer: issuer.der, at: answer.thisUpdate });
+    return { status: 'good', evidence: { status: 'good', ...base } };
+  } catch (e) {
+    if (
+      answer.status.status === 'revoked' &&
+      (isTrustbridgeError(e, 'PATH_REVOKED') || isTrustbridgeError(e, 'PATH_CA_REVOKED'))
+    ) {
+      const { revokedAt, reason } = answer.status;
+      const evidence: RevocationEvidence = {
+        status: 'revoked',
+        ...base,
+        revocationTime: revokedAt.toISOString(),
+        ...(reason ? { revocationReason: reason } : {}),
+      };
+      return { status: 'revoked', evidence, revocationTime: revokedAt, ...(reason ? { reason } : {}) };
+    }
+    return undefined;
+  }
+}
+
+function crlUsable(crl: Crl, cert: Certificate, issuer: Certificate): boolean {
+  return (
+    crl.problems.length === 0 &&
+    !crl.delta &&
+    namesEqual(crl.issuer, cert.issuer) &&
+    verifySignature(crl.tbs, crl.signatureAlgorithm, crl.signatureValue, issuer.spki) === 'valid'
+  );
+}
+
+function fromCrl(
+  der: Buffer,
+  cert: Certificate,
+  issuer: Certificate,
+  source: RevocationEvidence['source'],
+): RevocationFinding | undefined {
+  let crl: Crl;
+  try {
+    crl = decodeCrl(der);
+  } catch {
+    return undefined;
+  }
+  if (!crlUsable(crl, cert, issuer)) return undefined;
+  const base = {
+    source,
+    issuedAt: crl.thisUpdate.toISOString(),
+    thisUpdate: crl.thisUpdate.toISOString(),
+    ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),
+  };
+  const entry = crl.entries.get(cert.serialHex);
+  if (!entry) return { status: 'good', evidence: { status: 'good', ...base } };
+  const reason = entry.reason;
+  const evidence: RevocationEvidence = {
+    status: 'revoked',
+    ...base,
+    revocationTime: entry.revocationDate.toISOString(),
+    ...(reason ? { revocationReason: reason } : {}),
+  };
+  return { status: 'revoked', evidence, revocationTime: entry.revocationDate, ...(reason ? { reason } : {}) };
+}
+
+/** The most recent finding wins: a newer answer supersedes an older one. */
+function latest(findings: RevocationFinding[]): RevocationFinding | undefined {
+  const revoked = findings.find((f) => f.status === 'revoked');
+  if (revoked) return revoked;
+  return findings.sort(
+    (a, b) => Date.parse(b.evidence.thisUpdate ?? '') - Date.parse(a.evidence.thisUpdate ?? ''),
+  )[0];
+}
+
+async function fetchOcsp(
+  cert: Certificate,
+  issuer: Certificate,
+  s: RevocationSources,
+): Promise<RevocationFinding | string> {
+  const url = ocspUrlOf(cert.der);
+  if (!url || !s.fetcher) return url ? 'no revocation fetcher (offline)' : 'no OCSP URL';
+  const key = `ocsp ${url} ${cert.fingerprint}`;
+  const cached = s.cache?.get(key, s.now);
+  let der = cached;
+  try {
+    der ??= await s.fetcher.ocsp(url, buildOcspRequest(cert.der, issuer.der, { hash: 'sha1' }).der);
+  } catch (e) {
+    return `OCSP ${url}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const found = fromOcsp(der, cert, issuer, cached ? 'cache' : 'fetched-ocsp');
+  if (!found) return `OCSP ${url}: no usable answer`;
+  if (!cached)
+    s.cache?.set(
+      key,
+      der,
+      s.now,
+      found.evidence.nextUpdate ? new Date(found.evidence.nextUpdate) : undefined,
+    );
+  return found;
+}
+
+async function fetchCrl(
+  cert: Certificate,
+  issuer: Certificate,
+  s: RevocationSources,
+): Promise<RevocationFinding | string> {
+  const url = crlUrlOf(cert.der);
+  if (!url || !s.fetcher?.crl) return url ? 'no CRL fetcher (offline)' : 'no CRL URL';
+  const key = `crl ${url}`;
+  const cached = s.cache?.get(key, s.now);
+  let der = cached;
+  try {
+    der ??= await s.fetcher.crl(url);
+  } catch (e) {
+    return `CRL ${url}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const found = fromCrl(der, cert, issuer, cached ? 'cache' : 'fetched-crl');
+  if (!found) return `CRL ${url}: not usable for this certificate`;
+  if (!cached)
+    s.cache?.set(
+      key,
+      der,
+      s.now,
+      found.evidence.nextUpdate ? new Date(found.evidence.nextUpdate) : undefined,
+    );
+  return found;
+}
+
+/**
+ * The revocation status of `cert` (issued by `issuer`): embedded evidence first, then OCSP and
+ * CRL through the fetcher.
+ *
+ * @returns the finding; `unknown` with the reasons when nothing answered
+ * @example
+ * ```ts
+ * const f = await revocationStatus(signer, eidCa, { crls: [], ocspResponses: [ocsp], now: new Date() });
+ * ```
+ */
+export async function revocationStatus(
+  cert: Certificate,
+  issuer: Certificate,
+  s: RevocationSources,
+): Promise<RevocationFinding> {
+  const embedded = [
+    ...s.ocspResponses.map((d) => fromOcsp(d, cert, issuer, 'embedded-ocsp')),
+    ...s.crls.map((d) => fromCrl(d, cert, issuer, 'embedded-crl')),
+  ].filter((f): f is RevocationFinding => f !== undefined);
+  const chosen = latest(embedded);
+  if (chosen) return chosen;
+  const reasons: string[] = [];
+  for (const step of [fetchOcsp, fetchCrl]) {
+    const r = await step(cert, issuer, s);
+    if (typeof r !== 'string') return r;
+    reasons.push(r);
+  }
+  const detail = reasons.join('; ');
+  return { status: 'unknown', evidence: { status: 'unknown', detail } };
+}

@@ -1,0 +1,285 @@
+/**
+ * The validation of one signature, ETSI EN 319 102-1: the basic signature validation (clause 5.3:
+ * format checking, identification of the signing certificate, cryptographic verification, X.509
+ * certificate validation, signature acceptance), the validation of time-stamps and the past
+ * signature validation with the proof of existence they give (clauses 5.5 and 5.6). Each step
+ * is a building block whose result goes into the report's `checks`.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { certificateInfo, chainEntries } from './certificate_report.js';
+import { checkCryptoConstraints } from './crypto_policy.js';
+import type { CryptoPolicy } from './crypto_policy.js';
+import type { ExtractedSignature } from './model.js';
+import { checkPath, evidenceOf } from './path_check.js';
+import type { PathCheck, PathContext } from './path_check.js';
+import type { CheckResult, Indication, SignatureReport, SubIndication } from './report.js';
+import { identifySigner } from './signing_certificate.js';
+import { subIndicationFor } from './sub_indication.js';
+import { checkTimestamp } from './timestamp_check.js';
+import type { CheckedTimestamp } from './timestamp_check.js';
+
+/** What the process needs besides the signature. */
+export interface ProcessContext extends PathContext {
+  policy: CryptoPolicy;
+  /** Certificates supplied by the caller as signing-certificate candidates. */
+  signingCertificates: readonly Buffer[];
+}
+
+/** The running report of one signature. */
+class Verdict {
+  readonly checks: CheckResult[] = [];
+  readonly warnings: string[] = [];
+  report: Omit<SignatureReport, 'indication' | 'subIndication' | 'checks' | 'warnings'>;
+
+  constructor(sig: ExtractedSignature, ctx: ProcessContext) {
+    this.report = {
+      id: sig.id,
+      format: sig.format,
+      level: sig.level,
+      ...(sig.claimedSigningTime ? { signingTime: sig.claimedSigningTime.toISOString() } : {}),
+      bestSignatureTime: ctx.validationTime.toISOString(),
+      signatureAlgorithm: sig.signatureAlgorithm,
+      digestAlgorithm: sig.digestAlgorithm,
+      chain: [],
+      timestamps: [],
+    };
+    this.warnings.push(...(sig.warnings ?? []));
+  }
+
+  pass(name: string, detail?: string): void {
+    this.checks.push({ name, indication: 'PASSED', ...(detail ? { detail } : {}) });
+  }
+
+  end(indication: Indication, name: string, sub?: SubIndication, detail?: string): SignatureReport {
+    if (sub) {
+      const block = indication === 'TOTAL-FAILED' ? 'FAILED' : 'INDETERMINATE';
+      this.checks.push({ name, indication: block, subIndication: sub, ...(detail ? { detail } : {}) });
+    }
+    return {
+      ...this.report,
+      indication,
+      ...(sub ? { subIndication: sub } : {}),
+      checks: this.checks,
+      warnings: this.warnings,
+    };
+  }
+}
+
+function publicKey(cert: Buffer): KeyObject | undefined {
+  try {
+    return new X509Certificate(cert).publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Validates the time-stamps; those a later archive time-stamp covers get its time as their POE. */
+async function timestamps(sig: ExtractedSignature, ctx: PathContext): Promise<CheckedTimestamp[]> {
+  const first = await Promise.all(sig.timestamps.map((t) => checkTimestamp(t, ctx)));
+  const archives = first.filter((t) => t.passed && (t.type === 'archive' || t.type === 'document'));
+  return Promise.all(
+    first.map(async (t, i) => {
+      if (t.passed || !t.genTime) return t;
+      const later = archives.filter((a) => a.genTime! > t.genTime!).map((a) => a.genTime!.getTime());
+      return later.length ? checkTimestamp(sig.timestamps[i]!, ctx, new Date(Math.min(...later))) : t;
+    }),
+  );
+}
+
+/** EN 319 102-1 clause 5.6.2.2: the earliest time-stamp that proves the signature existed. */
+function bestSignatureTime(ts: CheckedTimestamp[], validationTime: Date): Date {
+  const proofs = ts.filter((t) => t.passed && t.type !== 'content').map((t) => t.genTime!.getTime());
+  return new Date(Math.min(validationTime.getTime(), ...proofs));
+}
+
+/** The latest passed content time-stamp: the signature was made after it. */
+function contentTime(ts: CheckedTimestamp[]): Date | undefined {
+  const times = ts.filter((t) => t.passed && t.type === 'content').map((t) => t.genTime!.getTime());
+  return times.length ? new Date(Math.max(...times)) : undefined;
+}
+
+interface Times {
+  validation: Date;
+  best: Date;
+  /** A real proof of existence (a time-stamp before the validation time), or undefined. */
+  poe?: Date;
+  content?: Date;
+}
+
+function x509Verdict(v: Verdict, check: PathCheck, t: Times, notAfter: Date): SignatureReport | undefined {
+  const block = 'X509_CERTIFICATE_VALIDATION';
+  if (!check.failure) return undefined;
+  const { code, message } = check.failure;
+  if (code !== 'PATH_EXPIRED' && code !== 'PATH_NOT_YET_VALID')
+    return v.end('INDETERMINATE', block, subIndicationFor(code).subIndication, message);
+  if (t.poe && check.validAt?.getTime() === t.poe.getTime()) {
+    v.pass(
+      'PAST_SIGNATURE_VALIDATION',
+      `the chain was valid at the proof of existence ${t.poe.toISOString()}`,
+    );
+    return undefined;
+  }
+  // EN 319 102-1 clause 5.3.4: a content time-stamp after the expiry proves the signing came later.
+  if (code === 'PATH_EXPIRED' && t.content && t.content > notAfter)
+    return v.end(
+      'TOTAL-FAILED',
+      block,
+      'EXPIRED',
+      `content time-stamp ${t.content.toISOString()} is after notAfter`,
+    );
+  return v.end('INDETERMINATE', block, 'OUT_OF_BOUNDS_NO_POE', message);
+}
+
+function revocationVerdict(v: Verdict, check: PathCheck, t: Times): SignatureReport | undefined {
+  const block = 'REVOCATION_CHECK';
+  for (const [i, cert] of (check.path ?? []).slice(0, -1).entries()) {
+    const f = check.revocation.get(cert.fingerprint);
+    if (!f || f.status === 'good') continue;
+    if (f.status !== 'revoked')
+      return v.end(
+        'INDETERMINATE',
+        block,
+        'TRY_LATER',
+        `${cert.subjectText}: ${f.evidence.detail ?? 'no revocation data'}`,
+      );
+    const at = f.revocationTime!;
+    if (t.poe && t.poe < at) {
+      v.pass(
+        'PAST_SIGNATURE_VALIDATION',
+        `${cert.subjectText} revoked at ${at.toISOString()}, after the proof of existence`,
+      );
+      continue;
+    }
+    const what = `${cert.subjectText} revoked at ${at.toISOString()} (${f.reason ?? 'unspecified'})`;
+    // Suspended (certificateHold): it may be resumed, so the answer may change later.
+    if (f.reason === 'certificateHold')
+      return v.end('INDETERMINATE', block, 'TRY_LATER', `${what}: suspended`);
+    if (i > 0) return v.end('INDETERMINATE', block, 'REVOKED_CA_NO_POE', what);
+    // EN 319 102-1 clause 5.3.4: a content time-stamp after the revocation proves the signing came later.
+    if (t.content && t.content >= at)
+      return v.end(
+        'TOTAL-FAILED',
+        block,
+        'REVOKED',
+        `${what}; content time-stamp ${t.content.toISOString()}`,
+      );
+    return v.end('INDETERMINATE', block, 'REVOKED_NO_POE', what);
+  }
+  v.pass(block);
+  return undefined;
+}
+
+function acceptanceVerdict(
+  v: Verdict,
+  sig: ExtractedSignature,
+  key: KeyObject,
+  ctx: ProcessContext,
+  t: Times,
+): SignatureReport | undefined {
+  const block = 'SIGNATURE_ACCEPTANCE_VALIDATION';
+  const now = checkCryptoConstraints(ctx.policy, sig.digestAlgorithm, key, t.validation);
+  if (now.acceptable) {
+    v.pass(block, `${ctx.policy.name}`);
+    return undefined;
+  }
+  v.report.policyRule = now.rule.text;
+  // Clause 5.6.2.5: an algorithm that became unacceptable later is fine with a POE from before.
+  if (now.rule.until && t.poe && t.poe < now.rule.until) {
+    v.pass('PAST_SIGNATURE_VALIDATION', `${now.rule.text}; proof of existence ${t.poe.toISOString()}`);
+    return undefined;
+  }
+  const sub: SubIndication = now.rule.until
+    ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE'
+    : 'CRYPTO_CONSTRAINTS_FAILURE';
+  return v.end('INDETERMINATE', block, sub, now.detail);
+}
+
+/**
+ * Validates one extracted signature.
+ *
+ * @param sig - from a format's extractor
+ * @param ctx - anchors, pool, time, revocation sources, policy
+ * @returns the signature's report
+ * @example
+ * ```ts
+ * const report = await validateSignature(sig, ctx);
+ * console.log(report.indication, report.subIndication);
+ * ```
+ */
+export async function validateSignature(
+  sig: ExtractedSignature,
+  ctx: ProcessContext,
+): Promise<SignatureReport> {
+  const v = new Verdict(sig, ctx);
+  if (sig.formatFailure) return v.end('TOTAL-FAILED', 'FORMAT_CHECKING', 'FORMAT_FAILURE', sig.formatFailure);
+  v.pass('FORMAT_CHECKING');
+  const id = identifySigner(sig, [...ctx.signingCertificates, ...ctx.anchors, ...ctx.pool]);
+  if ('failure' in id)
+    return v.end(
+      'INDETERMINATE',
+      'IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE',
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      id.failure,
+    );
+  v.warnings.push(...id.warnings);
+  v.report.signer = certificateInfo(id.certificate);
+  v.pass('IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE');
+  const key = publicKey(id.certificate);
+  if (!key)
+    return v.end(
+      'INDETERMINATE',
+      'CRYPTOGRAPHIC_VERIFICATION',
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      'the signing certificate key cannot be read',
+    );
+  const integrity = await sig.checkIntegrity();
+  if (integrity.status === 'hash-failure')
+    return v.end('TOTAL-FAILED', 'CRYPTOGRAPHIC_VERIFICATION', 'HASH_FAILURE', integrity.detail);
+  if (integrity.status === 'not-found')
+    return v.end('INDETERMINATE', 'CRYPTOGRAPHIC_VERIFICATION', 'SIGNED_DATA_NOT_FOUND', integrity.detail);
+  if (!(await sig.verifySignatureValue(key)))
+    return v.end(
+      'TOTAL-FAILED',
+      'CRYPTOGRAPHIC_VERIFICATION',
+      'SIG_CRYPTO_FAILURE',
+      'the signature value does not verify with the signing certificate key',
+    );
+  v.pass('CRYPTOGRAPHIC_VERIFICATION');
+  const pathCtx: PathContext = {
+    ...ctx,
+    pool: [...sig.certificates, ...ctx.pool],
+    sources: {
+      ...ctx.sources,
+      crls: [...sig.crls, ...ctx.sources.crls],
+      ocspResponses: [...sig.ocspResponses, ...ctx.sources.ocspResponses],
+    },
+  };
+  const ts = await timestamps(sig, pathCtx);
+  v.report.timestamps = ts.map((x) => x.report);
+  for (const x of ts)
+    if (!x.passed)
+      v.warnings.push(
+        `${x.type} time-stamp: ${x.report.indication} ${x.report.subIndication ?? ''} ${x.report.detail ?? ''}`.trim(),
+      );
+  const best = bestSignatureTime(ts, ctx.validationTime);
+  const content = contentTime(ts);
+  const t: Times = {
+    validation: ctx.validationTime,
+    best,
+    ...(best < ctx.validationTime ? { poe: best } : {}),
+    ...(content ? { content } : {}),
+  };
+  v.report.bestSignatureTime = best.toISOString();
+  if (ts.length)
+    v.pass('TIMESTAMP_VALIDATION', `${ts.filter((x) => x.passed).length} of ${ts.length} passed`);
+  const check = await checkPath(id.certificate, pathCtx, t.poe);
+  if (check.path) v.report.chain = chainEntries(check.path, evidenceOf(check));
+  const notAfter = new Date(v.report.signer.notAfter);
+  const x509 = x509Verdict(v, check, t, notAfter);
+  if (x509) return x509;
+  v.pass('X509_CERTIFICATE_VALIDATION');
+  const revoked = revocationVerdict(v, check, t);
+  if (revoked) return revoked;
+  return acceptanceVerdict(v, sig, key, ctx, t) ?? v.end('TOTAL-PASSED', 'VALIDATION');
+}
