@@ -46,6 +46,9 @@ function attempt(target: Buffer, ctx: PathContext, time: Date): Certificate[] | 
       time,
       // Real-world certificates break many RFC 5280 §4 SHOULDs; §6.1 is what decides trust here.
       profile: 'lenient',
+      // RFC 5280 §6.1.1 (d): the trust anchor is an input of the algorithm, not a certificate it
+      // checks; whether an anchor is still trusted is the trust source's business.
+      anchorValidity: 'ignore',
     }).path;
   } catch (e) {
     if (e instanceof PathValidationError) return e;

@@ -76,10 +76,12 @@ function checkCertificate(
   role: CertificateRole,
   index: number,
   o: ProcessingOptions,
+  isAnchor = false,
 ): void {
   checkWellFormed(cert, index);
   if (o.strict) checkProfile(cert, role, index);
-  if (role !== 'anchor' || o.checkAnchorValidity) checkValidityPeriod(cert, o.time, index);
+  // A target that is itself a trust anchor is the anchor: its validity follows the same option.
+  if (!isAnchor || o.checkAnchorValidity) checkValidityPeriod(cert, o.time, index);
 }
 
 function checkCriticalExtensions(cert: Certificate, index: number, o: ProcessingOptions): void {
@@ -224,7 +226,7 @@ function checkPurpose(cert: Certificate, o: ProcessingOptions): void {
 export function validateCertificationPath(path: Certificate[], o: ProcessingOptions): PathOutcome {
   const n = path.length - 1;
   const anchor = path[n]!;
-  checkCertificate(anchor, n === 0 ? 'target' : 'anchor', n, o);
+  checkCertificate(anchor, n === 0 ? 'target' : 'anchor', n, o, true);
   if (n === 0) {
     checkCriticalExtensions(anchor, 0, o);
     checkPurpose(anchor, o);
