@@ -131,7 +131,8 @@ function guardedParts<T>(problems: string[], fallback: T, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (!(e instanceof DerSyntaxError || e instanceof TrustbridgeError)) throw e;
+    // The DER walker throws RangeError for lengths that overrun: malformed input like the rest.
+    if (!(e instanceof DerSyntaxError || e instanceof TrustbridgeError || e instanceof RangeError)) throw e;
     problems.push(e.message);
     return fallback;
   }
