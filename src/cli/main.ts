@@ -6,6 +6,7 @@ import { officerCommands } from './commands/officer.js';
 import { walletCommands } from './commands/wallet.js';
 import { demoCommands } from './commands/demo.js';
 import { signCommands } from './commands/sign.js';
+import { validateCommands } from './commands/validate.js';
 
 const COMMANDS: Command[] = [
   ...nodeCommands,
@@ -14,6 +15,7 @@ const COMMANDS: Command[] = [
   ...officerCommands,
   ...demoCommands,
   ...signCommands,
+  ...validateCommands,
 ];
 
 function help(): string {

@@ -8,6 +8,7 @@ import { OpenApiCollector } from './openapi.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerPublicRoutes } from './routes/public.js';
 import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
+import { registerValidateRoute } from './routes/validate.js';
 import { createServerMetrics } from './server_metrics.js';
 
 /** Options of the node HTTP server. */
@@ -60,6 +61,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   app.addHook('onClose', () => ocsp.stop());
   registerPublicRoutes(app, node, ocsp, metrics);
   registerTsaRoute(app, timeStampAuthorityOf(node));
+  registerValidateRoute(app, node, ocsp);
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>
     openapi.document({

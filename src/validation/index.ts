@@ -18,3 +18,48 @@ export { PathValidationError, PATH_VALIDATION_ERRORS, isPathValidationError } fr
 export type { PathValidationCode, PathFailureContext } from './errors.js';
 export { subIndicationFor } from './sub_indication.js';
 export type { EtsiIndication, EtsiSubIndication, EtsiOutcome } from './sub_indication.js';
+export { validateDocument } from './validate_document.js';
+export type { ValidationOptions } from './validate_document.js';
+export { validateSignature } from './signature_process.js';
+export type { ProcessContext } from './signature_process.js';
+export { bufferSource, fileSource, readAll } from './source.js';
+export type { FileDocumentSource } from './source.js';
+export { detectFormat, extractorFor } from './formats.js';
+export type { DocumentFormat } from './formats.js';
+export { DEFAULT_CRYPTO_POLICY, checkCryptoConstraints, keySize } from './crypto_policy.js';
+export type { CryptoPolicy, CryptoRule, CryptoVerdict } from './crypto_policy.js';
+export { RevocationCache, revocationStatus } from './revocation_check.js';
+export type { RevocationFinding, RevocationSources } from './revocation_check.js';
+export { renderEtsiXml, ETSI_VALIDATION_REPORT_NS, ReportRenderError } from './report_xml.js';
+export type {
+  EtsiXmlOptions,
+  SignatureEvidence,
+  RevocationEvidenceBytes,
+  TimestampTokenBytes,
+  ValidationProcessName,
+} from './report_xml.js';
+export { renderHtml } from './report_html.js';
+export type {
+  CertificateInfo,
+  ChainEntry,
+  CheckResult,
+  Indication,
+  RevocationEvidence,
+  SignatureReport,
+  SubIndication,
+  TimestampReport,
+  ValidationReport,
+} from './report.js';
+export type {
+  DetachedContent,
+  DigestName,
+  DocumentSource,
+  ExtractedSignature,
+  ExtractedTimestamp,
+  ExtractOptions,
+  Extractor,
+  IntegrityResult,
+  SignatureFormat,
+  SignatureLevel,
+  SigningCertificateReference,
+} from './model.js';

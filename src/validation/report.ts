@@ -67,6 +67,8 @@ export interface RevocationEvidence {
   revocationReason?: string;
   /** Why the status is unknown (responder unreachable, no URL, response invalid, ...). */
   detail?: string;
+  /** The OCSPResponse or CRL itself (DER, base64), which the ETSI XML report embeds. */
+  der?: string;
 }
 
 /** One certificate of the path, with its revocation evidence. */
@@ -90,6 +92,8 @@ export interface TimestampReport {
   /** The TSA's certification path (target first). */
   chain: ChainEntry[];
   detail?: string;
+  /** The TimeStampToken (DER, base64). */
+  token?: string;
 }
 
 /** The state of one building block or check, for the report's evidence list. */

@@ -77,6 +77,7 @@ function fromOcsp(
   if (!answer) return undefined;
   const base = {
     source,
+    der: der.toString('base64'),
     ...(parsed.producedAt ? { issuedAt: iso(parsed.producedAt)! } : {}),
     thisUpdate: answer.thisUpdate.toISOString(),
     ...(answer.nextUpdate ? { nextUpdate: answer.nextUpdate.toISOString() } : {}),
@@ -127,6 +128,7 @@ function fromCrl(
   if (!crlUsable(crl, cert, issuer)) return undefined;
   const base = {
     source,
+    der: der.toString('base64'),
     issuedAt: crl.thisUpdate.toISOString(),
     thisUpdate: crl.thisUpdate.toISOString(),
     ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate.toISOString() } : {}),

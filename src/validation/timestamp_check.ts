@@ -131,7 +131,12 @@ export async function checkTimestamp(
     };
     return { report, type: ts.type, passed: false };
   }
-  const base = { type: ts.type, genTime: token.genTime.toISOString(), serialNumber: token.serialNumber };
+  const base = {
+    type: ts.type,
+    genTime: token.genTime.toISOString(),
+    serialNumber: token.serialNumber,
+    token: ts.token.toString('base64'),
+  };
   const imprint = await imprintVerdict(ts, token);
   const pool = [...(ts.certificates ?? []), ...token.signedData.certificates, ...ctx.pool];
   const cert = token.tsaCertificate ?? pool.find((c) => namesCert(token.signerInfo, c));

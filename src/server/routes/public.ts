@@ -6,8 +6,12 @@ import { latestCrl, publishCrl } from '../../node/crl_publisher.js';
 import type { OcspService } from '../../node/ocsp_service.js';
 import type { ServerMetrics } from '../server_metrics.js';
 
-/** Fresh CRL bytes for a CA: the stored one, or a new one when a quarter of its validity is left. */
-async function currentCrl(node: NodeContext, caId: string, ca: KeyHolder): Promise<Buffer> {
+/**
+ * Fresh CRL bytes for a CA: the stored one, or a new one when a quarter of its validity is left.
+ *
+ * @example `const der = await currentCrl(node, 'eid-ca', node.eidCa)`
+ */
+export async function currentCrl(node: NodeContext, caId: string, ca: KeyHolder): Promise<Buffer> {
   const now = node.clock();
   const latest = await latestCrl(node.store, caId);
   const margin = (node.config.crlValidityHours * 3600_000) / 4;

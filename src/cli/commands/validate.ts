@@ -1,0 +1,154 @@
+/**
+ * `trustbridge validate`: the EN 319 102-1 validation of every signature of a document, with
+ * the report as JSON, ETSI TS 119 102-2 XML or printable HTML (DESIGN.md command-line contract).
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { TrustbridgeError, UsageError } from '../../lib/errors.js';
+import { fromPemAll } from '../../lib/pem.js';
+import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
+import type { ValidationReport } from '../../validation/report.js';
+import { renderHtml } from '../../validation/report_html.js';
+import { renderEtsiXml } from '../../validation/report_xml.js';
+import { fileSource } from '../../validation/source.js';
+import { validateDocument } from '../../validation/validate_document.js';
+import { parseOptions, str } from '../args.js';
+import type { Options } from '../args.js';
+import type { Command } from '../command.js';
+import { loadTrustAnchors } from '../trust_sources.js';
+
+const FORMATS = ['json', 'etsi-xml', 'html'] as const;
+type ReportFormat = (typeof FORMATS)[number];
+
+function list(o: Options, name: string): string[] {
+  const v = o[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+function validationTime(o: Options): Date | undefined {
+  const at = str(o, 'at');
+  if (at === undefined) return undefined;
+  // ISO 8601 with a date; a date alone means its start in UTC.
+  const d = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(at)
+    ? new Date(at)
+    : undefined;
+  if (!d || Number.isNaN(d.getTime()))
+    throw new UsageError('VALIDATION_TIME_INVALID', `--at ${at} is not an ISO 8601 date-time`);
+  return d;
+}
+
+function reportFormat(o: Options): ReportFormat {
+  const f = str(o, 'report-format') ?? 'json';
+  if (!(FORMATS as readonly string[]).includes(f))
+    throw new UsageError('USAGE_INVALID_ARGUMENT', `--report-format must be one of ${FORMATS.join(', ')}`);
+  return f as ReportFormat;
+}
+
+function readInput(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new UsageError('USAGE_INVALID_ARGUMENT', `cannot read ${what} ${path}: ${(e as Error).message}`);
+  }
+}
+
+function signingCertificates(o: Options): Buffer[] {
+  return list(o, 'signing-cert').flatMap((p) => {
+    const bytes = readInput(p, '--signing-cert');
+    const pems = fromPemAll(bytes.toString('latin1'), 'CERTIFICATE');
+    return pems.length ? pems : [bytes];
+  });
+}
+
+/** The report in the chosen format. */
+export function renderReport(report: ValidationReport, format: ReportFormat): string {
+  if (format === 'etsi-xml') return renderEtsiXml(report);
+  if (format === 'html') return renderHtml(report);
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** DESIGN.md: 0 all TOTAL-PASSED, 1 any TOTAL-FAILED, 2 any INDETERMINATE (none failed). */
+export function exitStatusOf(report: ValidationReport): number {
+  if (report.summary.failed > 0) return 1;
+  return report.summary.indeterminate > 0 ? 2 : 0;
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+async function runValidate(o: Options): Promise<number> {
+  const input = str(o, 'in')!;
+  const format = reportFormat(o);
+  const time = validationTime(o);
+  const anchors = (await Promise.all(list(o, 'trust').map(loadTrustAnchors))).flat();
+  const detached = list(o, 'detached').map((p) => ({ name: basename(p), bytes: readInput(p, '--detached') }));
+  let source;
+  try {
+    source = await fileSource(input);
+  } catch (e) {
+    throw new UsageError('USAGE_INVALID_ARGUMENT', `cannot read --in ${input}: ${(e as Error).message}`);
+  }
+  try {
+    const report = await validateDocument(source, {
+      anchors,
+      ...(time ? { time } : {}),
+      ...(o['offline'] ? {} : { fetcher: httpRevocationFetcher() }),
+      detached,
+      signingCertificates: signingCertificates(o),
+      documentName: basename(input),
+    });
+    const text = renderReport(report, format);
+    const out = str(o, 'report');
+    if (out) {
+      writeAtomically(out, text);
+      const lines = report.signatures.map(
+        (s) =>
+          `${s.id} ${s.format} ${s.level} ${s.indication}${s.subIndication ? `/${s.subIndication}` : ''}`,
+      );
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } else process.stdout.write(text);
+    return exitStatusOf(report);
+  } catch (e) {
+    if (e instanceof TrustbridgeError) throw e;
+    throw new TrustbridgeError('INTERNAL', `validation failed: ${(e as Error).message}`, { cause: e });
+  } finally {
+    await source.close();
+  }
+}
+
+const validate: Command = {
+  words: ['validate'],
+  usage:
+    'validate --in FILE [--detached FILE]... [--trust SOURCE]... [--at TIME] [--report FILE] [--report-format json|etsi-xml|html] [--signing-cert PEM]... [--offline]',
+  async run(argv) {
+    const { values } = parseOptions(
+      argv,
+      {
+        in: { type: 'string' },
+        detached: { type: 'string', multiple: true },
+        trust: { type: 'string', multiple: true },
+        at: { type: 'string' },
+        report: { type: 'string' },
+        'report-format': { type: 'string' },
+        'signing-cert': { type: 'string', multiple: true },
+        offline: { type: 'boolean' },
+      },
+      ['in'],
+    );
+    return runValidate(values);
+  },
+};
+
+/**
+ * The `validate` command: `--trust` names trust anchors (PEM file, node directory or URL), repeatable;
+ * without `--offline` missing OCSP responses and CRLs are fetched over HTTP.
+ *
+ * @example
+ * ```ts
+ * const COMMANDS: Command[] = [...signCommands, ...validateCommands];
+ * ```
+ */
+export const validateCommands: Command[] = [validate];

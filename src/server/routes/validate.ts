@@ -1,0 +1,182 @@
+/**
+ * `POST /api/v1/validate`: the EN 319 102-1 validation of a signed document for relying parties,
+ * without an operator token. The document comes as the raw body (PDF, CMS, JWS, XML, ASiC) or as
+ * JSON with base64 fields; the answer is the validation report as JSON, ETSI TS 119 102-2 XML or
+ * HTML. Revocation data for the node's own certificates is answered in-process; other URLs are
+ * fetched over HTTP with a shared cache.
+ */
+import type { FastifyInstance } from 'fastify';
+import { HttpError, UsageError } from '../../lib/errors.js';
+import type { NodeContext } from '../../node/context.js';
+import type { OcspService } from '../../node/ocsp_service.js';
+import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
+import type { RevocationFetcher } from '../../signature/revocation_fetcher.js';
+import { renderHtml } from '../../validation/report_html.js';
+import { renderEtsiXml } from '../../validation/report_xml.js';
+import { RevocationCache } from '../../validation/revocation_check.js';
+import { bufferSource } from '../../validation/source.js';
+import { validateDocument } from '../../validation/validate_document.js';
+import type { ValidationOptions } from '../../validation/validate_document.js';
+import { currentCrl } from './public.js';
+
+/** Largest document accepted (bytes of the body). */
+export const VALIDATE_BODY_LIMIT = 48 * 1024 * 1024;
+const RAW_TYPES = [
+  'application/octet-stream',
+  'application/pdf',
+  'application/pkcs7-signature',
+  'application/pkcs7-mime',
+  'application/cms',
+  'application/jose',
+  'application/jose+json',
+  'application/xml',
+  'text/xml',
+  'application/vnd.etsi.asic-e+zip',
+  'application/vnd.etsi.asic-s+zip',
+  'application/zip',
+];
+const FORMATS = ['json', 'etsi-xml', 'html'];
+
+interface JsonBody {
+  document: string;
+  detached?: { name?: string; content: string }[];
+  at?: string;
+  reportFormat?: string;
+}
+
+const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
+const KEYS = new Set(['document', 'detached', 'at', 'reportFormat']);
+
+function malformed(why: string): never {
+  throw new UsageError('INPUT_MALFORMED', `validate body: ${why}`);
+}
+
+/** The JSON body's shape, checked by hand: the route also takes raw bodies, which a schema cannot. */
+function checkJsonBody(body: unknown): JsonBody {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) malformed('not a JSON object');
+  const b = body as Record<string, unknown>;
+  const extra = Object.keys(b).find((k) => !KEYS.has(k));
+  if (extra) malformed(`unknown property ${extra}`);
+  if (typeof b['document'] !== 'string' || !BASE64.test(b['document'])) malformed('document must be base64');
+  if (b['at'] !== undefined && typeof b['at'] !== 'string') malformed('at must be a date-time string');
+  if (b['reportFormat'] !== undefined && !FORMATS.includes(String(b['reportFormat'])))
+    malformed(`reportFormat must be one of ${FORMATS.join(', ')}`);
+  const detached = b['detached'];
+  if (detached !== undefined) {
+    if (!Array.isArray(detached) || detached.length > 64)
+      malformed('detached must be an array of at most 64');
+    for (const d of detached as unknown[]) {
+      const o = d as Record<string, unknown> | null;
+      if (typeof o?.['content'] !== 'string' || !BASE64.test(o['content']))
+        malformed('detached[].content must be base64');
+      if (o['name'] !== undefined && typeof o['name'] !== 'string')
+        malformed('detached[].name must be a string');
+    }
+  }
+  return b as unknown as JsonBody;
+}
+
+/** The node's own OCSP responder and CRLs in-process; anything else over HTTP. */
+function nodeFetcher(node: NodeContext, ocsp: OcspService): RevocationFetcher {
+  const http = httpRevocationFetcher();
+  const base = node.config.baseUrl;
+  return {
+    async ocsp(url, requestDer) {
+      if (url === `${base}/ocsp`) return (await ocsp.respond(requestDer)).der;
+      return http.ocsp(url, requestDer);
+    },
+    async crl(url) {
+      const m = url.startsWith(`${base}/crl/`) ? /\/crl\/(root|eid-ca)\.crl$/.exec(url) : null;
+      if (m) return currentCrl(node, m[1]!, m[1] === 'root' ? node.root : node.eidCa);
+      return http.crl!(url);
+    },
+  };
+}
+
+function parseTime(at: string | undefined): Date | undefined {
+  if (at === undefined) return undefined;
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime()))
+    throw new UsageError('VALIDATION_TIME_INVALID', `at ${at} is not a date-time`);
+  return d;
+}
+
+function fromBody(
+  body: unknown,
+  query: Record<string, string | undefined>,
+): { doc: Buffer; options: Partial<ValidationOptions>; format: string } {
+  if (Buffer.isBuffer(body)) {
+    const time = parseTime(query['at']);
+    return { doc: body, options: time ? { time } : {}, format: query['reportFormat'] ?? 'json' };
+  }
+  if (typeof body === 'string' || body === undefined)
+    throw new HttpError(
+      'HTTP_UNSUPPORTED_MEDIA_TYPE',
+      'send the document as a raw body (application/octet-stream, application/pdf, ...) or as JSON',
+    );
+  const b = checkJsonBody(body);
+  const time = parseTime(b.at);
+  return {
+    doc: Buffer.from(b.document, 'base64'),
+    options: {
+      ...(time ? { time } : {}),
+      detached: (b.detached ?? []).map((d) => ({
+        ...(d.name ? { name: d.name } : {}),
+        bytes: Buffer.from(d.content, 'base64'),
+      })),
+    },
+    format: b.reportFormat ?? query['reportFormat'] ?? 'json',
+  };
+}
+
+/**
+ * Registers `POST /api/v1/validate` in its own plugin scope (raw-body parsers, 48 MiB limit).
+ *
+ * @param app - the Fastify application (before `ready()`)
+ * @param node - the open node (its root is the trust anchor)
+ * @param ocsp - its OCSP service, for in-process revocation answers
+ * @example
+ * ```ts
+ * registerValidateRoute(app, node, ocspServiceOf(node));
+ * ```
+ */
+export function registerValidateRoute(app: FastifyInstance, node: NodeContext, ocsp: OcspService): void {
+  const fetcher = nodeFetcher(node, ocsp);
+  const cache = new RevocationCache();
+  void app.register(async (scoped) => {
+    scoped.addContentTypeParser(
+      RAW_TYPES,
+      { parseAs: 'buffer', bodyLimit: VALIDATE_BODY_LIMIT },
+      (_req, body, done) => done(null, body),
+    );
+    scoped.post(
+      '/api/v1/validate',
+      {
+        bodyLimit: VALIDATE_BODY_LIMIT,
+        schema: {
+          summary: 'Validate the signatures of a document (EN 319 102-1); raw body or JSON with base64',
+          tags: ['validation'],
+          querystring: {
+            type: 'object',
+            properties: { at: { type: 'string' }, reportFormat: { type: 'string', enum: FORMATS } },
+          },
+        },
+      },
+      async (req, reply) => {
+        const { doc, options, format } = fromBody(req.body, req.query as Record<string, string | undefined>);
+        if (doc.length === 0) throw new UsageError('INPUT_MALFORMED', 'the document is empty');
+        const report = await validateDocument(bufferSource(doc), {
+          anchors: [node.root.certificate.der],
+          fetcher,
+          cache,
+          ...options,
+          time: options.time ?? node.clock(),
+        });
+        if (format === 'etsi-xml')
+          return reply.type('application/xml; charset=utf-8').send(renderEtsiXml(report));
+        if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtml(report));
+        return reply.send(report);
+      },
+    );
+  });
+}
