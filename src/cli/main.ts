@@ -6,6 +6,7 @@ import { officerCommands } from './commands/officer.js';
 import { walletCommands } from './commands/wallet.js';
 import { demoCommands } from './commands/demo.js';
 import { signCommands } from './commands/sign.js';
+import { extendCommands } from './commands/extend.js';
 import { validateCommands } from './commands/validate.js';
 
 const COMMANDS: Command[] = [
@@ -15,6 +16,7 @@ const COMMANDS: Command[] = [
   ...officerCommands,
   ...demoCommands,
   ...signCommands,
+  ...extendCommands,
   ...validateCommands,
 ];
 

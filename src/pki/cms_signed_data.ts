@@ -248,7 +248,12 @@ export async function buildSignedData(p: SignedDataParams): Promise<Buffer> {
   return DER.seq(DER.oid(CMS_OID.signedData), DER.explicit(0, signedData));
 }
 
-function attributesAt(der: Buffer, set: DerElement | undefined): Map<string, Buffer[]> {
+/**
+ * RFC 5652 §5.3: a signed attribute type appears once; unsigned ones may repeat (a renewed
+ * CAdES B-LTA carries one archive-time-stamp attribute per renewal, EN 319 122-1 §5.5.3), so
+ * their values are appended in order.
+ */
+function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = false): Map<string, Buffer[]> {
   const map = new Map<string, Buffer[]>();
   for (const a of set ? childrenOf(der, set) : []) {
     if (a.tag !== 0x30) fail('bad Attribute');
@@ -256,8 +261,8 @@ function attributesAt(der: Buffer, set: DerElement | undefined): Map<string, Buf
     const type = oidAt(der, c.take(0x06, 'attrType'));
     const values = childrenOf(der, c.take(0x31, 'attrValues')).map((v) => slice(der, v));
     c.end('Attribute');
-    if (map.has(type)) fail(`attribute ${type} appears twice`);
-    map.set(type, values);
+    if (map.has(type) && !repeatable) fail(`attribute ${type} appears twice`);
+    map.set(type, [...(map.get(type) ?? []), ...values]);
   }
   return map;
 }
@@ -291,7 +296,7 @@ function signerInfoAt(der: Buffer, el: DerElement): ParsedSignerInfo {
     signedAttributes: attributesAt(der, signed),
     signatureAlgorithm,
     signature: der.subarray(sig.start, sig.end),
-    unsignedAttributes: attributesAt(der, unsigned),
+    unsignedAttributes: attributesAt(der, unsigned, true),
     raw: el,
   };
 }

@@ -38,3 +38,33 @@ export { extendToLt } from './cades/lt.js';
 export type { CadesLtParams } from './cades/lt.js';
 export { httpRevocationFetcher, checkOcspResponse, REVOCATION_ERROR } from './revocation_fetcher.js';
 export type { RevocationFetcher } from './revocation_fetcher.js';
+export {
+  extendToLta,
+  completeToLt,
+  archiveTimestampImprint,
+  ATS_HASH_INDEX_OID,
+  extractCades,
+} from './cades/index.js';
+export type { CadesLtaParams, ArchiveTimestampImprint } from './cades/index.js';
+export {
+  extendJadesToLt,
+  extendJadesToLta,
+  arcTstImprintInput,
+  archiveTimeStampTokens,
+  sigDForObjects,
+  readSigD,
+  sigDDigestsMatch,
+  SIGD_MECHANISM,
+  extractJades,
+} from './jades/index.js';
+export type { DetachedObject, SigD } from './jades/index.js';
+export {
+  extractXades,
+  verifyEnvelopedSignature,
+  signXmlEnveloped,
+  XadesError,
+  XADES_ERRORS,
+} from './xades/index.js';
+export type { SignXmlOptions, EnvelopedVerification, XadesErrorCode } from './xades/index.js';
+export { asicExtractor } from './asic/index.js';
+export type { AsicInnerExtractors } from './asic/index.js';

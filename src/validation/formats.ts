@@ -5,6 +5,8 @@
 import { TrustbridgeError } from '../lib/errors.js';
 import { extractCades } from '../signature/cades/extract.js';
 import { extractJades } from '../signature/jades/extract.js';
+import { asicExtractor } from '../signature/asic/extract.js';
+import { extractXades } from '../signature/xades/extract.js';
 import type { DocumentSource, Extractor } from './model.js';
 
 /** The container or signature syntax of a document. */
@@ -35,6 +37,8 @@ export async function detectFormat(source: DocumentSource): Promise<DocumentForm
 const EXTRACTORS: Partial<Record<DocumentFormat, Extractor>> = {
   cades: extractCades,
   jades: extractJades,
+  xades: extractXades,
+  asic: asicExtractor({ cades: extractCades, xades: extractXades }),
 };
 
 /**

@@ -35,6 +35,7 @@ export interface PathCheck {
   revocation: Map<string, RevocationFinding>;
 }
 
+const QC_STATEMENTS = '1.3.6.1.5.5.7.1.3';
 const OUT_OF_BOUNDS: readonly PathValidationCode[] = ['PATH_EXPIRED', 'PATH_NOT_YET_VALID'];
 
 function attempt(target: Buffer, ctx: PathContext, time: Date): Certificate[] | PathValidationError {
@@ -49,6 +50,9 @@ function attempt(target: Buffer, ctx: PathContext, time: Date): Certificate[] | 
       // RFC 5280 §6.1.1 (d): the trust anchor is an input of the algorithm, not a certificate it
       // checks; whether an anchor is still trusted is the trust source's business.
       anchorValidity: 'ignore',
+      // EN 319 412-5: QCStatements may be critical; the signature report reads them for the
+      // qualification rather than refusing the path.
+      knownCriticalExtensions: [QC_STATEMENTS],
     }).path;
   } catch (e) {
     if (e instanceof PathValidationError) return e;

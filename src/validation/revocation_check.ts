@@ -6,7 +6,11 @@
  * from the signing) and RFC 6960 / RFC 5280 §6.3 for the evidence itself.
  */
 import { isTrustbridgeError } from '../lib/errors.js';
+import { X509Certificate } from 'node:crypto';
+import { certIdMatches } from '../pki/ocsp.js';
 import { parseOcspResponse } from '../pki/ocsp_response_parser.js';
+import type { ParsedOcspAnswer, ParsedOcspResponse } from '../pki/ocsp_response_parser.js';
+import { SIGNATURE_OIDS, verifySignatureWith } from '../signature/algorithm_names.js';
 import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../pki/ocsp_request.js';
 import { checkOcspResponse } from '../signature/revocation_fetcher.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
@@ -57,15 +61,63 @@ export interface RevocationSources {
   cache?: RevocationCache;
   /** The validation time: fetched answers are asked for now, cached until then. */
   now: Date;
+  /**
+   * Locally trusted OCSP responders (RFC 6960 §4.2.2.2, "a local configuration of OCSP signing
+   * authority"): the trust anchors, whose signature on a response is accepted for any issuer.
+   */
+  trustedResponders?: readonly Buffer[];
 }
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
+
+/** The response is signed by one of the locally trusted responders, and answers for `issuer`. */
+function trustedAnswer(
+  r: ParsedOcspResponse,
+  answer: ParsedOcspAnswer,
+  issuer: Certificate,
+  trusted: readonly Buffer[],
+): boolean {
+  const alg = SIGNATURE_OIDS[r.signatureAlgorithm ?? ''];
+  const { tbsResponseData, signature } = r;
+  if (!alg?.hash || !tbsResponseData || !signature) return false;
+  if (!certIdMatches(answer.certId, issuer.subject.der, issuer.spki)) return false;
+  return trusted.some((t) => {
+    try {
+      return verifySignatureWith(
+        alg,
+        alg.hash!,
+        new X509Certificate(t).publicKey,
+        tbsResponseData,
+        signature,
+      );
+    } catch {
+      return false;
+    }
+  });
+}
+
+function answerFinding(
+  answer: ParsedOcspAnswer,
+  base: Omit<RevocationEvidence, 'status'>,
+): RevocationFinding | undefined {
+  if (answer.status.status === 'good') return { status: 'good', evidence: { status: 'good', ...base } };
+  if (answer.status.status !== 'revoked') return undefined;
+  const { revokedAt, reason } = answer.status;
+  const evidence: RevocationEvidence = {
+    status: 'revoked',
+    ...base,
+    revocationTime: revokedAt.toISOString(),
+    ...(reason ? { revocationReason: reason } : {}),
+  };
+  return { status: 'revoked', evidence, revocationTime: revokedAt, ...(reason ? { reason } : {}) };
+}
 
 function fromOcsp(
   der: Buffer,
   cert: Certificate,
   issuer: Certificate,
   source: RevocationEvidence['source'],
+  trusted: readonly Buffer[] = [],
 ): RevocationFinding | undefined {
   let parsed;
   try {
@@ -85,22 +137,11 @@ function fromOcsp(
   try {
     // Checked at its own thisUpdate: the responder had to be valid when it answered.
     checkOcspResponse(der, { certificate: cert.der, issuer: issuer.der, at: answer.thisUpdate });
-    return { status: 'good', evidence: { status: 'good', ...base } };
+    return answerFinding(answer, base);
   } catch (e) {
-    if (
-      answer.status.status === 'revoked' &&
-      (isTrustbridgeError(e, 'PATH_REVOKED') || isTrustbridgeError(e, 'PATH_CA_REVOKED'))
-    ) {
-      const { revokedAt, reason } = answer.status;
-      const evidence: RevocationEvidence = {
-        status: 'revoked',
-        ...base,
-        revocationTime: revokedAt.toISOString(),
-        ...(reason ? { revocationReason: reason } : {}),
-      };
-      return { status: 'revoked', evidence, revocationTime: revokedAt, ...(reason ? { reason } : {}) };
-    }
-    return undefined;
+    if (isTrustbridgeError(e, 'PATH_REVOKED') || isTrustbridgeError(e, 'PATH_CA_REVOKED'))
+      return answerFinding(answer, base);
+    return trustedAnswer(parsed, answer, issuer, trusted) ? answerFinding(answer, base) : undefined;
   }
 }
 
@@ -169,7 +210,7 @@ async function fetchOcsp(
   } catch (e) {
     return `OCSP ${url}: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const found = fromOcsp(der, cert, issuer, cached ? 'cache' : 'fetched-ocsp');
+  const found = fromOcsp(der, cert, issuer, cached ? 'cache' : 'fetched-ocsp', s.trustedResponders);
   if (!found) return `OCSP ${url}: no usable answer`;
   if (!cached)
     s.cache?.set(
@@ -224,7 +265,7 @@ export async function revocationStatus(
   s: RevocationSources,
 ): Promise<RevocationFinding> {
   const embedded = [
-    ...s.ocspResponses.map((d) => fromOcsp(d, cert, issuer, 'embedded-ocsp')),
+    ...s.ocspResponses.map((d) => fromOcsp(d, cert, issuer, 'embedded-ocsp', s.trustedResponders)),
     ...s.crls.map((d) => fromCrl(d, cert, issuer, 'embedded-crl')),
   ].filter((f): f is RevocationFinding => f !== undefined);
   const chosen = latest(embedded);

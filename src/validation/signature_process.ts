@@ -6,6 +6,7 @@
  * is a building block whose result goes into the report's `checks`.
  */
 import { X509Certificate } from 'node:crypto';
+import { TrustbridgeError } from '../lib/errors.js';
 import type { KeyObject } from 'node:crypto';
 import { certificateInfo, chainEntries } from './certificate_report.js';
 import { checkCryptoConstraints } from './crypto_policy.js';
@@ -233,12 +234,27 @@ export async function validateSignature(
       'NO_SIGNING_CERTIFICATE_FOUND',
       'the signing certificate key cannot be read',
     );
-  const integrity = await sig.checkIntegrity();
+  const integrity = await sig.checkIntegrity().catch((e: unknown) => {
+    if (!(e instanceof TrustbridgeError)) throw e;
+    return { status: 'not-found' as const, detail: `${e.code}: ${e.message}` };
+  });
   if (integrity.status === 'hash-failure')
     return v.end('TOTAL-FAILED', 'CRYPTOGRAPHIC_VERIFICATION', 'HASH_FAILURE', integrity.detail);
   if (integrity.status === 'not-found')
     return v.end('INDETERMINATE', 'CRYPTOGRAPHIC_VERIFICATION', 'SIGNED_DATA_NOT_FOUND', integrity.detail);
-  if (!(await sig.verifySignatureValue(key)))
+  const verified = await sig.verifySignatureValue(key).catch((e: unknown) => {
+    if (!(e instanceof TrustbridgeError)) throw e;
+    return e;
+  });
+  // An algorithm we cannot verify is a constraint of the policy, not a broken signature.
+  if (verified instanceof TrustbridgeError)
+    return v.end(
+      'INDETERMINATE',
+      'CRYPTOGRAPHIC_VERIFICATION',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      verified.message,
+    );
+  if (!verified)
     return v.end(
       'TOTAL-FAILED',
       'CRYPTOGRAPHIC_VERIFICATION',

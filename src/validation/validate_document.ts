@@ -81,6 +81,7 @@ export async function validateDocument(
       ...(options.fetcher ? { fetcher: options.fetcher } : {}),
       cache: options.cache ?? new RevocationCache(),
       now: time,
+      trustedResponders: options.anchors,
     },
   };
   const reports: SignatureReport[] = [];

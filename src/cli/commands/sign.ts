@@ -1,20 +1,22 @@
 /**
  * `trustbridge sign` (DESIGN.md command-line contract): signs a document with the citizen's
- * wallet signature key. Built today: CAdES B-B, B-T and B-LT, JAdES B-B and B-T; other formats and levels are
- * refused with a usage error saying so.
+ * wallet signature key. Built today: CAdES and JAdES at B-B, B-T, B-LT and B-LTA; other formats
+ * are refused with a usage error saying so.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { UsageError } from '../../lib/errors.js';
 import { parseCertificate } from '../../pki/certificate_info.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
 import { CADES_OID } from '../../signature/cades/oids.js';
 import { extendToLt } from '../../signature/cades/lt.js';
+import { extendToLta } from '../../signature/cades/lta.js';
 import { signCades } from '../../signature/cades/sign.js';
-import type { CadesSignLevel } from '../../signature/cades/sign.js';
+import type { CadesSignParams } from '../../signature/cades/sign.js';
 import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
 import { parseJades, signatureTimeStampTokens } from '../../signature/jades/parse.js';
 import { signJades } from '../../signature/jades/sign.js';
-import type { JadesSerialization } from '../../signature/jades/sign.js';
+import type { JadesSerialization, JadesSignLevel } from '../../signature/jades/sign.js';
 import { keyObjectSigner } from '../../signature/key_signer.js';
 import type { TspTransport } from '../../timestamp/client.js';
 import { parseTimeStampToken } from '../../timestamp/token.js';
@@ -27,7 +29,7 @@ import { loadWallet, walletPassword } from './wallet.js';
 const FORMATS = ['cades', 'pades', 'jades'] as const;
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 const SERIALIZATIONS = ['compact', 'json'] as const;
-const BUILT: Record<string, readonly string[]> = { cades: ['B-B', 'B-T', 'B-LT'], jades: ['B-B', 'B-T'] };
+const BUILT: Record<string, readonly string[]> = { cades: LEVELS, jades: LEVELS };
 
 /** The checked arguments of one `sign` run. */
 interface SignArgs {
@@ -35,11 +37,13 @@ interface SignArgs {
   format: 'cades' | 'jades';
   /** JAdES only: compact by default for B-B, JSON for B-T (compact cannot carry etsiU). */
   serialization: JadesSerialization;
-  level: CadesSignLevel | 'B-LT';
+  level: (typeof LEVELS)[number];
   input: string;
   out: string;
   tsa?: string;
   detached: boolean;
+  /** JAdES only: reference the detached document with sigD (TS 119 182-1 §5.2.8.3.3). */
+  sigD: boolean;
   passwordFile?: string;
 }
 
@@ -53,7 +57,18 @@ function oneOf<T extends string>(o: Options, name: string, allowed: readonly T[]
   return v as T;
 }
 
-function tsaUrl(o: Options): string | undefined {
+/**
+ * The `--tsa` option, checked to be an http(s) URL.
+ *
+ * @param o - the parsed options
+ * @returns the URL, or undefined when not given
+ * @throws UsageError USAGE_INVALID_ARGUMENT for anything but an http(s) URL
+ * @example
+ * ```ts
+ * const tsa = tsaUrl(values);
+ * ```
+ */
+export function tsaUrl(o: Options): string | undefined {
   const url = str(o, 'tsa');
   if (url !== undefined && !/^https?:\/\/[^/]/i.test(url))
     throw new UsageError('USAGE_INVALID_ARGUMENT', `--tsa must be an http(s) URL, not ${url}`);
@@ -79,8 +94,10 @@ function checkArgs(o: Options): SignArgs {
   if (!BUILT[format]?.includes(level))
     throw new UsageError(
       'USAGE_INVALID_ARGUMENT',
-      `${format} ${level} is not built yet (built today: cades B-B, B-T and B-LT, jades B-B and B-T)`,
+      `${format} ${level} is not built yet (built today: cades and jades at B-B, B-T, B-LT and B-LTA)`,
     );
+  if (o['sigd'] === true && format !== 'jades')
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--sigd is for --format jades only');
   const serialization = checkSerialization(o, format, level);
   const tsa = tsaUrl(o);
   if (level !== 'B-B' && tsa === undefined)
@@ -98,14 +115,22 @@ function checkArgs(o: Options): SignArgs {
     level: level as SignArgs['level'],
     input,
     out: req(o, 'out'),
-    detached: o['detached'] === true,
+    detached: o['detached'] === true || o['sigd'] === true,
+    sigD: o['sigd'] === true,
     ...(tsa === undefined ? {} : { tsa }),
     ...(passwordFile === undefined ? {} : { passwordFile }),
   };
 }
 
-/** RFC 3161 over HTTP with Node's global fetch (RFC 3161 §3.4). */
-const fetchTransport: TspTransport = async (url, body, contentType) => {
+/**
+ * RFC 3161 over HTTP with Node's global fetch (RFC 3161 §3.4).
+ *
+ * @example
+ * ```ts
+ * const tsa = { url: 'http://127.0.0.1:8080/tsa', transport: fetchTransport };
+ * ```
+ */
+export const fetchTransport: TspTransport = async (url, body, contentType) => {
   const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': contentType } });
   const type = r.headers.get('content-type');
   return {
@@ -115,8 +140,17 @@ const fetchTransport: TspTransport = async (url, body, contentType) => {
   };
 };
 
-/** Writes `data` to `path` atomically: a temporary file beside it, then a rename. */
-function writeAtomically(path: string, data: Buffer): void {
+/**
+ * Writes `data` to `path` atomically: a temporary file beside it, then a rename.
+ *
+ * @param path - the output file
+ * @param data - its bytes
+ * @example
+ * ```ts
+ * writeAtomically('out.p7m', cms);
+ * ```
+ */
+export function writeAtomically(path: string, data: Buffer): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, data);
@@ -136,17 +170,39 @@ function timeStampTime(format: SignArgs['format'], signature: Buffer): string | 
   return token?.[0] ? parseTimeStampToken(token[0]).genTime.toISOString() : undefined;
 }
 
+/** What every format needs to sign: the document, key, certificates, time, TSA. */
+type SignInputs = Omit<CadesSignParams, 'level'>;
+
+async function signCadesLevel(a: SignArgs, params: SignInputs): Promise<Buffer> {
+  if (a.level === 'B-B' || a.level === 'B-T') return signCades({ ...params, level: a.level });
+  // EN 319 122-1 §6.4: B-LT is a B-T plus validation data; the OCSP URL comes from the signer
+  // certificate's AIA, the root from the wallet's CA certificates. §6.5: B-LTA adds an
+  // archive-time-stamp-v3 over all of it.
+  const bt = await signCades({ ...params, level: 'B-T' });
+  const fetcher = httpRevocationFetcher();
+  if (a.level === 'B-LT') return extendToLt(bt, { chain: params.chain, fetcher });
+  return extendToLta(bt, {
+    tsa: params.tsa!,
+    fetcher,
+    chain: params.chain,
+    ...(params.detached ? { detachedContent: params.content } : {}),
+  });
+}
+
 /** Signs with the format asked for; the result is the bytes of the output file. */
-async function signDocument(a: SignArgs, params: Parameters<typeof signCades>[0]): Promise<Buffer> {
-  if (a.format === 'cades' && a.level === 'B-LT') {
-    // EN 319 122-1 §6.4: B-LT is a B-T plus validation data; the OCSP URL comes from the
-    // signer certificate's AIA, the root from the wallet's CA certificates.
-    const bt = await signCades({ ...params, level: 'B-T' });
-    return extendToLt(bt, { chain: params.chain, fetcher: httpRevocationFetcher() });
-  }
-  if (a.format === 'cades') return signCades(params);
+async function signDocument(a: SignArgs, params: SignInputs): Promise<Buffer> {
+  if (a.format === 'cades') return signCadesLevel(a, params);
   const { content, ...rest } = params;
-  const jws = await signJades({ ...rest, payload: content, serialization: a.serialization });
+  const jws = await signJades({
+    ...rest,
+    payload: content,
+    serialization: a.serialization,
+    level: a.level as JadesSignLevel,
+    ...(a.sigD
+      ? { detachedMechanism: 'sigD' as const, documentUri: encodeURIComponent(basename(a.input)) }
+      : {}),
+    ...(a.level === 'B-LT' || a.level === 'B-LTA' ? { fetcher: httpRevocationFetcher() } : {}),
+  });
   return Buffer.from(jws, 'utf8');
 }
 
@@ -168,7 +224,6 @@ async function runSign(a: SignArgs): Promise<number> {
     signerCertificate: certificate,
     chain: wallet.caCertificates,
     signingTime,
-    level: a.level === 'B-LT' ? 'B-T' : a.level,
     ...(a.tsa === undefined ? {} : { tsa: { url: a.tsa, transport: fetchTransport } }),
   });
   writeAtomically(a.out, signed);
@@ -189,7 +244,7 @@ async function runSign(a: SignArgs): Promise<number> {
 const sign: Command = {
   words: ['sign'],
   usage:
-    'sign --wallet FILE.p12 --format cades|pades|jades --level B-B|B-T|B-LT|B-LTA --in FILE --out FILE [--tsa URL] [--detached] [--serialization compact|json] [--wallet-password-file F]',
+    'sign --wallet FILE.p12 --format cades|pades|jades --level B-B|B-T|B-LT|B-LTA --in FILE --out FILE [--tsa URL] [--detached] [--sigd] [--serialization compact|json] [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -201,6 +256,7 @@ const sign: Command = {
         out: { type: 'string' },
         tsa: { type: 'string' },
         detached: { type: 'boolean' },
+        sigd: { type: 'boolean' },
         serialization: { type: 'string' },
         'wallet-password-file': { type: 'string' },
       },
@@ -213,8 +269,9 @@ const sign: Command = {
 /**
  * The `sign` command. Without `--detached` the document is enveloped in the CMS or JWS
  * (attached); with it the `.p7s` / `.jws` holds the signature only and the document is needed to
- * verify it (JAdES: an RFC 7797 unencoded detached payload). JAdES B-B defaults to the compact
- * serialization, B-T to the flattened JSON one (`--serialization`).
+ * verify it (JAdES: an RFC 7797 unencoded detached payload; with `--sigd` the TS 119 182-1 `sigD`
+ * ObjectIdByURIHash mechanism, naming the document by its file name). JAdES B-B defaults to the
+ * compact serialization, B-T and above to the flattened JSON one (`--serialization`).
  *
  * @example
  * ```ts

@@ -33,6 +33,7 @@ import {
   signingCertificateReference,
   signingTime,
 } from './attributes.js';
+import { archiveTimestampImprint } from './archive_hash_index.js';
 import { detectCadesLevel } from './level.js';
 import { CADES_OID } from './oids.js';
 
@@ -70,6 +71,9 @@ interface Parts {
   digest: DigestName;
   content?: Buffer;
   problems: string[];
+  /** The whole CMS and this SignerInfo's position, for archive time-stamp imprints. */
+  cms: Buffer;
+  index: number;
 }
 
 function checkContentType(sd: ParsedSignedData, si: ParsedSignerInfo, problems: string[]): void {
@@ -114,14 +118,12 @@ function timestampsOf(si: ParsedSignerInfo, p: Parts): ExtractedTimestamp[] {
   // EN 319 122-1 §5.3: the signature-time-stamp's imprint is over the signature field's value.
   for (const token of si.unsignedAttributes.get(CADES_OID.signatureTimeStampToken) ?? [])
     out.push({ type: 'signature', token, coveredDigest: (h) => Promise.resolve(hashOf(h, si.signature)) });
-  for (const token of si.unsignedAttributes.get(CADES_OID.archiveTimeStampV3) ?? []) {
+  // EN 319 122-1 §5.5.3: the imprint covers the content, the SignedData fields and the hash index.
+  for (const [k, token] of (si.unsignedAttributes.get(CADES_OID.archiveTimeStampV3) ?? []).entries()) {
     out.push({
       type: 'archive',
       token,
-      coveredDigest: () =>
-        Promise.reject(
-          new UsageError('USAGE_INVALID_ARGUMENT', 'archive time-stamp imprints are not checked yet'),
-        ),
+      coveredDigest: (h) => Promise.resolve(archiveTimestampImprint(p.cms, p.index, k, h, p.content).digest),
     });
   }
   return out;
@@ -150,7 +152,13 @@ function signatureOf(
   if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);
   if (!alg) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm}`);
   const content = sd.eContent ?? o.detached?.[0]?.bytes;
-  const p: Parts = { digest: digest ?? 'sha256', ...(content ? { content } : {}), problems };
+  const p: Parts = {
+    digest: digest ?? 'sha256',
+    ...(content ? { content } : {}),
+    problems,
+    cms: sd.raw.der,
+    index,
+  };
   if (si.signedAttrsDer) checkContentType(sd, si, problems);
   const reference = guardedParts(problems, undefined, () => signingCertificateReference(si.signedAttributes));
   const claimed = guardedParts(problems, undefined, () => signingTime(si.signedAttributes));

@@ -7,3 +7,8 @@ export type { SignedDataAdditions } from './signed_data_editor.js';
 export { CADES_OID } from './oids.js';
 export { extendToLt } from './lt.js';
 export type { CadesLtParams } from './lt.js';
+export { extendToLta, completeToLt } from './lta.js';
+export type { CadesLtaParams } from './lta.js';
+export { archiveTimestampImprint, ATS_HASH_INDEX_OID } from './archive_hash_index.js';
+export type { ArchiveTimestampImprint } from './archive_hash_index.js';
+export { extractCades } from './extract.js';

@@ -22,6 +22,8 @@ import type { SignatureAlgorithmInfo } from '../algorithm_names.js';
 import { ocspResponseOfBasic } from '../cades/attributes.js';
 import { jwsSigningInput, parseJades, sigTstImprintInput } from './parse.js';
 import type { ParsedJades } from './parse.js';
+import { arcTstImprintInput } from './lta.js';
+import type { DetachedObject } from './sig_d.js';
 
 const MAX_JWS_BYTES = 64 * 1024 * 1024;
 const OBJECT_ID_BY_URI_HASH = 'http://uri.etsi.org/19182/ObjectIdByURIHash';
@@ -87,6 +89,14 @@ function b64Values(list: unknown, key?: string): Buffer[] {
     .map((s) => Buffer.from(s, 'base64'));
 }
 
+/** The detached document(s) in the form the arcTst imprint takes. */
+function detachedFor(o: ExtractOptions): Buffer | DetachedObject[] | undefined {
+  const docs = o.detached ?? [];
+  if (docs.length === 0) return undefined;
+  if (docs.length === 1 && !docs[0]!.name) return docs[0]!.bytes;
+  return docs.map((d, i) => ({ uri: d.name ?? `document-${i + 1}`, content: d.bytes }));
+}
+
 /** OCSPResponse or BasicOCSPResponse: the first is a SEQUENCE starting with an ENUMERATED. */
 function asOcspResponse(der: Buffer): Buffer {
   try {
@@ -147,10 +157,15 @@ function payloadOf(p: ParsedJades, o: ExtractOptions): Payload {
   return { signingPayload: payload, integrity: { status: 'intact' } };
 }
 
-function timestampsOf(p: ParsedJades, units: Record<string, unknown>[]): ExtractedTimestamp[] {
+function timestampsOf(
+  p: ParsedJades,
+  units: Record<string, unknown>[],
+  detached: Buffer | DetachedObject[] | undefined,
+): ExtractedTimestamp[] {
   const tokens = (e: unknown): Buffer[] =>
     b64Values((e as { tstTokens?: unknown } | undefined)?.tstTokens, 'val');
   const out: ExtractedTimestamp[] = [];
+  let arc = 0;
   for (const u of units) {
     for (const token of tokens(u['sigTst']))
       out.push({
@@ -159,13 +174,18 @@ function timestampsOf(p: ParsedJades, units: Record<string, unknown>[]): Extract
         coveredDigest: (h) =>
           Promise.resolve(createHash(h).update(sigTstImprintInput(p.signatureB64)).digest()),
       });
+    if (u['arcTst'] === undefined) continue;
+    // TS 119 182-1 §5.3.6: over the signed data, the header, the signature and the etsiU before it.
+    const k = arc++;
     for (const token of tokens(u['arcTst']))
       out.push({
         type: 'archive',
         token,
-        coveredDigest: () =>
-          Promise.reject(
-            new UsageError('USAGE_INVALID_ARGUMENT', 'JAdES archive time-stamp imprints are not checked yet'),
+        coveredDigest: (h) =>
+          Promise.resolve(
+            createHash(h)
+              .update(arcTstImprintInput(p, k, detached))
+              .digest(),
           ),
       });
   }
@@ -218,7 +238,7 @@ function signatureOf(p: ParsedJades, o: ExtractOptions): ExtractedSignature {
         verifySignatureWith(alg.info, alg.digest, key, input, p.signature, 'ieee-p1363'),
       );
     },
-    timestamps: timestampsOf(p, units),
+    timestamps: timestampsOf(p, units, detachedFor(o)),
     crls: rVals.flatMap((r) => b64Values(r.crlVals)),
     ocspResponses: rVals.flatMap((r) => b64Values(r.ocspVals)).map(asOcspResponse),
   };

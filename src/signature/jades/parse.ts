@@ -8,6 +8,8 @@ import { curveOfSpki } from '../../pki/algorithms.js';
 import { JWS_EC_ALGORITHMS } from './ecdsa.js';
 import type { JwsEcAlgorithm } from './ecdsa.js';
 import { JadesError } from './errors.js';
+import { objectsInOrder, readSigD, sigDDigestsMatch, sigDPayload } from './sig_d.js';
+import type { DetachedObject } from './sig_d.js';
 
 /** A JWS read from its serialization; nothing is verified yet. */
 export interface ParsedJades {
@@ -20,6 +22,8 @@ export interface ParsedJades {
   unprotectedHeader?: Record<string, unknown>;
   /** The payload the JWS carries; undefined when detached. */
   payload?: Buffer;
+  /** The payload as transmitted (base64url, or the unencoded text), when attached. */
+  payloadPart?: string;
   /** `b64` of the protected header: false for an RFC 7797 unencoded payload. */
   b64: boolean;
   /** The signature value as transmitted (base64url) and decoded. */
@@ -30,8 +34,8 @@ export interface ParsedJades {
 }
 
 /** Header parameters this implementation understands when they are listed in `crit`. */
-// Only what this module processes: a signature critical on sigD, srCms, … is refused, not misread.
-const UNDERSTOOD_CRITICAL = new Set(['sigT', 'b64']);
+// Only what this module processes: a signature critical on srCms, sigPId, … is refused, not misread.
+const UNDERSTOOD_CRITICAL = new Set(['sigT', 'b64', 'sigD']);
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
@@ -163,7 +167,7 @@ export function parseJades(text: string): ParsedJades {
     protectedB64: s.protectedB64,
     protectedHeader,
     ...(s.unprotectedHeader ? { unprotectedHeader: s.unprotectedHeader } : {}),
-    ...(payload === undefined ? {} : { payload }),
+    ...(payload === undefined ? {} : { payload, payloadPart: s.payloadPart! }),
     b64,
     signatureB64: s.signatureB64,
     signature: decodeB64url(s.signatureB64, 'the signature'),
@@ -184,6 +188,37 @@ function checkCritical(header: Record<string, unknown>): void {
   }
   if (header['b64'] === false && !crit.includes('b64'))
     throw new JadesError('JADES_HEADER_INVALID', 'b64: false must be critical (RFC 7797 §6)');
+  if (header['sigD'] !== undefined && !crit.includes('sigD'))
+    throw new JadesError('JADES_HEADER_INVALID', 'sigD must be critical (TS 119 182-1 §5.2.8)');
+}
+
+/**
+ * The payload of the signing input: the one carried or given, or under `sigD` (TS 119 182-1
+ * §5.2.8.3) the referenced objects' concatenation or nothing, after checking their hashV digests.
+ */
+function signedPayload(parsed: ParsedJades, detached?: Buffer | DetachedObject[]): Buffer {
+  const sigDValue = parsed.protectedHeader['sigD'];
+  if (sigDValue !== undefined) {
+    const sigD = readSigD(sigDValue);
+    if (detached === undefined)
+      throw new JadesError('JADES_MALFORMED', 'the JWS signs detached objects (sigD) and none was given');
+    const objects = objectsInOrder(sigD, detached);
+    const bad = sigDDigestsMatch(sigD, objects, parsed.b64).findIndex((ok) => !ok);
+    if (bad >= 0)
+      throw new JadesError(
+        'JADES_SIGNATURE_INVALID',
+        `sigD hashV does not match the object ${sigD.pars[bad]}`,
+      );
+    return sigDPayload(sigD, objects);
+  }
+  if (detached !== undefined && !Buffer.isBuffer(detached))
+    throw new JadesError('JADES_MALFORMED', 'the JWS has no sigD: give the detached payload as one document');
+  const payload = parsed.payload ?? detached;
+  if (payload === undefined)
+    throw new JadesError('JADES_MALFORMED', 'the JWS is detached and no payload was given');
+  if (parsed.payload && detached && !parsed.payload.equals(detached))
+    throw new JadesError('JADES_MALFORMED', 'the JWS carries a payload other than the one given');
+  return payload;
 }
 
 function signingCertificate(parsed: ParsedJades, alg: JwsEcAlgorithm): X509Certificate {
@@ -211,12 +246,14 @@ function signingCertificate(parsed: ParsedJades, alg: JwsEcAlgorithm): X509Certi
 
 /**
  * Verifies a JAdES / JWS signature: the serialization, `alg` (ES256 or ES384), the critical
- * header parameters (RFC 7515 §4.1.11), `x5t#S256` against `x5c[0]`, and the ECDSA signature with
- * the key of `x5c[0]`. It does not validate the certificate path nor the time-stamps.
+ * header parameters (RFC 7515 §4.1.11), `x5t#S256` against `x5c[0]`, the `sigD` digests of
+ * detached objects (TS 119 182-1 §5.2.8), and the ECDSA signature with the key of `x5c[0]`. It
+ * does not validate the certificate path nor the time-stamps.
  *
  * @param text - the JWS
- * @param detachedPayload - the document, for a detached JWS
- * @returns the parsed JWS, with `payload` set to the signed document
+ * @param detachedPayload - the document of a detached JWS; under `sigD`, the documents by URI
+ *   (or the one document when `pars` has one entry)
+ * @returns the parsed JWS, with `payload` set to the signed payload (empty for ObjectIdByURIHash)
  * @throws JadesError JADES_MALFORMED, JADES_HEADER_INVALID, JADES_ALGORITHM_UNSUPPORTED,
  *   JADES_CERTIFICATE_MISMATCH, JADES_SIGNATURE_INVALID
  * @example
@@ -224,17 +261,13 @@ function signingCertificate(parsed: ParsedJades, alg: JwsEcAlgorithm): X509Certi
  * const { protectedHeader } = verifyJades(readFileSync('doc.jws', 'utf8'), readFileSync('doc.pdf'));
  * ```
  */
-export function verifyJades(text: string, detachedPayload?: Buffer): ParsedJades {
+export function verifyJades(text: string, detachedPayload?: Buffer | DetachedObject[]): ParsedJades {
   const parsed = parseJades(text);
   const alg = parsed.protectedHeader['alg'];
   if (alg !== 'ES256' && alg !== 'ES384')
     throw new JadesError('JADES_ALGORITHM_UNSUPPORTED', `alg ${String(alg)}`);
   checkCritical(parsed.protectedHeader);
-  const payload = parsed.payload ?? detachedPayload;
-  if (payload === undefined)
-    throw new JadesError('JADES_MALFORMED', 'the JWS is detached and no payload was given');
-  if (parsed.payload && detachedPayload && !parsed.payload.equals(detachedPayload))
-    throw new JadesError('JADES_MALFORMED', 'the JWS carries a payload other than the one given');
+  const payload = signedPayload(parsed, detachedPayload);
   const cert = signingCertificate(parsed, alg);
   const input = jwsSigningInput(parsed.protectedB64, payload, parsed.b64);
   const { hash, size } = JWS_EC_ALGORITHMS[alg];
@@ -245,13 +278,73 @@ export function verifyJades(text: string, detachedPayload?: Buffer): ParsedJades
   return { ...parsed, payload };
 }
 
-function etsiUElement(element: unknown): Record<string, unknown> {
-  // TS 119 182-1 §5.3.1: an etsiU element is a base64url-encoded JSON object or a clear one.
-  if (typeof element === 'string')
-    return jsonObject(decodeB64url(element, 'an etsiU element').toString('utf8'), 'an etsiU element');
-  if (typeof element === 'object' && element !== null && !Array.isArray(element))
-    return element as Record<string, unknown>;
-  throw new JadesError('JADES_MALFORMED', 'an etsiU element is neither a string nor an object');
+/** One element of the `etsiU` array (TS 119 182-1 §5.3.1). */
+export interface EtsiUComponent {
+  /** Its only member's name: sigTst, xVals, rVals, arcTst, … */
+  name: string;
+  /** That member's value. */
+  value: unknown;
+  /** The element as transmitted when base64url-encoded (what archive time-stamps hash). */
+  encoded?: string;
+}
+
+const MAX_ETSIU = 1000;
+
+function etsiUComponent(element: unknown): EtsiUComponent {
+  // TS 119 182-1 §5.3.1: an etsiU element is a base64url-encoded JSON object or a clear one,
+  // holding one unsigned property.
+  const encoded = typeof element === 'string' ? element : undefined;
+  const o =
+    encoded !== undefined
+      ? jsonObject(decodeB64url(encoded, 'an etsiU element').toString('utf8'), 'an etsiU element')
+      : typeof element === 'object' && element !== null && !Array.isArray(element)
+        ? (element as Record<string, unknown>)
+        : undefined;
+  if (!o) throw new JadesError('JADES_MALFORMED', 'an etsiU element is neither a string nor an object');
+  const names = Object.keys(o);
+  if (names.length !== 1) throw new JadesError('JADES_MALFORMED', 'an etsiU element has not one member');
+  return { name: names[0]!, value: o[names[0]!], ...(encoded === undefined ? {} : { encoded }) };
+}
+
+/**
+ * The elements of the unprotected `etsiU` header (TS 119 182-1 §5.3.1), in order.
+ *
+ * @param parsed - a parsed JWS
+ * @returns each element's property name, value and transmitted base64url form (empty for none)
+ * @throws JadesError JADES_MALFORMED for an etsiU that cannot be read
+ * @example
+ * ```ts
+ * const names = etsiUComponents(parseJades(jws)).map((c) => c.name); // ['sigTst', 'xVals', 'rVals']
+ * ```
+ */
+export function etsiUComponents(parsed: ParsedJades): EtsiUComponent[] {
+  const etsiU = parsed.unprotectedHeader?.['etsiU'];
+  if (etsiU === undefined) return [];
+  if (!Array.isArray(etsiU) || etsiU.length > MAX_ETSIU)
+    throw new JadesError('JADES_MALFORMED', 'etsiU is not an array (of at most 1000 elements)');
+  return etsiU.map(etsiUComponent);
+}
+
+/**
+ * The RFC 3161 tokens of a time-stamp property value (`sigTst`, `arcTst`: TS 119 182-1 §5.4.3
+ * tstContainer, `tstTokens` of pkiOb with standard base64 `val`).
+ *
+ * @param value - the property value
+ * @param name - its name, for messages
+ * @returns the TimeStampToken DERs
+ * @throws JadesError JADES_MALFORMED for anything else
+ * @example
+ * ```ts
+ * const tokens = tstContainerTokens(component.value, 'arcTst');
+ * ```
+ */
+export function tstContainerTokens(value: unknown, name: string): Buffer[] {
+  const tstTokens = (value as { tstTokens?: unknown } | null)?.tstTokens;
+  if (!Array.isArray(tstTokens)) throw new JadesError('JADES_MALFORMED', `${name} has no tstTokens array`);
+  return tstTokens.map((t: { val?: unknown } | null) => {
+    if (typeof t?.val !== 'string') throw new JadesError('JADES_MALFORMED', `a ${name} tstToken has no val`);
+    return Buffer.from(t.val, 'base64');
+  });
 }
 
 /**
@@ -266,19 +359,7 @@ function etsiUElement(element: unknown): Record<string, unknown> {
  * ```
  */
 export function signatureTimeStampTokens(parsed: ParsedJades): Buffer[] {
-  const etsiU = parsed.unprotectedHeader?.['etsiU'];
-  if (etsiU === undefined) return [];
-  if (!Array.isArray(etsiU)) throw new JadesError('JADES_MALFORMED', 'etsiU is not an array');
-  const tokens: Buffer[] = [];
-  for (const element of etsiU.map(etsiUElement)) {
-    const sigTst = element['sigTst'] as { tstTokens?: { val?: unknown }[] } | undefined;
-    if (sigTst === undefined) continue;
-    if (!Array.isArray(sigTst.tstTokens))
-      throw new JadesError('JADES_MALFORMED', 'sigTst has no tstTokens array');
-    for (const t of sigTst.tstTokens) {
-      if (typeof t?.val !== 'string') throw new JadesError('JADES_MALFORMED', 'a tstToken has no val');
-      tokens.push(Buffer.from(t.val, 'base64'));
-    }
-  }
-  return tokens;
+  return etsiUComponents(parsed)
+    .filter((c) => c.name === 'sigTst')
+    .flatMap((c) => tstContainerTokens(c.value, 'sigTst'));
 }
