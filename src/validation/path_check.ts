@@ -101,7 +101,13 @@ export async function checkPath(target: Buffer, ctx: PathContext, poe?: Date): P
   for (const time of [poe, insideValidity(target)]) {
     if (!time || time >= ctx.validationTime) continue;
     const then = attempt(target, ctx, time);
-    if (then instanceof PathValidationError) continue;
+    if (then instanceof PathValidationError) {
+      // A chain that fails for another reason inside the validity period fails for that reason.
+      const code = then.code as PathValidationCode;
+      if (!OUT_OF_BOUNDS.includes(code))
+        return { failure: { code, message: then.message }, revocation: new Map() };
+      continue;
+    }
     return { path: then, failure, validAt: time, revocation: await revocations(then, ctx.sources) };
   }
   return { failure, revocation: new Map() };

@@ -36,10 +36,12 @@ const OUTCOMES: Record<PathValidationCode, EtsiSubIndication> = {
   // "expired or not yet valid at the validation date/time" (Table 5, OUT_OF_BOUNDS_NO_POE)
   PATH_EXPIRED: 'OUT_OF_BOUNDS_NO_POE',
   PATH_NOT_YET_VALID: 'OUT_OF_BOUNDS_NO_POE',
+  // RFC 5280 §6.1 failures of the chain itself (an issuer that is no CA, path length, name
+  // constraints): "produced an error" (Table 5), as the EU DSS library reports them too.
+  PATH_NOT_A_CA: 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+  PATH_LENGTH_EXCEEDED: 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
+  PATH_NAME_CONSTRAINTS: 'CERTIFICATE_CHAIN_GENERAL_FAILURE',
   // the X.509 validation constraints of the validation policy (clause 5.2.6.2)
-  PATH_NOT_A_CA: 'CHAIN_CONSTRAINTS_FAILURE',
-  PATH_LENGTH_EXCEEDED: 'CHAIN_CONSTRAINTS_FAILURE',
-  PATH_NAME_CONSTRAINTS: 'CHAIN_CONSTRAINTS_FAILURE',
   PATH_POLICY: 'CHAIN_CONSTRAINTS_FAILURE',
   PATH_KEY_USAGE: 'CHAIN_CONSTRAINTS_FAILURE',
   PATH_EKU: 'CHAIN_CONSTRAINTS_FAILURE',
