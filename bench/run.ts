@@ -12,6 +12,7 @@ import { runOcspBench } from './ocsp_load.js';
 const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void> }[] = [
   { name: 'issuance', run: runIssuanceBench },
   { name: 'ocsp', run: runOcspBench },
+  { name: 'validation', run: async (rows) => (await import('./validation.js')).runValidationBench(rows) },
 ];
 
 function header(): string {

@@ -68,3 +68,4 @@ export {
 export type { SignXmlOptions, EnvelopedVerification, XadesErrorCode } from './xades/index.js';
 export { asicExtractor } from './asic/index.js';
 export type { AsicInnerExtractors } from './asic/index.js';
+export * from './pades/index.js';

@@ -7,6 +7,7 @@ import { extractCades } from '../signature/cades/extract.js';
 import { extractJades } from '../signature/jades/extract.js';
 import { asicExtractor } from '../signature/asic/extract.js';
 import { extractXades } from '../signature/xades/extract.js';
+import { extractPades } from '../signature/pades/extract.js';
 import type { DocumentSource, Extractor } from './model.js';
 
 /** The container or signature syntax of a document. */
@@ -38,6 +39,7 @@ const EXTRACTORS: Partial<Record<DocumentFormat, Extractor>> = {
   cades: extractCades,
   jades: extractJades,
   xades: extractXades,
+  pades: extractPades,
   asic: asicExtractor({ cades: extractCades, xades: extractXades }),
 };
 

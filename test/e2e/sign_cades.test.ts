@@ -148,26 +148,30 @@ describe('trustbridge sign --format cades, checked by OpenSSL', { skip }, () => 
     assert.equal(existsSync(out), false);
   });
 
-  it('--format pades: exit 3, "not built yet"', async () => {
-    for (const args of [
-      [
-        'sign',
-        '--wallet',
-        wallet,
-        '--format',
-        'pades',
-        '--level',
-        'B-B',
-        '--in',
-        doc,
-        '--out',
-        join(tmp.path, 'x.pdf'),
-      ],
-    ]) {
+  it('--format pades on a file that is not a PDF, or with --detached: exit 3, nothing written', async () => {
+    const out = join(tmp.path, 'x.pdf');
+    const base = [
+      'sign',
+      '--wallet',
+      wallet,
+      '--format',
+      'pades',
+      '--level',
+      'B-B',
+      '--in',
+      doc,
+      '--out',
+      out,
+    ];
+    const cases: [string[], string][] = [
+      [base, 'PDF_MALFORMED'],
+      [[...base, '--detached'], 'USAGE_INVALID_ARGUMENT'],
+    ];
+    for (const [args, code] of cases) {
       const r = await runCli(args);
       assert.equal(r.code, 3, r.stderr);
-      assert.equal(errorCode(r.stderr), 'USAGE_INVALID_ARGUMENT');
-      assert.match(r.stderr, /not built yet/);
+      assert.equal(errorCode(r.stderr), code, r.stderr);
+      assert.equal(existsSync(out), false);
     }
   });
 

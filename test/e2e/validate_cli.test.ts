@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorCode, runCli, startSigningNode } from '../fixtures/cli.js';
 import type { SigningNode } from '../fixtures/cli.js';
+import { samplePdf } from '../lib/pdf/fixtures.js';
 
 interface Report {
   signatures: {
@@ -25,6 +26,7 @@ describe('trustbridge validate', () => {
   let n: SigningNode;
   let bt: string;
   let jws: string;
+  let pdf: string;
 
   before(async () => {
     n = await startSigningNode('tb-validate-');
@@ -35,6 +37,12 @@ describe('trustbridge validate', () => {
     assert.equal(a.code, 0, a.stderr);
     const b = await runCli(['sign', ...common, '--format', 'jades', '--level', 'B-T', '--out', jws]);
     assert.equal(b.code, 0, b.stderr);
+    const unsigned = join(n.tmp.path, 'mou.pdf');
+    writeFileSync(unsigned, samplePdf(2));
+    pdf = join(n.tmp.path, 'mou-signed.pdf');
+    const pc = ['--wallet', n.wallet, '--in', unsigned, '--tsa', `${n.served.url}/tsa`];
+    const c = await runCli(['sign', ...pc, '--format', 'pades', '--level', 'B-LT', '--out', pdf]);
+    assert.equal(c.code, 0, c.stderr);
   });
   after(() => n?.close());
 
@@ -52,6 +60,13 @@ describe('trustbridge validate', () => {
     assert.equal(r.code, 0, r.stderr);
     const sig = (JSON.parse(r.stdout) as Report).signatures[0]!;
     assert.deepEqual([sig.format, sig.level, sig.indication], ['JAdES', 'B-T', 'TOTAL-PASSED']);
+  });
+
+  it('a PAdES B-LT, offline (revocation embedded in the DSS): TOTAL-PASSED', async () => {
+    const r = await runCli(['validate', '--in', pdf, '--trust', n.certs.root, '--offline']);
+    assert.equal(r.code, 0, r.stderr);
+    const sig = (JSON.parse(r.stdout) as Report).signatures[0]!;
+    assert.deepEqual([sig.format, sig.level, sig.indication], ['PAdES', 'B-LT', 'TOTAL-PASSED']);
   });
 
   it('no trust anchor: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND, exit 2', async () => {

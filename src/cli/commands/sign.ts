@@ -1,7 +1,6 @@
 /**
  * `trustbridge sign` (DESIGN.md command-line contract): signs a document with the citizen's
- * wallet signature key. Built today: CAdES and JAdES at B-B, B-T, B-LT and B-LTA; other formats
- * are refused with a usage error saying so.
+ * wallet signature key: CAdES, JAdES and PAdES at B-B, B-T, B-LT and B-LTA.
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -18,6 +17,9 @@ import { parseJades, signatureTimeStampTokens } from '../../signature/jades/pars
 import { signJades } from '../../signature/jades/sign.js';
 import type { JadesSerialization, JadesSignLevel } from '../../signature/jades/sign.js';
 import { keyObjectSigner } from '../../signature/key_signer.js';
+import { extractPades } from '../../signature/pades/extract.js';
+import { signPades } from '../../signature/pades/sign.js';
+import { bufferSource } from '../../validation/source.js';
 import type { TspTransport } from '../../timestamp/client.js';
 import { parseTimeStampToken } from '../../timestamp/token.js';
 import { parseOptions, req, str } from '../args.js';
@@ -29,12 +31,12 @@ import { loadWallet, walletPassword } from './wallet.js';
 const FORMATS = ['cades', 'pades', 'jades'] as const;
 const LEVELS = ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const;
 const SERIALIZATIONS = ['compact', 'json'] as const;
-const BUILT: Record<string, readonly string[]> = { cades: LEVELS, jades: LEVELS };
+const BUILT: Record<string, readonly string[]> = { cades: LEVELS, jades: LEVELS, pades: LEVELS };
 
 /** The checked arguments of one `sign` run. */
 interface SignArgs {
   wallet: string;
-  format: 'cades' | 'jades';
+  format: 'cades' | 'jades' | 'pades';
   /** JAdES only: compact by default for B-B, JSON for B-T (compact cannot carry etsiU). */
   serialization: JadesSerialization;
   level: (typeof LEVELS)[number];
@@ -95,6 +97,11 @@ function checkArgs(o: Options): SignArgs {
     throw new UsageError(
       'USAGE_INVALID_ARGUMENT',
       `${format} ${level} is not built yet (built today: cades and jades at B-B, B-T, B-LT and B-LTA)`,
+    );
+  if (format === 'pades' && o['detached'] === true)
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      '--detached is for cades and jades: a PAdES signature is inside the PDF',
     );
   if (o['sigd'] === true && format !== 'jades')
     throw new UsageError('USAGE_INVALID_ARGUMENT', '--sigd is for --format jades only');
@@ -161,8 +168,13 @@ export function writeAtomically(path: string, data: Buffer): void {
   }
 }
 
-/** The genTime of the signature time-stamp in a CAdES or JAdES, if any. */
-function timeStampTime(format: SignArgs['format'], signature: Buffer): string | undefined {
+/** The genTime of the signature time-stamp in a CAdES, JAdES or PAdES (its last signature), if any. */
+async function timeStampTime(format: SignArgs['format'], signature: Buffer): Promise<string | undefined> {
+  if (format === 'pades') {
+    const sigs = await extractPades(bufferSource(signature), {});
+    const last = sigs[sigs.length - 1]?.timestamps.find((t) => t.type === 'signature')?.token;
+    return last ? parseTimeStampToken(last).genTime.toISOString() : undefined;
+  }
   const token =
     format === 'jades'
       ? signatureTimeStampTokens(parseJades(signature.toString('utf8')))
@@ -192,6 +204,17 @@ async function signCadesLevel(a: SignArgs, params: SignInputs): Promise<Buffer> 
 /** Signs with the format asked for; the result is the bytes of the output file. */
 async function signDocument(a: SignArgs, params: SignInputs): Promise<Buffer> {
   if (a.format === 'cades') return signCadesLevel(a, params);
+  if (a.format === 'pades')
+    return signPades({
+      pdf: params.content,
+      signer: params.signer,
+      signerCertificate: params.signerCertificate,
+      chain: params.chain,
+      signingTime: params.signingTime,
+      level: a.level,
+      ...(params.tsa ? { tsa: params.tsa } : {}),
+      fetcher: httpRevocationFetcher(),
+    });
   const { content, ...rest } = params;
   const jws = await signJades({
     ...rest,
@@ -227,7 +250,7 @@ async function runSign(a: SignArgs): Promise<number> {
     ...(a.tsa === undefined ? {} : { tsa: { url: a.tsa, transport: fetchTransport } }),
   });
   writeAtomically(a.out, signed);
-  const timestamp = timeStampTime(a.format, signed);
+  const timestamp = await timeStampTime(a.format, signed);
   printJson({
     format: a.format,
     ...(a.format === 'jades' ? { serialization: a.serialization } : {}),

@@ -1,0 +1,14 @@
+export { signPades } from './sign.js';
+export type { PadesLevel, PadesSignParams } from './sign.js';
+export { addPadesValidationData, appendDss, vriKey } from './dss.js';
+export type { DssAdditions, PadesLtParams } from './dss.js';
+export { addDocumentTimeStamp } from './doc_timestamp.js';
+export { extractPades } from './extract.js';
+export { cmsSignatureParts } from './cms_parts.js';
+export type { CmsSignatureParts } from './cms_parts.js';
+export { readDss } from './dss_reader.js';
+export type { DssContents } from './dss_reader.js';
+export { signatureEntries } from './signatures.js';
+export type { PdfSignatureEntry } from './signatures.js';
+export { PADES_ERRORS, PadesError } from './errors.js';
+export type { PadesErrorCode } from './errors.js';
