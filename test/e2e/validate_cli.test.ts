@@ -27,6 +27,7 @@ describe('trustbridge validate', () => {
   let bt: string;
   let jws: string;
   let pdf: string;
+  let jwsLt: string;
 
   before(async () => {
     n = await startSigningNode('tb-validate-');
@@ -37,6 +38,9 @@ describe('trustbridge validate', () => {
     assert.equal(a.code, 0, a.stderr);
     const b = await runCli(['sign', ...common, '--format', 'jades', '--level', 'B-T', '--out', jws]);
     assert.equal(b.code, 0, b.stderr);
+    jwsLt = join(n.tmp.path, 'mou-lt.jws');
+    const d = await runCli(['sign', ...common, '--format', 'jades', '--level', 'B-LT', '--out', jwsLt]);
+    assert.equal(d.code, 0, d.stderr);
     const unsigned = join(n.tmp.path, 'mou.pdf');
     writeFileSync(unsigned, samplePdf(2));
     pdf = join(n.tmp.path, 'mou-signed.pdf');
@@ -67,6 +71,13 @@ describe('trustbridge validate', () => {
     assert.equal(r.code, 0, r.stderr);
     const sig = (JSON.parse(r.stdout) as Report).signatures[0]!;
     assert.deepEqual([sig.format, sig.level, sig.indication], ['PAdES', 'B-LT', 'TOTAL-PASSED']);
+  });
+
+  it('a JAdES B-LT, offline (xVals and rVals): TOTAL-PASSED', async () => {
+    const r = await runCli(['validate', '--in', jwsLt, '--trust', n.certs.root, '--offline']);
+    assert.equal(r.code, 0, r.stderr);
+    const sig = (JSON.parse(r.stdout) as Report).signatures[0]!;
+    assert.deepEqual([sig.format, sig.level, sig.indication], ['JAdES', 'B-LT', 'TOTAL-PASSED']);
   });
 
   it('no trust anchor: INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND, exit 2', async () => {

@@ -79,13 +79,20 @@ function etsiU(p: ParsedJades): Record<string, unknown>[] {
   });
 }
 
+/** A base64 value written as a string or as `{ val }` (TS 119 182-1 §5.3.5: pkiOb objects). */
+function valOf(x: unknown): string | undefined {
+  if (typeof x === 'string') return x;
+  const val = typeof x === 'object' && x !== null ? (x as Record<string, unknown>)['val'] : undefined;
+  return typeof val === 'string' ? val : undefined;
+}
+
 function b64Values(list: unknown, key?: string): Buffer[] {
   if (!Array.isArray(list)) return [];
   return list
     .map((x: unknown) =>
-      key && typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[key] : x,
+      valOf(key && typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[key] : x),
     )
-    .filter((x): x is string => typeof x === 'string')
+    .filter((x): x is string => x !== undefined)
     .map((s) => Buffer.from(s, 'base64'));
 }
 
