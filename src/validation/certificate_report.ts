@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { nameToString, parseCertificate } from '../pki/certificate_info.js';
 import type { Certificate } from './path/certificate.js';
+import { cachedCertificateInfo } from './certificate_cache.js';
 import type { CertificateInfo, ChainEntry, RevocationEvidence } from './report.js';
 
 /**
@@ -36,7 +37,7 @@ export function chainEntries(
   evidence: ReadonlyMap<string, RevocationEvidence>,
 ): ChainEntry[] {
   return path.map((c, i) => ({
-    ...certificateInfo(c.der),
+    ...cachedCertificateInfo(c.der),
     trustAnchor: i === path.length - 1,
     revocation: evidence.get(c.fingerprint) ?? { status: 'not-checked' },
   }));

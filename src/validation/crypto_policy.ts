@@ -107,6 +107,14 @@ export type CryptoVerdict =
   | { acceptable: true; until?: Date; rules: CryptoRule[] }
   | { acceptable: false; rule: CryptoRule; detail: string };
 
+const SIZES = new WeakMap<KeyObject, number | null>();
+
+function sizeOf(key: KeyObject): number | undefined {
+  let v = SIZES.get(key);
+  if (v === undefined) SIZES.set(key, (v = keySize(key) ?? null));
+  return v ?? undefined;
+}
+
 function keyRule(policy: CryptoPolicy, key: KeyObject): CryptoRule | string {
   const type = key.asymmetricKeyType;
   const family =
@@ -118,7 +126,7 @@ function keyRule(policy: CryptoPolicy, key: KeyObject): CryptoRule | string {
           ? 'ed'
           : undefined;
   if (!family) return `key type ${type ?? 'unknown'} is not in the policy`;
-  const bits = family === 'ed' ? 0 : keySize(key);
+  const bits = family === 'ed' ? 0 : sizeOf(key);
   if (bits === undefined) return `the ${family.toUpperCase()} key size is unknown to the policy`;
   const found = policy.keys[family].find((r) => bits >= r.minBits);
   return found?.rule ?? `${family.toUpperCase()} ${bits}-bit keys are not in the policy`;

@@ -127,7 +127,10 @@ export interface DocumentSource {
   readonly size: number;
   /** Reads `length` bytes at `offset` (fewer at the end of the document). */
   read(offset: number, length: number): Promise<Buffer>;
-  /** Streams the bytes of [start, end) in chunks. */
+  /**
+   * Streams the bytes of [start, end) in chunks. A chunk is valid only until the next one is
+   * asked for (file sources reuse their buffers): copy it to keep it.
+   */
   stream(start: number, end: number): AsyncIterable<Buffer>;
 }
 

@@ -6,7 +6,8 @@
  * from the signing) and RFC 6960 / RFC 5280 §6.3 for the evidence itself.
  */
 import { isTrustbridgeError } from '../lib/errors.js';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
+import { Lru } from '../lib/lru.js';
 import { certIdMatches } from '../pki/ocsp.js';
 import { parseOcspResponse } from '../pki/ocsp_response_parser.js';
 import type { ParsedOcspAnswer, ParsedOcspResponse } from '../pki/ocsp_response_parser.js';
@@ -69,6 +70,51 @@ export interface RevocationSources {
 }
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
+
+// Findings depend only on the evidence bytes, the two certificates and the trusted responders
+// (each answer is checked at its own thisUpdate), so they are remembered across validations.
+const FINDINGS = new Lru<string, RevocationFinding | null>(8192);
+const URLS = new Lru<string, { ocsp?: string; crl?: string }>(4096);
+const TRUSTED_KEYS = new WeakMap<readonly Buffer[], string>();
+
+function trustedKey(trusted: readonly Buffer[] = []): string {
+  let k = TRUSTED_KEYS.get(trusted);
+  if (k === undefined) {
+    const h = createHash('sha256');
+    for (const t of trusted) h.update(t);
+    TRUSTED_KEYS.set(trusted, (k = h.digest('base64')));
+  }
+  return k;
+}
+
+function memoFinding(
+  kind: string,
+  der: Buffer,
+  cert: Certificate,
+  issuer: Certificate,
+  trusted: readonly Buffer[] | undefined,
+  compute: () => RevocationFinding | undefined,
+): RevocationFinding | undefined {
+  const key = `${kind} ${createHash('sha256').update(der).digest('base64')} ${cert.fingerprint} ${issuer.fingerprint} ${trustedKey(trusted)}`;
+  return FINDINGS.getOrSet(key, () => compute() ?? null) ?? undefined;
+}
+
+/** The OCSP and CRL URLs of a certificate (AIA, CRL distribution point), read once per certificate. */
+function urlsOf(cert: Certificate): { ocsp?: string; crl?: string } {
+  return URLS.getOrSet(cert.fingerprint, () => {
+    const ocsp = ocspUrlOf(cert.der);
+    const crl = crlUrlOf(cert.der);
+    return { ...(ocsp ? { ocsp } : {}), ...(crl ? { crl } : {}) };
+  });
+}
+
+/** A finding with another source label (the memo is shared between sources). */
+function relabel(
+  f: RevocationFinding | undefined,
+  source: RevocationEvidence['source'],
+): RevocationFinding | undefined {
+  return f && f.evidence.source !== source ? { ...f, evidence: { ...f.evidence, source } } : f;
+}
 
 /** The response is signed by one of the locally trusted responders, and answers for `issuer`. */
 function trustedAnswer(
@@ -186,6 +232,31 @@ function fromCrl(
   return { status: 'revoked', evidence, revocationTime: entry.revocationDate, ...(reason ? { reason } : {}) };
 }
 
+function ocspFinding(
+  der: Buffer,
+  cert: Certificate,
+  issuer: Certificate,
+  source: RevocationEvidence['source'],
+  trusted?: readonly Buffer[],
+): RevocationFinding | undefined {
+  return relabel(
+    memoFinding('ocsp', der, cert, issuer, trusted, () => fromOcsp(der, cert, issuer, source, trusted)),
+    source,
+  );
+}
+
+function crlFinding(
+  der: Buffer,
+  cert: Certificate,
+  issuer: Certificate,
+  source: RevocationEvidence['source'],
+): RevocationFinding | undefined {
+  return relabel(
+    memoFinding('crl', der, cert, issuer, undefined, () => fromCrl(der, cert, issuer, source)),
+    source,
+  );
+}
+
 /** The most recent finding wins: a newer answer supersedes an older one. */
 function latest(findings: RevocationFinding[]): RevocationFinding | undefined {
   const revoked = findings.find((f) => f.status === 'revoked');
@@ -200,7 +271,7 @@ async function fetchOcsp(
   issuer: Certificate,
   s: RevocationSources,
 ): Promise<RevocationFinding | string> {
-  const url = ocspUrlOf(cert.der);
+  const url = urlsOf(cert).ocsp;
   if (!url || !s.fetcher) return url ? 'no revocation fetcher (offline)' : 'no OCSP URL';
   const key = `ocsp ${url} ${cert.fingerprint}`;
   const cached = s.cache?.get(key, s.now);
@@ -210,7 +281,7 @@ async function fetchOcsp(
   } catch (e) {
     return `OCSP ${url}: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const found = fromOcsp(der, cert, issuer, cached ? 'cache' : 'fetched-ocsp', s.trustedResponders);
+  const found = ocspFinding(der, cert, issuer, cached ? 'cache' : 'fetched-ocsp', s.trustedResponders);
   if (!found) return `OCSP ${url}: no usable answer`;
   if (!cached)
     s.cache?.set(
@@ -227,7 +298,7 @@ async function fetchCrl(
   issuer: Certificate,
   s: RevocationSources,
 ): Promise<RevocationFinding | string> {
-  const url = crlUrlOf(cert.der);
+  const url = urlsOf(cert).crl;
   if (!url || !s.fetcher?.crl) return url ? 'no CRL fetcher (offline)' : 'no CRL URL';
   const key = `crl ${url}`;
   const cached = s.cache?.get(key, s.now);
@@ -237,7 +308,7 @@ async function fetchCrl(
   } catch (e) {
     return `CRL ${url}: ${e instanceof Error ? e.message : String(e)}`;
   }
-  const found = fromCrl(der, cert, issuer, cached ? 'cache' : 'fetched-crl');
+  const found = crlFinding(der, cert, issuer, cached ? 'cache' : 'fetched-crl');
   if (!found) return `CRL ${url}: not usable for this certificate`;
   if (!cached)
     s.cache?.set(
@@ -265,8 +336,8 @@ export async function revocationStatus(
   s: RevocationSources,
 ): Promise<RevocationFinding> {
   const embedded = [
-    ...s.ocspResponses.map((d) => fromOcsp(d, cert, issuer, 'embedded-ocsp', s.trustedResponders)),
-    ...s.crls.map((d) => fromCrl(d, cert, issuer, 'embedded-crl')),
+    ...s.ocspResponses.map((d) => ocspFinding(d, cert, issuer, 'embedded-ocsp', s.trustedResponders)),
+    ...s.crls.map((d) => crlFinding(d, cert, issuer, 'embedded-crl')),
   ].filter((f): f is RevocationFinding => f !== undefined);
   const chosen = latest(embedded);
   if (chosen) return chosen;

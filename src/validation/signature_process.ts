@@ -5,10 +5,10 @@
  * signature validation with the proof of existence they give (clauses 5.5 and 5.6). Each step
  * is a building block whose result goes into the report's `checks`.
  */
-import { X509Certificate } from 'node:crypto';
 import { TrustbridgeError } from '../lib/errors.js';
 import type { KeyObject } from 'node:crypto';
-import { certificateInfo, chainEntries } from './certificate_report.js';
+import { chainEntries } from './certificate_report.js';
+import { cachedCertificateInfo, certificateKey } from './certificate_cache.js';
 import { checkCryptoConstraints } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
 import type { ExtractedSignature } from './model.js';
@@ -64,14 +64,6 @@ class Verdict {
       checks: this.checks,
       warnings: this.warnings,
     };
-  }
-}
-
-function publicKey(cert: Buffer): KeyObject | undefined {
-  try {
-    return new X509Certificate(cert).publicKey;
-  } catch {
-    return undefined;
   }
 }
 
@@ -224,9 +216,9 @@ export async function validateSignature(
       id.failure,
     );
   v.warnings.push(...id.warnings);
-  v.report.signer = certificateInfo(id.certificate);
+  v.report.signer = cachedCertificateInfo(id.certificate);
   v.pass('IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE');
-  const key = publicKey(id.certificate);
+  const key = certificateKey(id.certificate);
   if (!key)
     return v.end(
       'INDETERMINATE',

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseCertificate } from '../pki/certificate_info.js';
+import { decodeCertificate } from './path/certificate.js';
 import type { ExtractedSignature } from './model.js';
 
 /** The identified certificate, or why there is none. */
@@ -55,7 +56,16 @@ export function identifySigner(sig: ExtractedSignature, supplied: readonly Buffe
       ? { certificate: named[0], warnings: [] }
       : { failure: 'no certificate matches the signer identifier' };
   }
-  const digestOf = (c: Buffer): Buffer => createHash(ref.digestAlgorithm).update(c).digest();
+  const digestOf = (c: Buffer): Buffer => {
+    if (ref.digestAlgorithm === 'sha256') {
+      try {
+        return Buffer.from(decodeCertificate(c).fingerprint, 'hex');
+      } catch {
+        // not a certificate: hashed below, and will not match a real reference
+      }
+    }
+    return createHash(ref.digestAlgorithm).update(c).digest();
+  };
   const matching = pool.filter((c) => digestOf(c).equals(ref.digest));
   const chosen = matching.find((c) => named.includes(c)) ?? (named.length === 0 ? matching[0] : undefined);
   if (!chosen) {

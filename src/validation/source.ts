@@ -1,6 +1,6 @@
 /**
  * {@link DocumentSource} over a buffer or a file. The file source reads with positional reads
- * in 1 MiB chunks, so digesting a large document keeps memory flat.
+ * in 1 MiB chunks into two reused buffers, so digesting a large document keeps memory flat.
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -49,9 +49,8 @@ export interface FileDocumentSource extends DocumentSource {
 export async function fileSource(path: string): Promise<FileDocumentSource> {
   const fh: FileHandle = await open(path, 'r');
   const { size } = await fh.stat();
-  const read = async (offset: number, length: number): Promise<Buffer> => {
-    const n = Math.max(0, Math.min(length, size - offset));
-    const buf = Buffer.allocUnsafe(n);
+  const readInto = async (buf: Buffer, offset: number, length: number): Promise<Buffer> => {
+    const n = Math.max(0, Math.min(length, size - offset, buf.length));
     let done = 0;
     while (done < n) {
       const { bytesRead } = await fh.read(buf, done, n - done, offset + done);
@@ -62,9 +61,24 @@ export async function fileSource(path: string): Promise<FileDocumentSource> {
   };
   return {
     size,
-    read,
+    read: (offset, length) =>
+      readInto(Buffer.allocUnsafe(Math.max(0, Math.min(length, size - offset))), offset, length),
     async *stream(start, end) {
-      for (let p = start; p < Math.min(end, size); p += CHUNK) yield await read(p, Math.min(CHUNK, end - p));
+      // Two buffers, reused: the next chunk is read (in the thread pool) while the caller
+      // digests the current one, and memory stays at 2 MiB whatever the file size.
+      const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+      const stop = Math.min(end, size);
+      let p = start;
+      let i = 0;
+      let pending = p < stop ? readInto(buffers[0]!, p, Math.min(CHUNK, stop - p)) : undefined;
+      while (pending) {
+        const chunk = await pending;
+        p += chunk.length;
+        i ^= 1;
+        pending =
+          chunk.length > 0 && p < stop ? readInto(buffers[i]!, p, Math.min(CHUNK, stop - p)) : undefined;
+        if (chunk.length > 0) yield chunk;
+      }
     },
     close: () => fh.close(),
   };

@@ -4,8 +4,8 @@
  * certificate has a valid path to a trust anchor. A passed time-stamp is a proof of existence of
  * what it covers at its genTime (clause 5.6.2.2).
  */
-import { X509Certificate, createHash } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { certificateKey } from './certificate_cache.js';
 import { CMS_OID } from '../pki/cms_signed_data.js';
 import type { ParsedSignerInfo } from '../pki/cms_signed_data.js';
 import { parseCertificate } from '../pki/certificate_info.js';
@@ -71,18 +71,10 @@ function verifyToken(token: TimeStampToken, cert: Buffer): Verdict | undefined {
     !md.subarray(2).equals(createHash(digest).update(token.tstInfoDer).digest())
   )
     return failed('HASH_FAILURE', 'the token message-digest does not match its TSTInfo');
-  const key = keyOf(cert);
+  const key = certificateKey(cert);
   if (!key || !verifySignatureWith(alg, digest, key, si.signedAttrsDer, si.signature))
     return failed('SIG_CRYPTO_FAILURE', 'the time-stamp token signature does not verify');
   return undefined;
-}
-
-function keyOf(cert: Buffer): KeyObject | undefined {
-  try {
-    return new X509Certificate(cert).publicKey;
-  } catch {
-    return undefined;
-  }
 }
 
 async function imprintVerdict(ts: ExtractedTimestamp, token: TimeStampToken): Promise<Verdict | undefined> {

@@ -38,7 +38,14 @@ export interface ValidationOptions {
   documentName?: string;
 }
 
-async function sha256Of(source: DocumentSource): Promise<string> {
+/**
+ * Above this size the report leaves out the document's SHA-256: it would read the document a
+ * second time, and each signature's report already says what its signature covers.
+ */
+export const DOCUMENT_DIGEST_LIMIT = 16 * 1024 * 1024;
+
+async function sha256Of(source: DocumentSource): Promise<string | undefined> {
+  if (source.size > DOCUMENT_DIGEST_LIMIT) return undefined;
   const h = createHash('sha256');
   for await (const chunk of source.stream(0, source.size)) h.update(chunk);
   return h.digest('hex');
@@ -86,6 +93,7 @@ export async function validateDocument(
   };
   const reports: SignatureReport[] = [];
   for (const sig of signatures) reports.push(await validateSignature(sig, ctx));
+  const sha256 = await sha256Of(source);
   const count = (i: string): number => reports.filter((r) => r.indication === i).length;
   return {
     validationTime: time.toISOString(),
@@ -93,7 +101,7 @@ export async function validateDocument(
     document: {
       ...(options.documentName ? { name: options.documentName } : {}),
       size: source.size,
-      sha256: await sha256Of(source),
+      ...(sha256 ? { sha256 } : {}),
     },
     signatures: reports,
     summary: {

@@ -7,7 +7,6 @@ import type { KeyObject } from 'node:crypto';
 import { DerSyntaxError } from '../../lib/der_reader.js';
 import * as DER from '../../lib/der.js';
 import { TrustbridgeError, UsageError } from '../../lib/errors.js';
-import { parseCertificate } from '../../pki/certificate_info.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
 import { decodeCertificate } from '../../validation/path/certificate.js';
@@ -56,12 +55,11 @@ function hashOf(name: DigestName, data: Uint8Array): Buffer {
 /** Whether `certDer` is the certificate a SignerIdentifier names (issuerAndSerial or SKI). */
 function namesSigner(si: ParsedSignerInfo, certDer: Buffer): boolean {
   try {
-    if (si.sidKeyIdentifier) {
-      const ski = decodeCertificate(certDer).extensions.subjectKeyIdentifier?.keyId;
-      return ski !== undefined && Buffer.from(ski).equals(si.sidKeyIdentifier);
-    }
-    const c = parseCertificate(certDer);
-    return si.sidIssuerDer?.equals(c.issuerDer) === true && si.sidSerial === c.serial;
+    // decodeCertificate is memoised: the same certificates are matched again and again.
+    const c = decodeCertificate(certDer);
+    if (si.sidKeyIdentifier)
+      return c.extensions.subjectKeyIdentifier?.keyId.equals(si.sidKeyIdentifier) === true;
+    return si.sidIssuerDer?.equals(c.issuer.der) === true && si.sidSerial === c.serialHex;
   } catch {
     return false;
   }

@@ -45,24 +45,14 @@ interface DocumentFacts {
   docTimestamps: { entry: PdfSignatureEntry; ranges: SignedRanges; ts: ExtractedTimestamp }[];
 }
 
-/** Bytes read at a time when digesting. */
-const DIGEST_CHUNK = 4 * 1024 * 1024;
-
 /**
  * Streams the ranges through `hash`, reading the next chunk while the current one is hashed:
  * memory stays flat (two chunks) whatever the file size, and I/O overlaps hashing.
  */
 async function digestRanges(source: DocumentSource, r: SignedRanges, hash: DigestName): Promise<Buffer> {
   const h = createHash(hash);
-  const chunks: [number, number][] = [];
-  for (const [start, end] of r.ranges)
-    for (let p = start; p < end; p += DIGEST_CHUNK) chunks.push([p, Math.min(DIGEST_CHUNK, end - p)]);
-  let next = chunks.length ? source.read(...chunks[0]!) : undefined;
-  for (let i = 0; next; i++) {
-    const current = await next;
-    next = i + 1 < chunks.length ? source.read(...chunks[i + 1]!) : undefined;
-    h.update(current);
-  }
+  // Streamed: the source reads ahead into reused buffers while this digests (memory stays flat).
+  for (const [start, end] of r.ranges) for await (const chunk of source.stream(start, end)) h.update(chunk);
   return h.digest();
 }
 
