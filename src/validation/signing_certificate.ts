@@ -5,7 +5,6 @@
  * x5t#S256, xades:SigningCertificateV2), whose digest matches it.
  */
 import { createHash } from 'node:crypto';
-import { parseCertificate } from '../pki/certificate_info.js';
 import { decodeCertificate } from './path/certificate.js';
 import type { ExtractedSignature } from './model.js';
 
@@ -26,9 +25,9 @@ function issuerSerialWarning(sig: ExtractedSignature, cert: Buffer): string | un
   const ref = sig.signingCertificateReference;
   if (!ref?.serialHex) return undefined;
   try {
-    const c = parseCertificate(cert);
-    const sameIssuer = ref.issuerDer === undefined || ref.issuerDer.equals(c.issuerDer);
-    return sameIssuer && ref.serialHex === c.serial
+    const c = decodeCertificate(cert);
+    const sameIssuer = ref.issuerDer === undefined || ref.issuerDer.equals(c.issuer.der);
+    return sameIssuer && ref.serialHex === c.serialHex
       ? undefined
       : 'the IssuerSerial of the signing-certificate reference does not match';
   } catch {
