@@ -154,7 +154,10 @@ export const ERROR_CATALOGUE = {
   VALIDATION_TRUST_SOURCE_INVALID: { status: 400, text: 'a trust source could not be read' },
   VALIDATION_POLICY_INVALID: { status: 400, text: 'the validation policy is not valid' },
   VALIDATION_TIME_INVALID: { status: 400, text: 'the validation time is not an ISO 8601 date-time' },
-  REPORT_MALFORMED: { status: 400, text: 'the validation report has a malformed field and cannot be rendered' },
+  REPORT_MALFORMED: {
+    status: 400,
+    text: 'the validation report has a malformed field and cannot be rendered',
+  },
   // XML (XMLDSig / XAdES / trust lists) -- section owned by src/lib/xml and src/signature/xades
   XML_MALFORMED: { status: 400, text: 'the XML is not well-formed' },
   XML_DTD_FORBIDDEN: { status: 400, text: 'the XML has a document type declaration (entities are refused)' },
@@ -168,7 +171,10 @@ export const ERROR_CATALOGUE = {
     status: 422,
     text: 'a ds:Reference does not resolve to exactly one signed data object',
   },
-  XADES_DIGEST_MISMATCH: { status: 422, text: 'a ds:Reference digest does not match: the signed data was changed' },
+  XADES_DIGEST_MISMATCH: {
+    status: 422,
+    text: 'a ds:Reference digest does not match: the signed data was changed',
+  },
   XADES_SIGNATURE_INVALID: { status: 422, text: 'the XML signature value does not verify' },
   // PDF / PAdES -- section owned by src/lib/pdf and src/signature/pades
   PDF_MALFORMED: { status: 400, text: 'the PDF could not be parsed' },
