@@ -5,9 +5,11 @@ import { nodeCommands } from './commands/node.js';
 import { officerCommands } from './commands/officer.js';
 import { walletCommands } from './commands/wallet.js';
 import { demoCommands } from './commands/demo.js';
+import { federationCommands } from './commands/federation.js';
 import { signCommands } from './commands/sign.js';
 import { extendCommands } from './commands/extend.js';
 import { validateCommands } from './commands/validate.js';
+import { hubCommands } from './commands/hub.js';
 
 const COMMANDS: Command[] = [
   ...nodeCommands,
@@ -15,9 +17,11 @@ const COMMANDS: Command[] = [
   ...eidCommands,
   ...officerCommands,
   ...demoCommands,
+  ...federationCommands,
   ...signCommands,
   ...extendCommands,
   ...validateCommands,
+  ...hubCommands,
 ];
 
 function help(): string {

@@ -191,6 +191,41 @@ export const ERROR_CATALOGUE = {
     text: 'the ZIP exceeds the limits on entries, uncompressed size or compression ratio',
   },
   ASIC_MALFORMED: { status: 400, text: 'the container is not a valid ASiC-S / ASiC-E container' },
+  // trust store (ETSI TS 119 612 lists read, verified and indexed) -- section owned by src/trust/store and src/trust/parse
+  TRUST_LIST_MALFORMED: {
+    status: 422,
+    text: 'the trusted list is not well-formed ETSI TS 119 612 XML (or was truncated)',
+  },
+  TRUST_LIST_SIGNATURE_INVALID: {
+    status: 422,
+    text: 'the trusted list signature is missing, malformed, wrapped or does not verify',
+  },
+  TRUST_LIST_SIGNER_UNTRUSTED: {
+    status: 422,
+    text: 'the trusted list is signed by a certificate that is not pinned for it',
+  },
+  TRUST_LIST_ROLLBACK: {
+    status: 409,
+    text: 'the trusted list sequence number is not above the last accepted one (rollback or replay)',
+  },
+  TRUST_LIST_STALE: { status: 422, text: 'the trusted list is past its next update' },
+  TRUST_LIST_UNAVAILABLE: { status: 502, text: 'the trusted list could not be downloaded' },
+  // trust lists (publishing) -- section owned by src/trust/writer and src/hub
+  TL_INPUT_INVALID: {
+    status: 400,
+    text: 'a value for the trusted list is not valid (country, URL, name, date or sequence number)',
+  },
+  TL_SIGNER_INVALID: {
+    status: 400,
+    text: 'the certificate is not a usable trusted-list signing certificate (X.509, in validity, EKU tslSigning)',
+  },
+  TL_SERVICE_UNKNOWN: { status: 404, text: 'no such service in the trusted list' },
+  TL_STATE_CORRUPT: { status: 500, text: 'the trusted list state file is unreadable or inconsistent' },
+  HUB_EXISTS: { status: 409, text: 'the directory already holds a hub' },
+  HUB_NOT_INITIALISED: { status: 404, text: 'the directory holds no hub (run trustbridge hub init)' },
+  HUB_MEMBER_EXISTS: { status: 409, text: 'the country is already a member of the hub' },
+  HUB_MEMBER_UNKNOWN: { status: 404, text: 'the country is not a member of the hub' },
+  HUB_MEMBER_STATE: { status: 409, text: 'the member is not in a state that allows this change' },
   // HTTP edge and officers
   AUTH_TOKEN_MISSING: { status: 401, text: 'no bearer token' },
   AUTH_TOKEN_INVALID: { status: 401, text: 'the bearer token is unknown or disabled' },

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { NodeError } from '../lib/errors.js';
 import type { KeyAlgorithm } from '../pki/key_store.js';
+import type { NodeListDetails } from '../trust/writer/node_list.js';
+import type { ListFiles, NodeListFile } from '../trust/writer/node_publisher.js';
 
 /** Where CA keys live. Service keys (OCSP, TSA) always live in encrypted files. */
 export type CaKeyStoreConfig =
@@ -21,6 +23,15 @@ export interface NodeConfig {
   crlValidityHours: number;
   /** Minutes an OCSP response is valid (nextUpdate - thisUpdate). */
   ocspValidityMinutes: number;
+  /** Days from a trusted list's issue to its NextUpdate (ETSI TS 119 612 clause 5.3.14; default 180). */
+  trustListValidityDays?: number;
+  /** Scheme operator address and contact shown in the trusted list. */
+  trustList?: NodeListDetails;
+  /**
+   * The regional list of trusted lists `/api/v1/validate` trusts besides the node's own root;
+   * its signer is pinned by the operator in `DIR/lotl-signer.pem`.
+   */
+  lotlUrl?: string;
 }
 
 /** File names inside a node directory. */
@@ -29,6 +40,10 @@ export const NODE_FILES = {
   keys: 'keys',
   public: 'public',
   defaultDb: 'node.db',
+  /** Sequence number and service status history of the trusted list. */
+  trustListState: 'trustlist-state.json',
+  trustList: 'trustlist.xml',
+  trustListSigner: 'tl-signer.pem',
 } as const;
 
 /** Path of the node configuration file. */
@@ -68,4 +83,27 @@ export function writeNodeConfig(dir: string, cfg: NodeConfig): void {
 export function storeLocation(dir: string, cfg: NodeConfig): string {
   if (/^postgres(ql)?:\/\//.test(cfg.db) || isAbsolute(cfg.db)) return cfg.db;
   return join(dir, cfg.db);
+}
+
+/**
+ * The files of the node's trusted list: the state in the node directory, the signed list and
+ * its signer's certificate in `DIR/public/`. Each write goes to a temporary file first, then
+ * is renamed, so a reader (the HTTP server) never sees half a list.
+ */
+export function nodeListFiles(dir: string): ListFiles {
+  const path = (name: NodeListFile): string =>
+    name === 'state'
+      ? join(dir, NODE_FILES.trustListState)
+      : join(
+          dir,
+          NODE_FILES.public,
+          name === 'trustlist' ? NODE_FILES.trustList : NODE_FILES.trustListSigner,
+        );
+  return {
+    read: (name) => (existsSync(path(name)) ? readFileSync(path(name)) : undefined),
+    write: (name, data) => {
+      writeFileSync(`${path(name)}.tmp`, data, { mode: name === 'state' ? 0o600 : 0o644 });
+      renameSync(`${path(name)}.tmp`, path(name));
+    },
+  };
 }

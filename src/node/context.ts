@@ -10,8 +10,10 @@ import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
 import { keyStoreSigner } from '../pki/signer.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
-import { NODE_FILES, readNodeConfig, storeLocation } from './config.js';
+import { NODE_FILES, nodeListFiles, readNodeConfig, storeLocation } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
+import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from '../trust/writer/node_publisher.js';
+import type { NodeListPublisher } from '../trust/writer/node_publisher.js';
 
 /** A certification authority or service key of the node, ready to sign. */
 export interface KeyHolder {
@@ -34,6 +36,9 @@ export interface NodeContext {
   eidCa: KeyHolder;
   ocsp: KeyHolder;
   tsa: KeyHolder;
+  /** The trusted-list signer and publisher (ETSI TS 119 612); absent on nodes without a directory (tests). */
+  tlSigner?: KeyHolder;
+  trustList?: NodeListPublisher;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -65,6 +70,10 @@ export async function openCaKeyStore(
     });
   }
   return openPkcs11KeyStore({ modulePath: cfg.module, tokenLabel: cfg.tokenLabel, pin });
+}
+
+function identityOf(config: NodeConfig): NodeIdentity {
+  return { country: config.country, name: config.name, baseUrl: config.baseUrl };
 }
 
 async function holder(store: Store, keys: KeyStore, id: string, usage: string): Promise<KeyHolder> {
@@ -120,10 +129,25 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
     const eidCa = await holder(store, caKeys, 'eid-ca', 'eid-ca');
     const ocsp = await holder(store, serviceKeys, 'ocsp', 'ocsp');
     const tsa = await holder(store, serviceKeys, 'tsa', 'tsa');
+    const clock = options.clock ?? (() => new Date());
+    // Nodes made before trust lists get their TL signer here, once (issued by the root).
+    await ensureTrustListSigner(store, serviceKeys, root, identityOf(config), clock());
+    const tlSigner = await holder(store, serviceKeys, TL_SIGNER_ID, TL_SIGNER_ID);
+    const trustList: NodeListPublisher = {
+      identity: identityOf(config),
+      store,
+      signer: { signer: tlSigner.signer, certificate: tlSigner.certificate.der },
+      files: nodeListFiles(dir),
+      clock,
+      validityDays: config.trustListValidityDays,
+      details: config.trustList,
+    };
+    // Republishes only when a service, the signer or the NextUpdate margin calls for it.
+    await publishNodeTrustList(trustList);
     return {
       dir,
       config,
-      identity: { country: config.country, name: config.name, baseUrl: config.baseUrl },
+      identity: identityOf(config),
       store,
       caKeys,
       serviceKeys,
@@ -131,7 +155,9 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
       eidCa,
       ocsp,
       tsa,
-      clock: options.clock ?? (() => new Date()),
+      tlSigner,
+      trustList,
+      clock,
       async close() {
         await store.close();
         if (caKeys !== serviceKeys) await caKeys.close();

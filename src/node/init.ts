@@ -7,16 +7,23 @@ import { parseCertificate } from '../pki/certificate_info.js';
 import { signCertificate } from '../pki/certificate_builder.js';
 import type { CertificateTemplate } from '../pki/certificate_builder.js';
 import type { KeyAlgorithm, KeyStore, Signer } from '../pki/key_store.js';
-import { eidCaTemplate, ocspResponderTemplate, rootCaTemplate, tsaTemplate } from '../pki/profiles.js';
+import {
+  eidCaTemplate,
+  ocspResponderTemplate,
+  rootCaTemplate,
+  trustListSignerTemplate,
+  tsaTemplate,
+} from '../pki/profiles.js';
 import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
 import { keyStoreSigner } from '../pki/signer.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
 import { publishCrl } from './crl_publisher.js';
-import { NODE_FILES, configPath, storeLocation, writeNodeConfig } from './config.js';
+import { NODE_FILES, configPath, nodeListFiles, storeLocation, writeNodeConfig } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { openCaKeyStore } from './context.js';
 import { FileKeyStore } from '../pki/file_key_store.js';
+import { TL_SIGNER_ID, publishNodeTrustList } from '../trust/writer/node_publisher.js';
 
 /** What `trustbridge node init` takes. */
 export interface InitNodeOptions {
@@ -110,8 +117,9 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
 }
 
 /**
- * Creates a country node: key pairs (root P-384, eID CA, OCSP responder, TSA), their certificates,
- * the store with its first CRLs, `node.json`, and the public PEM files in `DIR/public/`.
+ * Creates a country node: key pairs (root P-384, eID CA, OCSP responder, TSA, trusted-list
+ * signer), their certificates, the store with its first CRLs, `node.json`, the public PEM files
+ * in `DIR/public/` and the first signed trusted list `DIR/public/trustlist.xml`.
  *
  * @param o - directory, country, name, base URL, database, passphrase, CA key store
  * @example
@@ -162,6 +170,14 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
       (k) => tsaTemplate(node, root.ref, k, now),
       root.signer,
     );
+    // ETSI TS 119 612 clause 5.7.1: a dedicated list-signing key, certified by the national root.
+    const tl = await issue(
+      serviceKeys,
+      TL_SIGNER_ID,
+      'P-256',
+      (k) => trustListSignerTemplate(node, root.ref, k, now),
+      root.signer,
+    );
     store = await openStore(storeLocation(o.dir, cfg));
     await recordCertificates(
       store,
@@ -170,6 +186,7 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
         ['eid-ca', 'root', eid],
         ['ocsp', 'eid-ca', ocsp],
         ['tsa', 'root', tsa],
+        [TL_SIGNER_ID, 'root', tl],
       ],
       now,
     );
@@ -196,12 +213,22 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
     ] as const) {
       writeFileSync(join(pub, file), toPem(c.der, 'CERTIFICATE'));
     }
+    // The first trusted list (sequence number 1): eID CA, TSA and OCSP responder granted.
+    await publishNodeTrustList({
+      identity: node,
+      store,
+      signer: { signer: tl.signer, certificate: tl.der },
+      files: nodeListFiles(o.dir),
+      clock: () => now,
+      validityDays: cfg.trustListValidityDays,
+    });
     // node.json last: a node exists only once everything above is in place.
     writeNodeConfig(o.dir, cfg);
     return cfg;
   } catch (e) {
     // Nothing half-made stays behind: the next `node init` starts clean.
     if (cfg.caKeys.type === 'file') rmSync(join(o.dir, NODE_FILES.keys), { recursive: true, force: true });
+    rmSync(join(o.dir, NODE_FILES.trustListState), { force: true });
     throw e;
   } finally {
     await store?.close();

@@ -232,3 +232,79 @@ function citizenConstantExtensions(node: NodeIdentity, ca: IssuerRef, usage: Eid
   constantExtensions.set(key, exts);
   return exts;
 }
+
+/** id-tsl-kp-tslSigning, the key purpose of a trusted-list signer (ETSI TS 119 612 clause 5.7.1). */
+export const TSL_SIGNING_EKU = '0.4.0.2231.3.0';
+
+/** The extensions every list signer carries (ETSI TS 119 612 clause 5.7.1): an end entity that signs lists. */
+function listSignerExtensions(spki: Buffer): Extension[] {
+  return [
+    ext.basicConstraints(false),
+    ext.keyUsage(['digitalSignature', 'nonRepudiation']),
+    ext.extKeyUsage([TSL_SIGNING_EKU]),
+    ext.subjectKeyIdentifier(spki),
+  ];
+}
+
+/**
+ * A node's trusted-list signing certificate (ETSI TS 119 612 clause 5.7.1): C and O equal to
+ * SchemeTerritory and SchemeOperatorName, EKU id-tsl-kp-tslSigning, issued by the node root so
+ * the root's CRL can revoke it; the hub pins this certificate itself in its list of trusted lists.
+ *
+ * @param node - the node identity
+ * @param root - the node root CA
+ * @param spki - the list signer's public key
+ * @param now - issuance time
+ */
+export function trustListSignerTemplate(
+  node: NodeIdentity,
+  root: IssuerRef,
+  spki: Buffer,
+  now: Date,
+): CertificateTemplate {
+  const u = urls(node, root.caId);
+  return {
+    serial: randomSerial(),
+    issuer: root.subjectDer,
+    subject: agencyName(node, `${node.country} Trusted List Signer`),
+    ...validity(now, 5, root.notAfter),
+    spki,
+    extensions: [
+      ...listSignerExtensions(spki),
+      ext.authorityKeyIdentifier(root.spki),
+      ext.crlDistributionPoint(u.crl),
+      ext.authorityInfoAccess({ caIssuers: u.caIssuers }),
+    ],
+  };
+}
+
+/**
+ * The hub's self-signed list-of-trusted-lists signing certificate (ETSI TS 119 612 clause
+ * 5.7.1): the regional body has no PKI of its own, so the certificate is its own anchor and is
+ * published out of band (`/lotl-signer.pem`), as the EU publishes its LOTL signers.
+ *
+ * @param territory - the region's two-letter code (SchemeTerritory)
+ * @param name - the hub's name (SchemeOperatorName)
+ * @param spki - the signer's public key
+ * @param now - issuance time
+ */
+export function lotlSignerTemplate(
+  territory: string,
+  name: string,
+  spki: Buffer,
+  now: Date,
+): CertificateTemplate {
+  const subject = encodeName([
+    { type: OID.countryName, value: territory },
+    { type: OID.organizationName, value: name },
+    { type: OID.commonName, value: `${territory} List of Trusted Lists Signer` },
+  ]);
+  return {
+    serial: randomSerial(),
+    issuer: subject,
+    subject,
+    ...validity(now, 5),
+    spki,
+    extensions: listSignerExtensions(spki),
+  };
+}

@@ -8,6 +8,7 @@ import { OpenApiCollector } from './openapi.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerPublicRoutes } from './routes/public.js';
 import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
+import { registerTrustListRoutes } from './routes/trustlist.js';
 import { registerValidateRoute } from './routes/validate.js';
 import { createServerMetrics } from './server_metrics.js';
 
@@ -61,6 +62,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   app.addHook('onClose', () => ocsp.stop());
   registerPublicRoutes(app, node, ocsp, metrics);
   registerTsaRoute(app, timeStampAuthorityOf(node));
+  registerTrustListRoutes(app, node);
   registerValidateRoute(app, node, ocsp);
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>

@@ -25,6 +25,8 @@ export async function detectFormat(source: DocumentSource): Promise<DocumentForm
   const head = await source.read(0, 1024);
   const text = head.toString('latin1');
   if (head.length >= 4 && head.readUInt32BE(0) === 0x504b0304) return 'asic';
+  // A CMS SEQUENCE with a long-form length comes first: an enveloped PDF carries '%PDF-' early on.
+  if (head[0] === 0x30 && (head[1] ?? 0) >= 0x80 && (head[1] ?? 0) <= 0x84) return 'cades';
   if (text.includes('%PDF-')) return 'pades';
   const trimmed = text.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
   if (trimmed.startsWith('<')) return 'xades';

@@ -12,11 +12,40 @@ import { PathValidationError } from './errors.js';
 import type { PathValidationCode } from './errors.js';
 import { revocationStatus } from './revocation_check.js';
 import type { RevocationFinding, RevocationSources } from './revocation_check.js';
-import type { RevocationEvidence } from './report.js';
+import type { RevocationEvidence, TrustServiceReport } from './report.js';
+
+/** A trust source's decision on a path that ends in one of its anchors. */
+export interface TrustServiceDecision {
+  /** The anchor's service was granted at the time asked about. */
+  granted: boolean;
+  /** Why, for the report. */
+  detail: string;
+  trust: TrustServiceReport;
+}
+
+/**
+ * Trust anchors with a status over time: a trust store built from ETSI TS 119 612 trusted lists
+ * (src/trust). It hands out only the anchors a path can end in (by subject name), so a store of
+ * thousands of services costs a path search no more than one PEM anchor does.
+ */
+export interface TrustServiceSource {
+  /** Anchor certificates (DER) whose subject name key is one of `issuerNameKeys`. */
+  anchorsFor(issuerNameKeys: ReadonlySet<string>): readonly Buffer[];
+  /** The decision on a validated path at `time`; undefined when its anchor is not one of the source's. */
+  evaluate(
+    path: readonly Certificate[],
+    time: Date,
+    purpose: 'signature' | 'timestamp',
+  ): TrustServiceDecision | undefined;
+  /** Notes every report carries (stale or refused lists). */
+  notes(): readonly string[];
+}
 
 /** Inputs shared by every path check of one validation. */
 export interface PathContext {
   anchors: readonly Buffer[];
+  /** Trust anchors from trusted lists, besides `anchors`. */
+  trustServices?: TrustServiceSource;
   /** Untrusted certificates that may complete paths (from the signature, time-stamps, the caller). */
   pool: readonly Buffer[];
   validationTime: Date;
@@ -38,12 +67,41 @@ export interface PathCheck {
 const QC_STATEMENTS = '1.3.6.1.5.5.7.1.3';
 const OUT_OF_BOUNDS: readonly PathValidationCode[] = ['PATH_EXPIRED', 'PATH_NOT_YET_VALID'];
 
-function attempt(target: Buffer, ctx: PathContext, time: Date): Certificate[] | PathValidationError {
+/**
+ * The PEM anchors plus the trusted-list anchors a path from `target` can end in: those named as
+ * issuer by the target or a pool certificate, and the target itself (a TSU certificate listed as
+ * a TSA/QTST service identity).
+ */
+function anchorsFor(target: Buffer, ctx: PathContext): readonly Buffer[] {
+  if (!ctx.trustServices) return ctx.anchors;
+  const keys = new Set<string>();
+  try {
+    keys.add(decodeCertificate(target).subject.key);
+  } catch {
+    // The path validator reports an undecodable target.
+  }
+  for (const der of [target, ...ctx.pool]) {
+    try {
+      keys.add(decodeCertificate(der).issuer.key);
+    } catch {
+      // An undecodable certificate names no issuer; the path validator reports the target's faults.
+    }
+  }
+  const listed = ctx.trustServices.anchorsFor(keys);
+  return listed.length ? [...ctx.anchors, ...listed] : ctx.anchors;
+}
+
+function attempt(
+  target: Buffer,
+  ctx: PathContext,
+  time: Date,
+  anchors: readonly Buffer[],
+): Certificate[] | PathValidationError {
   try {
     return validatePath({
       target,
       intermediates: ctx.pool,
-      anchors: ctx.anchors,
+      anchors,
       time,
       // Real-world certificates break many RFC 5280 §4 SHOULDs; §6.1 is what decides trust here.
       profile: 'lenient',
@@ -92,7 +150,8 @@ async function revocations(
  * ```
  */
 export async function checkPath(target: Buffer, ctx: PathContext, poe?: Date): Promise<PathCheck> {
-  const now = attempt(target, ctx, ctx.validationTime);
+  const anchors = anchorsFor(target, ctx);
+  const now = attempt(target, ctx, ctx.validationTime, anchors);
   if (!(now instanceof PathValidationError)) {
     return { path: now, validAt: ctx.validationTime, revocation: await revocations(now, ctx.sources) };
   }
@@ -100,7 +159,7 @@ export async function checkPath(target: Buffer, ctx: PathContext, poe?: Date): P
   if (!OUT_OF_BOUNDS.includes(failure.code)) return { failure, revocation: new Map() };
   for (const time of [poe, insideValidity(target)]) {
     if (!time || time >= ctx.validationTime) continue;
-    const then = attempt(target, ctx, time);
+    const then = attempt(target, ctx, time, anchors);
     if (then instanceof PathValidationError) {
       // A chain that fails for another reason inside the validity period fails for that reason.
       const code = then.code as PathValidationCode;

@@ -77,6 +77,34 @@ export interface ChainEntry extends CertificateInfo {
   revocation: RevocationEvidence;
 }
 
+/**
+ * The trusted-list service the trust anchor of a path belongs to (ETSI TS 119 612 clause 5.5,
+ * TS 119 615 clause 4.3), when trust came from trusted lists rather than PEM anchors.
+ */
+export interface TrustServiceReport {
+  /** The member: the list's SchemeTerritory. */
+  country: string;
+  tspName: string;
+  serviceName: string;
+  /** ServiceTypeIdentifier URI (e.g. .../Svctype/CA/QC). */
+  serviceType: string;
+  /** ServiceStatus URI in force at the time that matters. */
+  status: string;
+  /** When that status started (ISO 8601). */
+  statusStartingTime: string;
+  /**
+   * TS 119 172-4 / TS 119 615: `QES` (qualified certificate for e-signatures on a QSCD),
+   * `AdES-QC` (qualified certificate, no QSCD), `QESeal` / `AdESeal-QC` (the same for seals),
+   * `AdES` (not qualified), `N/A` (not granted at that time, or a time-stamp).
+   */
+  qualification: 'QES' | 'AdES-QC' | 'QESeal' | 'AdESeal-QC' | 'AdES' | 'N/A';
+  /** The list it came from (URL or file) and its sequence number. */
+  source: string;
+  sequenceNumber?: number;
+  /** The facts that decided the qualification (QcCompliance, qualifiers applied, ...). */
+  notes?: string[];
+}
+
 /** A time-stamp's validation. */
 export interface TimestampReport {
   type: 'content' | 'signature' | 'archive' | 'document';
@@ -94,6 +122,8 @@ export interface TimestampReport {
   detail?: string;
   /** The TimeStampToken (DER, base64). */
   token?: string;
+  /** The TSA's trusted-list service, when trust came from trusted lists. */
+  trust?: TrustServiceReport;
 }
 
 /** The state of one building block or check, for the report's evidence list. */
@@ -132,6 +162,8 @@ export interface SignatureReport {
   checks: CheckResult[];
   /** The crypto-policy rule that decided a CRYPTO_CONSTRAINTS outcome, or the policy name. */
   policyRule?: string;
+  /** The trusted-list service of the trust anchor and the qualification, when trust came from trusted lists. */
+  trust?: TrustServiceReport;
   warnings: string[];
 }
 

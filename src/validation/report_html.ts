@@ -198,6 +198,17 @@ function bestTime(sig: SignatureReport, validationTime: string): string {
   return `${formatTime(sig.bestSignatureTime)} <span class="dn">(${note})</span>`;
 }
 
+/** The trusted-list service of the anchor (TS 119 612): member, provider, service, status. */
+function trustFact(sig: SignatureReport): string | undefined {
+  const t = sig.trust;
+  if (!t) return undefined;
+  const status = t.status.slice(t.status.lastIndexOf('/') + 1);
+  return (
+    `${h(t.country)}: ${h(t.tspName)}, ${h(t.serviceName)}<br>` +
+    `<span class="dn">${h(status)} since ${formatTime(t.statusStartingTime)}; ${h(t.source)}</span>`
+  );
+}
+
 function signatureSection(sig: SignatureReport, index: number, report: ValidationReport): string {
   const total = report.signatures.length;
   const signer = sig.signer;
@@ -221,6 +232,8 @@ function signatureSection(sig: SignatureReport, index: number, report: Validatio
       ['Format and level', `${h(sig.format)} ${h(sig.level)}`],
       ['Algorithms', algorithms === '' ? undefined : h(algorithms)],
       ['Policy rule', sig.policyRule === undefined ? undefined : h(sig.policyRule)],
+      ['Trusted list', trustFact(sig)],
+      ['Qualification', sig.trust ? h(sig.trust.qualification) : undefined],
     ]),
     chainTable(sig.chain),
     timestampTable(sig.timestamps),

@@ -93,7 +93,10 @@ export function renderEtsiXml(report: ValidationReport, options: EtsiXmlOptions 
       objects,
       signatureId: signatureIds[i]!,
       process: processOf(sig, options),
-      quality: options.signatureQuality?.(sig) ?? [],
+      // TS 119 102-2 clause 4.3.9: the qualification from the trusted lists, when known.
+      quality:
+        options.signatureQuality?.(sig) ??
+        (sig.trust ? [trustbridgeUri('qualification', sig.trust.qualification)] : []),
       constraintUri: options.constraintUri ?? ((name) => trustbridgeUri('bbb', name)),
     }),
   );

@@ -291,6 +291,15 @@ function additionalData(sig: SignatureReport): XmlElement[] {
     ['signatureAlgorithm', sig.signatureAlgorithm],
     ['digestAlgorithm', sig.digestAlgorithm],
     ['policyRule', sig.policyRule],
+    // The trusted-list service of the anchor (TS 119 612 / TS 119 615), when trust came from lists.
+    ['trustCountry', sig.trust?.country],
+    ['trustServiceProvider', sig.trust?.tspName],
+    ['trustService', sig.trust?.serviceName],
+    ['trustServiceType', sig.trust?.serviceType],
+    ['trustServiceStatus', sig.trust?.status],
+    ['trustServiceStatusStartingTime', sig.trust?.statusStartingTime],
+    ['trustList', sig.trust?.source],
+    ['qualification', sig.trust?.qualification],
     ...sig.warnings.map((w): [string, string] => ['warning', w]),
   ];
   return data

@@ -12,6 +12,7 @@ import { cachedCertificateInfo, certificateKey } from './certificate_cache.js';
 import { checkCryptoConstraints } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
 import type { ExtractedSignature } from './model.js';
+import { decodeCertificate } from './path/certificate.js';
 import { checkPath, evidenceOf } from './path_check.js';
 import type { PathCheck, PathContext } from './path_check.js';
 import type { CheckResult, Indication, SignatureReport, SubIndication } from './report.js';
@@ -67,17 +68,73 @@ class Verdict {
   }
 }
 
+/** True when `path` ends in one of the caller's own (PEM) anchors rather than a trusted-list one. */
+function endsInOwnAnchor(ctx: PathContext, anchorDer: Buffer): boolean {
+  return ctx.anchors.some((a) => a.equals(anchorDer));
+}
+
+/**
+ * TS 119 615 clause 4.3 for a time-stamp whose TSA chains to a trusted-list service: the service
+ * must be granted at the genTime, or the time-stamp proves nothing.
+ */
+function tsaTrust(x: CheckedTimestamp, ctx: PathContext): CheckedTimestamp {
+  const chain = x.report.chain;
+  if (!ctx.trustServices || !x.passed || !x.genTime || chain.length === 0) return x;
+  const ders = chain.map((c) => Buffer.from(c.der, 'base64'));
+  if (endsInOwnAnchor(ctx, ders[ders.length - 1]!)) return x;
+  const decision = ctx.trustServices.evaluate(
+    ders.map((d) => decodeCertificate(d)),
+    x.genTime,
+    'timestamp',
+  );
+  if (!decision) return x;
+  const report = { ...x.report, trust: decision.trust };
+  if (decision.granted) return { ...x, report };
+  const detail = `the TSA's trusted-list service was not granted at ${x.genTime.toISOString()}: ${decision.detail}`;
+  return {
+    ...x,
+    passed: false,
+    report: { ...report, indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', detail },
+  };
+}
+
 /** Validates the time-stamps; those a later archive time-stamp covers get its time as their POE. */
 async function timestamps(sig: ExtractedSignature, ctx: PathContext): Promise<CheckedTimestamp[]> {
   const first = await Promise.all(sig.timestamps.map((t) => checkTimestamp(t, ctx)));
   const archives = first.filter((t) => t.passed && (t.type === 'archive' || t.type === 'document'));
-  return Promise.all(
+  const all = await Promise.all(
     first.map(async (t, i) => {
       if (t.passed || !t.genTime) return t;
       const later = archives.filter((a) => a.genTime! > t.genTime!).map((a) => a.genTime!.getTime());
       return later.length ? checkTimestamp(sig.timestamps[i]!, ctx, new Date(Math.min(...later))) : t;
     }),
   );
+  return all.map((t) => tsaTrust(t, ctx));
+}
+
+/**
+ * TS 119 615 clause 4.3 with EN 319 102-1 clause 5.2.6: when the path ends in a trusted-list
+ * service, that service must be granted (and its member not suspended) at the best signature time.
+ * A withdrawal after a proof of existence does not matter; before it (or with no proof of
+ * existence, before the validation time) the path has no trusted anchor at that time, which
+ * EN 319 102-1 reports as INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND.
+ */
+function trustVerdict(v: Verdict, check: PathCheck, t: Times, ctx: PathContext): SignatureReport | undefined {
+  const path = check.path;
+  const anchor = path?.[path.length - 1];
+  if (!ctx.trustServices || !path || !anchor || endsInOwnAnchor(ctx, anchor.der)) return undefined;
+  const decision = ctx.trustServices.evaluate(path, t.best, 'signature');
+  if (!decision) return undefined;
+  v.report.trust = decision.trust;
+  if (!decision.granted)
+    return v.end(
+      'INDETERMINATE',
+      'X509_CERTIFICATE_VALIDATION',
+      'NO_CERTIFICATE_CHAIN_FOUND',
+      `no trusted anchor at ${t.best.toISOString()}: ${decision.detail}`,
+    );
+  v.pass('TRUSTED_LIST_STATUS', `${decision.detail}; qualification ${decision.trust.qualification}`);
+  return undefined;
 }
 
 /** EN 319 102-1 clause 5.6.2.2: the earliest time-stamp that proves the signature existed. */
@@ -284,7 +341,7 @@ export async function validateSignature(
   const check = await checkPath(id.certificate, pathCtx, t.poe);
   if (check.path) v.report.chain = chainEntries(check.path, evidenceOf(check));
   const notAfter = new Date(v.report.signer.notAfter);
-  const x509 = x509Verdict(v, check, t, notAfter);
+  const x509 = x509Verdict(v, check, t, notAfter) ?? trustVerdict(v, check, t, pathCtx);
   if (x509) return x509;
   v.pass('X509_CERTIFICATE_VALIDATION');
   const revoked = revocationVerdict(v, check, t);

@@ -7,6 +7,7 @@ import { TrustbridgeError } from '../lib/errors.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
 import { DEFAULT_CRYPTO_POLICY } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
+import type { TrustServiceSource } from './path_check.js';
 import { detectFormat, extractorFor } from './formats.js';
 import type { DetachedContent, DocumentSource } from './model.js';
 import type { SignatureReport, ValidationReport } from './report.js';
@@ -17,6 +18,11 @@ import { validateSignature } from './signature_process.js';
 export interface ValidationOptions {
   /** Trust anchor certificates (DER). */
   anchors: readonly Buffer[];
+  /**
+   * Trust anchors from trusted lists (a `TrustStore` of src/trust): their services must be granted
+   * at the best signature time, and the report names the service and the qualification.
+   */
+  trustServices?: TrustServiceSource;
   /** The validation time (default: now). `--at` sets a past time. */
   time?: Date;
   /** Fetches OCSP responses and CRLs that the signature does not embed; none: offline. */
@@ -78,6 +84,7 @@ export async function validateDocument(
   if (signatures.length === 0) throw new TrustbridgeError('VALIDATION_NO_SIGNATURE');
   const ctx = {
     anchors: options.anchors,
+    ...(options.trustServices ? { trustServices: options.trustServices } : {}),
     pool: options.certificates ?? [],
     validationTime: time,
     policy: options.policy ?? DEFAULT_CRYPTO_POLICY,
@@ -93,6 +100,9 @@ export async function validateDocument(
   };
   const reports: SignatureReport[] = [];
   for (const sig of signatures) reports.push(await validateSignature(sig, ctx));
+  // Stale or refused lists concern every signature whose trust came from the lists.
+  const notes = options.trustServices?.notes() ?? [];
+  for (const r of reports) if (r.trust) r.warnings.push(...notes);
   const sha256 = await sha256Of(source);
   const count = (i: string): number => reports.filter((r) => r.indication === i).length;
   return {

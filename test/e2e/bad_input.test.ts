@@ -296,7 +296,11 @@ describe('bad input changes nothing', () => {
   it('the snapshot sees the whole store', () => {
     const dump = JSON.parse(dumpSqlite(f.db)) as Record<string, unknown[]>;
     assert.equal(dump['person']?.length, 1);
-    assert.equal(dump['certificate']?.length, 6, 'root, eID CA, OCSP, TSA and the two citizen certificates');
+    assert.equal(
+      dump['certificate']?.length,
+      7,
+      'root, eID CA, OCSP, TSA, TL signer and the two citizen certificates',
+    );
     assert.equal(dump['officer']?.length, 2);
     assert.match(JSON.stringify(dump['person']), new RegExp(f.enrolment.nationalId));
   });

@@ -15,7 +15,7 @@ import { validateDocument } from '../../validation/validate_document.js';
 import { parseOptions, str } from '../args.js';
 import type { Options } from '../args.js';
 import type { Command } from '../command.js';
-import { loadTrustAnchors } from '../trust_sources.js';
+import { loadTrust } from '../trust_sources.js';
 
 const FORMATS = ['json', 'etsi-xml', 'html'] as const;
 type ReportFormat = (typeof FORMATS)[number];
@@ -83,7 +83,13 @@ async function runValidate(o: Options): Promise<number> {
   const input = str(o, 'in')!;
   const format = reportFormat(o);
   const time = validationTime(o);
-  const anchors = (await Promise.all(list(o, 'trust').map(loadTrustAnchors))).flat();
+  const stale = str(o, 'trust-stale') ?? 'warn';
+  if (stale !== 'warn' && stale !== 'refuse')
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--trust-stale must be warn or refuse');
+  const { anchors, store } = await loadTrust(list(o, 'trust'), {
+    signers: list(o, 'trust-signer'),
+    stalePolicy: stale,
+  });
   const detached = list(o, 'detached').map((p) => ({ name: basename(p), bytes: readInput(p, '--detached') }));
   let source;
   try {
@@ -94,6 +100,7 @@ async function runValidate(o: Options): Promise<number> {
   try {
     const report = await validateDocument(source, {
       anchors,
+      ...(store ? { trustServices: store } : {}),
       ...(time ? { time } : {}),
       ...(o['offline'] ? {} : { fetcher: httpRevocationFetcher() }),
       detached,
@@ -122,7 +129,7 @@ async function runValidate(o: Options): Promise<number> {
 const validate: Command = {
   words: ['validate'],
   usage:
-    'validate --in FILE [--detached FILE]... [--trust SOURCE]... [--at TIME] [--report FILE] [--report-format json|etsi-xml|html] [--signing-cert PEM]... [--offline]',
+    'validate --in FILE [--detached FILE]... [--trust SOURCE]... [--trust-signer PEM]... [--trust-stale warn|refuse] [--at TIME] [--report FILE] [--report-format json|etsi-xml|html] [--signing-cert PEM]... [--offline]',
   async run(argv) {
     const { values } = parseOptions(
       argv,
@@ -130,6 +137,8 @@ const validate: Command = {
         in: { type: 'string' },
         detached: { type: 'string', multiple: true },
         trust: { type: 'string', multiple: true },
+        'trust-signer': { type: 'string', multiple: true },
+        'trust-stale': { type: 'string' },
         at: { type: 'string' },
         report: { type: 'string' },
         'report-format': { type: 'string' },
@@ -143,8 +152,10 @@ const validate: Command = {
 };
 
 /**
- * The `validate` command: `--trust` names trust anchors (PEM file, node directory or URL), repeatable;
- * without `--offline` missing OCSP responses and CRLs are fetched over HTTP.
+ * The `validate` command: `--trust` names trust anchors (PEM file, node directory or URL) or an ETSI
+ * TS 119 612 trusted list / list of trusted lists (file or URL, its signer pinned with
+ * `--trust-signer` or published next to it), repeatable; without `--offline` missing OCSP
+ * responses and CRLs are fetched over HTTP (trusted lists are always fetched).
  *
  * @example
  * ```ts

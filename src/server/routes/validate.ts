@@ -5,7 +5,13 @@
  * HTML. Revocation data for the node's own certificates is answered in-process; other URLs are
  * fetched over HTTP with a shared cache.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { fromPemAll } from '../../lib/pem.js';
+import { httpTrustListFetcher } from '../../trust/store/http_fetcher.js';
+import { TrustStore } from '../../trust/store/trust_store.js';
+import type { TrustServiceSource } from '../../validation/path_check.js';
 import { HttpError, UsageError } from '../../lib/errors.js';
 import type { NodeContext } from '../../node/context.js';
 import type { OcspService } from '../../node/ocsp_service.js';
@@ -129,20 +135,65 @@ function fromBody(
   };
 }
 
+/** Options of {@link registerValidateRoute}. */
+export interface ValidateRouteOptions {
+  /**
+   * Trust anchors from trusted lists (a loaded `TrustStore`). Default: a store over
+   * `node.json` `lotlUrl` with the signer pinned in `DIR/lotl-signer.pem`, when both exist.
+   */
+  trustServices?: TrustServiceSource;
+}
+
+/** How often the node's own trust store is refreshed (in the background, on use). */
+const TRUST_REFRESH_MS = 10 * 60_000;
+
+/** The node's trust store from its configuration, loaded on first use and refreshed every 10 minutes. */
+function nodeTrust(
+  node: NodeContext,
+  log: (msg: string) => void,
+): (() => Promise<TrustServiceSource>) | undefined {
+  const url = node.config.lotlUrl;
+  const pin = join(node.dir, 'lotl-signer.pem');
+  if (!url || !existsSync(pin)) return undefined;
+  const store = new TrustStore([{ url, signers: fromPemAll(readFileSync(pin, 'latin1'), 'CERTIFICATE') }], {
+    fetcher: httpTrustListFetcher(),
+    clock: node.clock,
+    log: (e) => log(`trust store ${e.level}: ${e.url}: ${e.message}`),
+  });
+  let loaded: Promise<unknown> | undefined;
+  let at = 0;
+  return async () => {
+    const now = Date.now();
+    if (!loaded) loaded = store.refresh();
+    else if (now - at > TRUST_REFRESH_MS) void store.refresh();
+    if (now - at > TRUST_REFRESH_MS) at = now;
+    await loaded;
+    return store;
+  };
+}
+
 /**
  * Registers `POST /api/v1/validate` in its own plugin scope (raw-body parsers, 48 MiB limit).
  *
  * @param app - the Fastify application (before `ready()`)
  * @param node - the open node (its root is the trust anchor)
  * @param ocsp - its OCSP service, for in-process revocation answers
+ * @param options - trust anchors from trusted lists
  * @example
  * ```ts
  * registerValidateRoute(app, node, ocspServiceOf(node));
  * ```
  */
-export function registerValidateRoute(app: FastifyInstance, node: NodeContext, ocsp: OcspService): void {
+export function registerValidateRoute(
+  app: FastifyInstance,
+  node: NodeContext,
+  ocsp: OcspService,
+  options: ValidateRouteOptions = {},
+): void {
   const fetcher = nodeFetcher(node, ocsp);
   const cache = new RevocationCache();
+  const given = options.trustServices;
+  const trust = given ? () => Promise.resolve(given) : nodeTrust(node, (m) => app.log.warn(m));
   void app.register(async (scoped) => {
     scoped.addContentTypeParser(
       RAW_TYPES,
@@ -165,8 +216,10 @@ export function registerValidateRoute(app: FastifyInstance, node: NodeContext, o
       async (req, reply) => {
         const { doc, options, format } = fromBody(req.body, req.query as Record<string, string | undefined>);
         if (doc.length === 0) throw new UsageError('INPUT_MALFORMED', 'the document is empty');
+        const trustServices = trust ? await trust() : undefined;
         const report = await validateDocument(bufferSource(doc), {
           anchors: [node.root.certificate.der],
+          ...(trustServices ? { trustServices } : {}),
           fetcher,
           cache,
           ...options,

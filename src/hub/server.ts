@@ -1,0 +1,98 @@
+/**
+ * The hub's HTTP server: `GET /lotl.xml` (the signed list of trusted lists, republished first
+ * when its NextUpdate nears), `GET /lotl-signer.pem`, `GET /healthz`. Files are read at each
+ * request, so member changes made by the command line in another process show at once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../lib/errors.js';
+import { handleError } from '../server/errors.js';
+import { sendWithEtag } from '../server/routes/trustlist.js';
+import { TSL } from '../trust/uris.js';
+import { HUB_FILES, readHubState } from './config.js';
+import { publishLotl } from './hub.js';
+import type { HubContext } from './hub.js';
+import { memberStatus } from './members.js';
+
+function publicFile(hub: HubContext, name: string): Buffer {
+  const file = join(hub.dir, HUB_FILES.public, name);
+  if (!existsSync(file)) throw new HttpError('HTTP_NOT_FOUND', `no ${name}`);
+  return readFileSync(file);
+}
+
+/**
+ * Builds the hub's app (not yet listening).
+ *
+ * @param hub - an open hub
+ * @param options - Fastify request logging
+ * @example
+ * ```ts
+ * const app = await buildHubApp(hub);
+ * const res = await app.inject({ method: 'GET', url: '/lotl.xml' });
+ * ```
+ */
+export async function buildHubApp(
+  hub: HubContext,
+  options: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({
+      error: { code: 'HTTP_NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` },
+    });
+  });
+  app.get('/lotl.xml', async (req, reply) => {
+    await publishLotl(hub);
+    return sendWithEtag(req, reply, publicFile(hub, HUB_FILES.lotl), TSL.mimeType);
+  });
+  app.get('/lotl-signer.pem', async (req, reply) =>
+    sendWithEtag(req, reply, publicFile(hub, HUB_FILES.signer), 'application/x-pem-file'),
+  );
+  app.get('/healthz', async () => {
+    const state = readHubState(hub.dir);
+    return {
+      status: 'ok',
+      territory: hub.config.territory,
+      sequenceNumber: state.sequenceNumber,
+      nextUpdate: state.nextUpdate,
+      members: Object.fromEntries(state.members.map((m) => [m.country, memberStatus(m)])),
+    };
+  });
+  await app.ready();
+  return app;
+}
+
+/** A running hub server. */
+export interface RunningHub {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the hub's server.
+ *
+ * @example
+ * ```ts
+ * const srv = await serveHub(hub, '127.0.0.1', 8090);
+ * ```
+ */
+export async function serveHub(
+  hub: HubContext,
+  host: string,
+  port: number,
+  logger = false,
+): Promise<RunningHub> {
+  const app = await buildHubApp(hub, { logger });
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  const actual = typeof addr === 'object' && addr ? addr.port : port;
+  return {
+    app,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    close: () => app.close(),
+  };
+}

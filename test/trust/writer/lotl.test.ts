@@ -1,0 +1,144 @@
+/**
+ * The list of trusted lists: a self pointer, one pointer per member (not removed) with its
+ * pinned signers, AdditionalInformation of TS 119 612 clause 5.3.13 and the membership history;
+ * schema-valid, and verified by xmlsec1 with the self-signed LOTL signer as the only anchor.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseXml } from '../../../src/lib/xml/parser.js';
+import { attribute, descendants, textContent } from '../../../src/lib/xml/query.js';
+import { signCertificate } from '../../../src/pki/certificate_builder.js';
+import { lotlSignerTemplate } from '../../../src/pki/profiles.js';
+import { keyObjectSigner } from '../../../src/signature/key_signer.js';
+import { verifyEnvelopedSignature } from '../../../src/signature/xades/enveloped.js';
+import { HUB_LOTL, NS, TSL } from '../../../src/trust/uris.js';
+import { lotlDocument } from '../../../src/trust/writer/lotl.js';
+import type { LotlMember } from '../../../src/trust/writer/lotl.js';
+import { signTsl } from '../../../src/trust/writer/sign.js';
+import { buildTsl } from '../../../src/trust/writer/tsl.js';
+import { missingTools } from '../../fixtures/cli.js';
+import { fixedKey, spkiOf } from '../../fixtures/keys.js';
+import { FIXED_NOW, TEST_IDENTITY, makeTestNode } from '../../fixtures/node.js';
+import { fixedTlSigner, xmllint, xmlsecVerify } from './helpers.js';
+
+const DAY = 86_400_000;
+
+async function signedLotl(): Promise<{ xml: Buffer; lotlCert: Buffer; phSigner: Buffer }> {
+  const node = await makeTestNode();
+  try {
+    const ph = await fixedTlSigner(TEST_IDENTITY, node.root);
+    const key = fixedKey('foreign-ca');
+    const signer = keyObjectSigner(key, 'lotl-signer');
+    const lotlCert = await signCertificate(
+      lotlSignerTemplate('XR', 'Regional hub', spkiOf(key), FIXED_NOW),
+      signer,
+    );
+    const at = (d: number): string =>
+      new Date(FIXED_NOW.getTime() + d * DAY).toISOString().replace('.000Z', 'Z');
+    const members: LotlMember[] = [
+      {
+        country: 'VN',
+        trustListUrl: 'http://vn.example/trustlist.xml',
+        signers: [ph.certificate],
+        history: [{ status: HUB_LOTL.active, at: at(0) }],
+      },
+      {
+        country: 'PH',
+        trustListUrl: 'http://ph.example/trustlist.xml',
+        signers: [ph.certificate, lotlCert],
+        history: [
+          { status: HUB_LOTL.active, at: at(0) },
+          { status: HUB_LOTL.suspended, at: at(3) },
+        ],
+      },
+      {
+        country: 'BE',
+        trustListUrl: 'http://be.example/trustlist.xml',
+        signers: [ph.certificate],
+        history: [
+          { status: HUB_LOTL.active, at: at(0) },
+          { status: HUB_LOTL.removed, at: at(1) },
+        ],
+      },
+    ];
+    const doc = lotlDocument({
+      territory: 'XR',
+      name: 'Regional hub',
+      baseUrl: 'http://hub.example',
+      sequenceNumber: 4,
+      issued: FIXED_NOW,
+      nextUpdate: new Date(FIXED_NOW.getTime() + 180 * DAY),
+      signer: lotlCert,
+      members,
+    });
+    const xml = await signTsl(buildTsl(doc), { signer, certificate: lotlCert }, FIXED_NOW);
+    return { xml, lotlCert, phSigner: ph.certificate };
+  } finally {
+    await node.close();
+  }
+}
+
+test('pointers: self first, then members by country, removed ones left out', async () => {
+  const { xml, lotlCert, phSigner } = await signedLotl();
+  const { root } = verifyEnvelopedSignature(xml, lotlCert);
+  assert.equal(attribute(root, 'Id'), 'LOTL-XR');
+  const pointers = descendants(root, NS.tsl, 'OtherTSLPointer');
+  const text = (el: (typeof pointers)[0], local: string, ns: string = NS.tsl): string[] =>
+    descendants(el, ns, local).map(textContent);
+  assert.deepEqual(
+    pointers.map((p) => text(p, 'TSLLocation')[0]),
+    ['http://hub.example/lotl.xml', 'http://ph.example/trustlist.xml', 'http://vn.example/trustlist.xml'],
+  );
+  assert.deepEqual(
+    pointers.map((p) => text(p, 'TSLType')[0]),
+    [
+      'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/XRlistofthelists',
+      'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/PHlist',
+      'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/VNlist',
+    ],
+  );
+  assert.deepEqual(
+    pointers.map((p) => text(p, 'SchemeTerritory')[0]),
+    ['XR', 'PH', 'VN'],
+  );
+  assert.deepEqual(
+    pointers.map((p) => text(p, 'MimeType', NS.tslx)[0]),
+    Array(3).fill(TSL.mimeType),
+  );
+  assert.deepEqual(text(pointers[1]!, 'Name'), [TEST_IDENTITY.name], 'operator name from the signer O');
+  assert.deepEqual(
+    text(pointers[1]!, 'X509Certificate'),
+    [phSigner, lotlCert].map((c) => c.toString('base64')),
+  );
+  const changes = descendants(pointers[1]!, HUB_LOTL.ns, HUB_LOTL.statusChange);
+  assert.deepEqual(
+    changes.map((c) => [attribute(c, 'Status'), attribute(c, 'StatusStartingTime')]),
+    [
+      ['active', '2026-03-02T09:30:00Z'],
+      ['suspended', '2026-03-05T09:30:00Z'],
+    ],
+  );
+  assert.equal(descendants(pointers[0]!, HUB_LOTL.ns, HUB_LOTL.memberStatus).length, 0);
+  assert.equal(descendants(root, NS.tsl, 'TrustServiceProviderList').length, 0);
+  assert.deepEqual(descendants(parseXml(xml), NS.tsl, 'TSLSequenceNumber').map(textContent), ['4']);
+});
+
+test('the LOTL is schema-valid', { skip: missingTools('xmllint') }, async () => {
+  const { xml } = await signedLotl();
+  for (const ext of [false, true]) {
+    const r = await xmllint(xml, ext);
+    assert.equal(r.code, 0, r.out);
+  }
+});
+
+test(
+  'xmlsec1 verifies the LOTL with its self-signed signer as the only trusted certificate',
+  { skip: missingTools('xmlsec1') },
+  async () => {
+    const { xml, lotlCert } = await signedLotl();
+    const r = await xmlsecVerify(xml, lotlCert);
+    assert.equal(r.code, 0, r.out);
+    const tampered = Buffer.from(xml.toString().replace('Status="suspended"', 'Status="active"'));
+    assert.notEqual((await xmlsecVerify(tampered, lotlCert)).code, 0);
+  },
+);
