@@ -30,8 +30,17 @@ interface QcFacts {
   types: Set<string>;
 }
 
-/** EN 319 412-5 QCStatements of the certificate (a malformed extension counts as absent). */
+const FACTS = new WeakMap<Certificate, QcFacts>();
+
+/** {@link readFacts}, remembered per (memoised) certificate; a copy, since qualifiers amend it. */
 function certificateFacts(cert: Certificate): QcFacts {
+  let f = FACTS.get(cert);
+  if (!f) FACTS.set(cert, (f = readFacts(cert)));
+  return { qc: f.qc, qscd: f.qscd, types: new Set(f.types) };
+}
+
+/** EN 319 412-5 QCStatements of the certificate (a malformed extension counts as absent). */
+function readFacts(cert: Certificate): QcFacts {
   const facts: QcFacts = { qc: false, qscd: false, types: new Set() };
   const ext = cert.extensions.all.find((e) => e.oid === QC.statements);
   if (!ext) return facts;
