@@ -10,6 +10,8 @@ import { signCommands } from './commands/sign.js';
 import { extendCommands } from './commands/extend.js';
 import { validateCommands } from './commands/validate.js';
 import { hubCommands } from './commands/hub.js';
+import { rpCommands } from './commands/rp.js';
+import { walletLoginCommands } from './commands/wallet_login.js';
 
 const COMMANDS: Command[] = [
   ...nodeCommands,
@@ -22,6 +24,8 @@ const COMMANDS: Command[] = [
   ...extendCommands,
   ...validateCommands,
   ...hubCommands,
+  ...rpCommands,
+  ...walletLoginCommands,
 ];
 
 function help(): string {

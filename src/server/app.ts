@@ -10,6 +10,7 @@ import { registerPublicRoutes } from './routes/public.js';
 import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
 import { registerTrustListRoutes } from './routes/trustlist.js';
 import { registerValidateRoute } from './routes/validate.js';
+import { registerLoginRoutes } from './routes/login.js';
 import { createServerMetrics } from './server_metrics.js';
 
 /** Options of the node HTTP server. */
@@ -64,6 +65,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
   registerValidateRoute(app, node, ocsp);
+  registerLoginRoutes(app, node, ocsp);
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>
     openapi.document({

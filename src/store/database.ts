@@ -18,12 +18,14 @@ import { listenPostgres } from './notifications.js';
 import type { Subscription } from './notifications.js';
 import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_certificate_key_hash.js';
+import * as m0003 from './migrations/0003_login.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_certificate_key_hash': m0002,
+  '0003_login': m0003,
 };
 
 /**

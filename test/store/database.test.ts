@@ -143,7 +143,7 @@ forEachEngine('store', (dbTest, engine) => {
       );
       assert.deepEqual(
         applied.rows.map((r) => r.name),
-        ['0001_init', '0002_certificate_key_hash'],
+        ['0001_init', '0002_certificate_key_hash', '0003_login'],
       );
     } finally {
       await second.close();

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { enrolPerson } from '../../eid/issuance.js';
 import { createWallet, encodeWallet, installCertificates } from '../../eid/wallet.js';
@@ -10,6 +9,7 @@ import { addOfficer } from '../../server/officers.js';
 import { serveNode } from '../../server/serve.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';
+import { federationPassphrase } from './federation.js';
 import { waitForSignal } from './node.js';
 
 /** Sample citizens of the demo node (fictitious). */
@@ -36,16 +36,6 @@ const SAMPLE_CITIZENS = [
     sex: 'F',
   },
 ];
-
-/** The demo passphrase: random on first run, kept beside the data (never in the repository). */
-function demoPassphrase(dir: string): string {
-  const file = join(dir, '.passphrase');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dir, { recursive: true });
-  const p = randomBytes(24).toString('base64url');
-  writeFileSync(file, p + '\n', { mode: 0o600 });
-  return p;
-}
 
 async function setUpDemo(dir: string, port: number, passphrase: string): Promise<string | undefined> {
   const nodeDir = join(dir, 'ph');
@@ -95,7 +85,7 @@ const demo: Command = {
     const { values: o } = parseOptions(argv, { dir: { type: 'string' }, port: { type: 'string' } });
     const dir = resolve(str(o, 'dir') ?? 'demo');
     const port = int(o, 'port', 8080, 1, 65535);
-    const passphrase = demoPassphrase(dir);
+    const passphrase = federationPassphrase(dir);
     process.stdout.write(`trustbridge demo in ${dir}\n`);
     await setUpDemo(dir, port, passphrase);
     const node = await openNode(join(dir, 'ph'), { passphrase });

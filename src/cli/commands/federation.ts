@@ -94,7 +94,7 @@ export const DEMO_COUNTRIES: DemoCountry[] = [
 
 const CLI = fileURLToPath(new URL('../../../../bin/trustbridge.js', import.meta.url));
 
-/** The passphrase of the demo's keys and wallets: random on first run, kept beside the data. */
+/** The passphrase of a demo's keys and wallets (federation or single node): random on first run, kept beside the data. */
 export function federationPassphrase(dir: string): string {
   const file = join(dir, '.passphrase');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

@@ -1,0 +1,60 @@
+/**
+ * `trustbridge wallet login --wallet FILE.p12 <challenge-or-URL>`: answers a login page's
+ * challenge with the wallet's authentication key. With the page's wallet URL the response is
+ * posted to the node (the browser then continues); with a challenge code the signed response is
+ * printed for pasting into the page.
+ */
+import { writeFileSync } from 'node:fs';
+import { browserWalletFile } from '../../login/browser_wallet.js';
+import { parseCertificate } from '../../pki/certificate_info.js';
+import { walletLogin } from '../../login/wallet_client.js';
+import { UsageError } from '../../lib/errors.js';
+import { parseOptions, req, str } from '../args.js';
+import { printJson } from '../command.js';
+import type { Command } from '../command.js';
+import { loadWallet, walletPassword } from './wallet.js';
+
+/** Writes the browser wallet's key file (the authentication key in the clear: keep it private). */
+async function exportBrowserKey(
+  file: string,
+  passwordFile: string | undefined,
+  out: string,
+): Promise<number> {
+  const wallet = loadWallet(file, await walletPassword(passwordFile));
+  const auth = wallet.keys.authentication;
+  if (!auth.certificate)
+    throw new UsageError('USAGE_INVALID_ARGUMENT', 'the wallet is not enrolled (no certificate)');
+  const pkcs8 = auth.privateKey.export({ type: 'pkcs8', format: 'der' });
+  const body = browserWalletFile(pkcs8, [auth.certificate, ...wallet.caCertificates]);
+  writeFileSync(out, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+  printJson({ exported: out, certificate: parseCertificate(auth.certificate).subject });
+  return 0;
+}
+
+const login: Command = {
+  words: ['wallet', 'login'],
+  usage:
+    'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--password-file F]',
+  async run(argv) {
+    const { values: o, positionals } = parseOptions(
+      argv,
+      {
+        wallet: { type: 'string' },
+        'password-file': { type: 'string' },
+        'export-browser-key': { type: 'string' },
+      },
+      ['wallet'],
+    );
+    const exportTo = str(o, 'export-browser-key');
+    if (exportTo !== undefined) return exportBrowserKey(req(o, 'wallet'), str(o, 'password-file'), exportTo);
+    if (positionals.length !== 1)
+      throw new UsageError('USAGE_INVALID_ARGUMENT', 'give exactly one challenge code or login URL');
+    const wallet = loadWallet(req(o, 'wallet'), await walletPassword(str(o, 'password-file')));
+    const out = await walletLogin(wallet, positionals[0]!);
+    printJson(out);
+    return 0;
+  },
+};
+
+/** The wallet login command. */
+export const walletLoginCommands: Command[] = [login];

@@ -1,0 +1,140 @@
+/**
+ * The storage adapter of the OpenID provider: every artefact (sessions, interactions, grants,
+ * authorization codes, access tokens, ...) is one row of `oidc_payload` in the node's store
+ * (SQLite or PostgreSQL), keyed by model and id, so logins survive restarts and several server
+ * processes share them. Expired rows are ignored on read and swept now and then.
+ */
+import type { Adapter, AnyObject } from 'oidc-provider';
+import type { Store } from '../store/database.js';
+import { loginDb } from './schema.js';
+
+/** How often expired rows are deleted (at most). */
+const SWEEP_EVERY_MS = 60_000;
+
+/** Shared state of all adapters of one store: the time of the last sweep. */
+interface SweepState {
+  last: number;
+}
+
+const sweeps = new WeakMap<Store, SweepState>();
+
+function isoIn(seconds: number | undefined, now: number): string | null {
+  return seconds === undefined || !Number.isFinite(seconds)
+    ? null
+    : new Date(now + seconds * 1000).toISOString();
+}
+
+/**
+ * An `oidc-provider` adapter for one model over the node store.
+ *
+ * @example
+ * ```ts
+ * const provider = new Provider(issuer, { adapter: (name: string) => new StoreAdapter(node.store, name) });
+ * ```
+ */
+export class StoreAdapter implements Adapter {
+  readonly #store: Store;
+  readonly #model: string;
+  readonly #now: () => number;
+
+  /**
+   * @param store - the node store (migration 0003_login applied)
+   * @param model - the provider model name (`Session`, `AuthorizationCode`, ...)
+   * @param now - epoch milliseconds (the provider's own clock is the system clock)
+   */
+  constructor(store: Store, model: string, now: () => number = Date.now) {
+    this.#store = store;
+    this.#model = model;
+    this.#now = now;
+  }
+
+  async upsert(id: string, payload: AnyObject, expiresIn: number): Promise<void> {
+    const row = {
+      model: this.#model,
+      id,
+      payload: JSON.stringify(payload),
+      grant_id: typeof payload['grantId'] === 'string' ? payload['grantId'] : null,
+      uid: typeof payload['uid'] === 'string' ? payload['uid'] : null,
+      user_code: typeof payload['userCode'] === 'string' ? payload['userCode'] : null,
+      expires_at: isoIn(expiresIn, this.#now()),
+      consumed_at: null,
+    };
+    await loginDb(this.#store)
+      .insertInto('oidc_payload')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['model', 'id']).doUpdateSet({
+          payload: row.payload,
+          grant_id: row.grant_id,
+          uid: row.uid,
+          user_code: row.user_code,
+          expires_at: row.expires_at,
+        }),
+      )
+      .execute();
+    this.#maybeSweep();
+  }
+
+  async #findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AnyObject | undefined> {
+    const row = await loginDb(this.#store)
+      .selectFrom('oidc_payload')
+      .select(['payload', 'expires_at', 'consumed_at'])
+      .where('model', '=', this.#model)
+      .where(column, '=', value)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.expires_at !== null && row.expires_at <= new Date(this.#now()).toISOString()) return undefined;
+    const payload = JSON.parse(row.payload) as AnyObject;
+    // RFC 6749 §4.1.2: a consumed code is reported as such so the provider can refuse its reuse
+    // and revoke what it granted.
+    if (row.consumed_at !== null) payload['consumed'] = Math.floor(Date.parse(row.consumed_at) / 1000);
+    return payload;
+  }
+
+  find(id: string): Promise<AnyObject | undefined> {
+    return this.#findWhere('id', id);
+  }
+
+  findByUid(uid: string): Promise<AnyObject | undefined> {
+    return this.#findWhere('uid', uid);
+  }
+
+  findByUserCode(userCode: string): Promise<AnyObject | undefined> {
+    return this.#findWhere('user_code', userCode);
+  }
+
+  async consume(id: string): Promise<void> {
+    await loginDb(this.#store)
+      .updateTable('oidc_payload')
+      .set({ consumed_at: new Date(this.#now()).toISOString() })
+      .where('model', '=', this.#model)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async destroy(id: string): Promise<void> {
+    await loginDb(this.#store)
+      .deleteFrom('oidc_payload')
+      .where('model', '=', this.#model)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await loginDb(this.#store).deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();
+  }
+
+  /** Deletes expired rows of every model, at most once a minute per store, off the request path. */
+  #maybeSweep(): void {
+    const now = this.#now();
+    let state = sweeps.get(this.#store);
+    if (!state) sweeps.set(this.#store, (state = { last: now }));
+    if (now - state.last < SWEEP_EVERY_MS) return;
+    state.last = now;
+    void loginDb(this.#store)
+      .deleteFrom('oidc_payload')
+      .where('expires_at', '<', new Date(now).toISOString())
+      .execute()
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * The login pages of the provider's interactions (`/login/:uid`): the login page with a fresh
+ * challenge, the signed response and "continue" forms, consent, cancel. Every form carries a
+ * CSRF token and must come from the node's own origin; attempts are rate limited; each refusal
+ * is a page saying what went wrong, with its stable code.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Interaction } from 'oidc-provider';
+import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
+import { challengeCode, checkChallenge, issueChallenge, markAnswered, takeAnswer } from './challenge.js';
+import { accountClaims } from './claims.js';
+import { authenticateCertificate } from './eid_authentication.js';
+import type { AuthenticatedCitizen } from './eid_authentication.js';
+import { LoginError } from './errors.js';
+import { errorPage, renderPage } from './html.js';
+import type { Page } from './html.js';
+import { finishLogin, startAbroad } from './login_result.js';
+import { consentPage, loginPage } from './pages.js';
+import { destinationOf } from './clients.js';
+import type { LoginService } from './service.js';
+import { parseWalletResponse } from './wallet_response.js';
+
+type Form = Record<string, string | undefined>;
+type Params = { uid: string };
+
+/** Sends a rendered page. */
+export function sendPage(reply: FastifyReply, page: Page, status = 200): FastifyReply {
+  const r = renderPage(page);
+  return reply.status(status).headers(r.headers).send(r.html);
+}
+
+/** Sends the page of an error: the code's status and text; internal details stay hidden. */
+export function sendError(reply: FastifyReply, e: unknown, back?: string): FastifyReply {
+  if (e instanceof TrustbridgeError) {
+    const status = ERROR_CATALOGUE[e.code].status;
+    const message = status >= 500 && e.code === 'INTERNAL' ? ERROR_CATALOGUE.INTERNAL.text : e.message;
+    return sendPage(reply, errorPage(e.code, message, back), status);
+  }
+  reply.log.error({ err: e }, 'login failed');
+  return sendPage(reply, errorPage('INTERNAL', ERROR_CATALOGUE.INTERNAL.text, back), 500);
+}
+
+/** The interaction of the request, which must be `uid` (its cookie proves the browser started it). */
+export async function interactionOf(
+  svc: LoginService,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  uid: string,
+): Promise<Interaction> {
+  let details: Interaction;
+  try {
+    details = await svc.provider.interactionDetails(req.raw, reply.raw);
+  } catch (e) {
+    throw new LoginError('LOGIN_INTERACTION_UNKNOWN', undefined, { cause: e });
+  }
+  if (details.uid !== uid)
+    throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'the page does not match this browser');
+  return details;
+}
+
+/** CSRF: the form's token must be the interaction's, and a browser-sent Origin must be ours. */
+export function checkForm(svc: LoginService, req: FastifyRequest, uid: string): Form {
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== new URL(svc.issuer).origin)
+    throw new LoginError('LOGIN_CSRF', `the form was posted from ${origin}`);
+  const form = (req.body ?? {}) as Form;
+  if (!svc.csrf.verify(uid, form['csrf'])) throw new LoginError('LOGIN_CSRF');
+  return form;
+}
+
+async function clientName(svc: LoginService, clientId: unknown): Promise<string> {
+  const client = typeof clientId === 'string' ? await svc.provider.Client.find(clientId) : undefined;
+  return client?.clientName ?? (typeof clientId === 'string' ? clientId : 'the service');
+}
+
+async function showLogin(svc: LoginService, reply: FastifyReply, details: Interaction, notice?: string) {
+  const c = await issueChallenge(svc.store, details.uid, svc.issuer, svc.clock(), svc.challengeTtlMs);
+  return sendPage(
+    reply,
+    loginPage({
+      uid: details.uid,
+      csrf: svc.csrf.token(details.uid),
+      clientName: await clientName(svc, details.params['client_id']),
+      nodeName: svc.nodeName,
+      country: svc.country,
+      walletUrl: `${svc.base}/login/wallet/${c.cid}`,
+      challengeCode: challengeCode(c),
+      challenge: c,
+      ...(svc.tlsLoginUrl ? { tlsUrl: `${svc.tlsLoginUrl}/login/${details.uid}/tls` } : {}),
+      expiresAt: c.expiresAt,
+      peers: svc.federation ? await svc.federation.peers() : [],
+      ...(notice ? { notice } : {}),
+    }),
+  );
+}
+
+async function showConsent(svc: LoginService, reply: FastifyReply, details: Interaction) {
+  const accountId = details.session?.accountId;
+  const client =
+    typeof details.params['client_id'] === 'string'
+      ? await svc.provider.Client.find(details.params['client_id'])
+      : undefined;
+  const claims = accountId
+    ? await accountClaims(svc.store, svc.country, accountId, destinationOf(client, svc.country))
+    : undefined;
+  if (!claims) throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'no logged-in citizen');
+  return sendPage(
+    reply,
+    consentPage({
+      uid: details.uid,
+      csrf: svc.csrf.token(details.uid),
+      clientName: client?.clientName ?? client?.clientId ?? 'the service',
+      claims,
+    }),
+  );
+}
+
+/** Verifies a pasted wallet response for interaction `uid` and marks its challenge answered. */
+export async function acceptWalletResponse(
+  svc: LoginService,
+  response: unknown,
+  expect: { uid?: string; cid?: string } = {},
+): Promise<{ citizen: AuthenticatedCitizen; cid: string }> {
+  const r = parseWalletResponse(typeof response === 'string' ? response : '');
+  if (r.aud !== svc.issuer)
+    throw new LoginError('LOGIN_CHALLENGE_UNKNOWN', `signed for ${r.aud}, not this node`);
+  if (expect.cid !== undefined && r.cid !== expect.cid)
+    throw new LoginError('LOGIN_CHALLENGE_UNKNOWN', 'the response is for another challenge');
+  const uid = expect.uid;
+  const rec = await checkChallenge(svc.store, r.cid, r.challenge, svc.clock());
+  if (uid !== undefined && rec.uid !== uid)
+    throw new LoginError('LOGIN_CHALLENGE_UNKNOWN', 'the challenge belongs to another login');
+  const citizen = await authenticateCertificate(svc.verifier, r.certificate, r.chain);
+  await markAnswered(svc.store, r.cid, JSON.stringify(citizen), svc.clock());
+  return { citizen, cid: r.cid };
+}
+
+type Handler = (
+  svc: LoginService,
+  req: FastifyRequest<{ Params: Params }>,
+  reply: FastifyReply,
+) => Promise<unknown>;
+
+const postResponse: Handler = async (svc, req, reply) => {
+  svc.limiter.take(req.ip);
+  const details = await interactionOf(svc, req, reply, req.params.uid);
+  const form = checkForm(svc, req, details.uid);
+  const { citizen } = await acceptWalletResponse(svc, form['response'], { uid: details.uid });
+  await takeAnswer(svc.store, details.uid);
+  return finishLogin(svc, req, reply, details, citizen);
+};
+
+const postContinue: Handler = async (svc, req, reply) => {
+  svc.limiter.take(req.ip);
+  const details = await interactionOf(svc, req, reply, req.params.uid);
+  checkForm(svc, req, details.uid);
+  const answer = await takeAnswer(svc.store, details.uid);
+  if (!answer) return showLogin(svc, reply, details, 'Your wallet has not signed the challenge yet.');
+  return finishLogin(svc, req, reply, details, JSON.parse(answer) as AuthenticatedCitizen);
+};
+
+const postConsent: Handler = async (svc, req, reply) => {
+  const details = await interactionOf(svc, req, reply, req.params.uid);
+  checkForm(svc, req, details.uid);
+  const accountId = details.session?.accountId;
+  if (details.prompt.name !== 'consent' || !accountId)
+    throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'nothing to consent to');
+  const clientId = String(details.params['client_id']);
+  const grant =
+    (details.grantId ? await svc.provider.Grant.find(details.grantId) : undefined) ??
+    new svc.provider.Grant({ accountId, clientId });
+  const missing = details.prompt.details;
+  if (Array.isArray(missing['missingOIDCScope'])) grant.addOIDCScope(missing['missingOIDCScope'].join(' '));
+  if (Array.isArray(missing['missingOIDCClaims']))
+    grant.addOIDCClaims(missing['missingOIDCClaims'] as string[]);
+  const grantId = await grant.save();
+  const to = await svc.provider.interactionResult(
+    req.raw,
+    reply.raw,
+    { consent: { grantId } },
+    {
+      mergeWithLastSubmission: true,
+    },
+  );
+  return reply.redirect(to, 303);
+};
+
+const postAbort: Handler = async (svc, req, reply) => {
+  const details = await interactionOf(svc, req, reply, req.params.uid);
+  checkForm(svc, req, details.uid);
+  const to = await svc.provider.interactionResult(
+    req.raw,
+    reply.raw,
+    { error: 'access_denied', error_description: 'the citizen cancelled the login' },
+    { mergeWithLastSubmission: false },
+  );
+  return reply.redirect(to, 303);
+};
+
+const postCountry: Handler = async (svc, req, reply) => {
+  svc.limiter.take(req.ip);
+  const details = await interactionOf(svc, req, reply, req.params.uid);
+  const form = checkForm(svc, req, details.uid);
+  return startAbroad(svc, reply, details, form['country']);
+};
+
+/** The login service, created on first use (so an application that never logs anyone in pays nothing). */
+export type LoginServiceRef = () => Promise<LoginService>;
+
+/** Runs a page handler, turning refusals into error pages. */
+function page(get: LoginServiceRef, h: Handler) {
+  return async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+    try {
+      return await h(await get(), req, reply);
+    } catch (e) {
+      const back =
+        e instanceof LoginError && e.code !== 'LOGIN_INTERACTION_UNKNOWN'
+          ? `/login/${req.params.uid}`
+          : undefined;
+      return sendError(reply, e, back);
+    }
+  };
+}
+
+/**
+ * Registers the interaction pages on `app` (which must parse `application/x-www-form-urlencoded`).
+ *
+ * @example
+ * ```ts
+ * registerInteractionRoutes(scoped, () => loginService, '/login');
+ * ```
+ */
+export function registerInteractionRoutes(app: FastifyInstance, get: LoginServiceRef, p = '/login'): void {
+  app.get<{ Params: Params }>(
+    `${p}/:uid`,
+    page(get, async (s, req, reply) => {
+      const details = await interactionOf(s, req, reply, req.params.uid);
+      return details.prompt.name === 'login' ? showLogin(s, reply, details) : showConsent(s, reply, details);
+    }),
+  );
+  app.post<{ Params: Params }>(`${p}/:uid/response`, page(get, postResponse));
+  app.post<{ Params: Params }>(`${p}/:uid/continue`, page(get, postContinue));
+  app.post<{ Params: Params }>(`${p}/:uid/consent`, page(get, postConsent));
+  app.post<{ Params: Params }>(`${p}/:uid/abort`, page(get, postAbort));
+  app.post<{ Params: Params }>(`${p}/:uid/country`, page(get, postCountry));
+}

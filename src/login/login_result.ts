@@ -1,0 +1,68 @@
+/**
+ * Ends the login step of an interaction: the authenticated citizen becomes the session's
+ * account (`sub` = eIDAS identifier), with `acr` and `amr` (OpenID Connect Core §2), and the
+ * browser goes back to the provider. Peer nodes of the federation (the cross-border proxy's
+ * clients) get their grant at once: the citizen consents at the service's own node, which
+ * shows what the service receives.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Interaction } from 'oidc-provider';
+import { accountIdOf } from './claims.js';
+import type { AuthenticatedCitizen } from './eid_authentication.js';
+import { LoginError } from './errors.js';
+import { destinationOf } from './clients.js';
+import { startProxyLogin } from './proxy.js';
+import type { LoginService } from './service.js';
+
+/** Scopes a peer node receives for its relying parties. */
+const PEER_SCOPE = 'openid profile eidas';
+
+/**
+ * Records the login result and redirects the browser back to the provider.
+ *
+ * @param accountId - defaults to the citizen's `CC/CC/id` for this node's own citizens
+ * @example
+ * ```ts
+ * return finishLogin(svc, req, reply, details, citizen);
+ * ```
+ */
+export async function finishLogin(
+  svc: LoginService,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  details: Interaction,
+  citizen: AuthenticatedCitizen,
+  accountId: string = accountIdOf(citizen.country, citizen.country, citizen.nationalId),
+): Promise<FastifyReply> {
+  const clientId = String(details.params['client_id']);
+  const client = await svc.provider.Client.find(clientId);
+  const result: Record<string, unknown> = {
+    login: { accountId, acr: citizen.acr, amr: citizen.amr, remember: false },
+  };
+  if (destinationOf(client, svc.country) !== svc.country) {
+    const grant = new svc.provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(PEER_SCOPE);
+    result['consent'] = { grantId: await grant.save() };
+  }
+  const to = await svc.provider.interactionResult(req.raw, reply.raw, result, {
+    mergeWithLastSubmission: false,
+  });
+  return reply.redirect(to, 303);
+}
+
+/**
+ * Sends a foreign citizen to their home node (part 4: cross-border login).
+ *
+ * @throws LoginError LOGIN_COUNTRY_UNKNOWN
+ */
+export async function startAbroad(
+  svc: LoginService,
+  reply: FastifyReply,
+  details: Interaction,
+  country: string | undefined,
+): Promise<FastifyReply> {
+  if (!svc.federation || !country || !/^[A-Z]{2}$/.test(country) || country === svc.country)
+    throw new LoginError('LOGIN_COUNTRY_UNKNOWN', country ?? 'none chosen');
+  const to = await startProxyLogin(svc, details, country);
+  return reply.redirect(to, 303);
+}

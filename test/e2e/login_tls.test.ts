@@ -1,0 +1,158 @@
+/**
+ * eID login with a TLS client certificate on the dedicated HTTPS listener (issue 5 part 2a):
+ * the authentication certificate presented in the handshake logs the citizen in (openid-client
+ * completes the flow); no certificate, or a revoked eID, gets a refusal page.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import type { KeyObject } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as oidc from 'openid-client';
+import { revoke } from '../../src/eid/lifecycle.js';
+import type { Wallet } from '../../src/eid/wallet.js';
+import { toPem } from '../../src/lib/pem.js';
+import { startTlsLoginListener } from '../../src/login/tls_listener.js';
+import type { TlsLoginListener } from '../../src/login/tls_listener.js';
+import { freePort, missingTools, tempDir, tool } from '../fixtures/cli.js';
+import { PERSON_A, PERSON_B } from '../fixtures/node.js';
+import { Browser, addTestClient, byId, enrolCitizen, startLoginNode } from '../login/harness.js';
+import type { LoginNode, Page } from '../login/harness.js';
+import { toPage } from '../login/flow.js';
+
+const REDIRECT = 'http://127.0.0.1:9/callback';
+const tmp = tempDir('tb-tls-');
+let ln: LoginNode;
+let tls: TlsLoginListener;
+let config: oidc.Configuration;
+
+before(async () => {
+  if (missingTools('openssl')) return;
+  const key = join(tmp.path, 'tls.key');
+  const cert = join(tmp.path, 'tls.pem');
+  await tool('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  const port = await freePort();
+  ln = await startLoginNode({ tlsLoginUrl: `https://127.0.0.1:${port}` });
+  tls = await startTlsLoginListener(() => Promise.resolve(ln.svc), {
+    host: '127.0.0.1',
+    port,
+    cert: readFileSync(cert),
+    key: readFileSync(key),
+  });
+  const c = await addTestClient(ln, REDIRECT);
+  config = await oidc.discovery(new URL(ln.svc.issuer), c.clientId, c.clientSecret, undefined, {
+    execute: [oidc.allowInsecureRequests],
+  });
+});
+after(async () => {
+  await tls?.close();
+  await ln?.close();
+  tmp.remove();
+});
+
+/** GET over TLS with the browser's cookies and, optionally, a client certificate. */
+function tlsGet(url: string, browser: Browser, client?: { key: KeyObject; chain: Buffer[] }): Promise<Page> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        headers: { cookie: browser.cookieHeader(url) },
+        rejectUnauthorized: false,
+        ...(client
+          ? {
+              key: client.key.export({ type: 'pkcs8', format: 'pem' }),
+              cert: client.chain.map((c) => toPem(c, 'CERTIFICATE')).join(''),
+            }
+          : {}),
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ...(res.headers.location ? { location: res.headers.location } : {}),
+            body,
+            headers: new Headers(),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function clientOf(w: Wallet): { key: KeyObject; chain: Buffer[] } {
+  return {
+    key: w.keys.authentication.privateKey,
+    chain: [w.keys.authentication.certificate!, w.caCertificates[0]!],
+  };
+}
+
+async function start(): Promise<{ browser: Browser; tlsUrl: string; verifier: string; state: string }> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope: 'openid profile eidas',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+  });
+  const browser = new Browser();
+  const { page } = await toPage(browser, await browser.get(url.href), ln.url);
+  const tlsUrl = /id="tls-login" href="([^"]+)"/.exec(page.body)?.[1];
+  assert.ok(tlsUrl, 'the login page offers the TLS login');
+  return { browser, tlsUrl, verifier, state };
+}
+
+test('the TLS client certificate logs the citizen in', { skip: missingTools('openssl') }, async () => {
+  const { wallet, nationalId } = await enrolCitizen(ln.node, 'a', PERSON_A);
+  const { browser, tlsUrl, verifier, state } = await start();
+  const back = await tlsGet(tlsUrl, browser, clientOf(wallet));
+  assert.equal(back.status, 303, back.body.slice(0, 500));
+  const consent = await toPage(browser, await browser.get(back.location!), ln.url);
+  const uid = /action="\/login\/([^/"]+)\/consent"/.exec(consent.page.body)![1]!;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(consent.page.body)![1]!;
+  const end = await toPage(browser, await browser.post(`${ln.url}/login/${uid}/consent`, { csrf }), ln.url);
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(end.url!), {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+  });
+  assert.equal(tokens.claims()!.sub, `PH/PH/${nationalId}`);
+});
+
+test(
+  'no certificate, or a revoked eID, is refused with a page',
+  { skip: missingTools('openssl') },
+  async () => {
+    const { wallet, nationalId } = await enrolCitizen(ln.node, 'b', PERSON_B);
+    const none = await start();
+    const noCert = await tlsGet(none.tlsUrl, none.browser);
+    assert.equal(noCert.status, 403);
+    assert.equal(byId(noCert.body, 'code'), 'LOGIN_CERTIFICATE_UNTRUSTED');
+    await revoke(ln.node.eid, { nationalId }, 'affiliationChanged', 'officer');
+    const revoked = await start();
+    const page = await tlsGet(revoked.tlsUrl, revoked.browser, clientOf(wallet));
+    assert.equal(page.status, 403);
+    assert.equal(byId(page.body, 'code'), 'LOGIN_EID_REVOKED');
+  },
+);
