@@ -24,6 +24,8 @@ export interface TlsLoginOptions {
   /** The listener's server certificate chain and key (PEM). */
   cert: string | Buffer;
   key: string | Buffer;
+  /** Decrypts an encrypted PEM key. */
+  passphrase?: string;
 }
 
 /** A running TLS login listener. */
@@ -98,7 +100,14 @@ export async function startTlsLoginListener(
   const server = https.createServer(
     // The certificate is requested but checked by trustbridge (path, OCSP, country), not by TLS:
     // a refused certificate then gets a page that says why rather than a handshake failure.
-    { cert: o.cert, key: o.key, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+    {
+      cert: o.cert,
+      key: o.key,
+      ...(o.passphrase ? { passphrase: o.passphrase } : {}),
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
     (req, res) => {
       handle(get, req, res).catch((e: unknown) => {
         const known = e instanceof TrustbridgeError;
@@ -115,7 +124,7 @@ export async function startTlsLoginListener(
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : o.port;
   return {
-    url: `https://${o.host}:${port}`,
+    url: `https://${o.host.includes(':') ? `[${o.host}]` : o.host}:${port}`,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }

@@ -11,6 +11,8 @@ import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
 import { registerTrustListRoutes } from './routes/trustlist.js';
 import { registerValidateRoute } from './routes/validate.js';
 import { registerLoginRoutes } from './routes/login.js';
+import type { LoginRoutes } from './routes/login.js';
+import type { LoginOptions } from '../login/service.js';
 import { createServerMetrics } from './server_metrics.js';
 
 /** Options of the node HTTP server. */
@@ -19,6 +21,15 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Fastify request logging. */
   logger?: boolean;
+  /** Options of the login service (for example the TLS client-certificate listener's URL). */
+  login?: LoginOptions;
+}
+
+const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
+
+/** The login service mounted on an application built by {@link buildApp}. */
+export function loginRoutesOf(app: FastifyInstance): LoginRoutes | undefined {
+  return loginRoutes.get(app);
 }
 
 /**
@@ -65,7 +76,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
   registerValidateRoute(app, node, ocsp);
-  registerLoginRoutes(app, node, ocsp);
+  loginRoutes.set(app, registerLoginRoutes(app, node, ocsp, options.login));
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>
     openapi.document({

@@ -1,36 +1,119 @@
 import type { FastifyInstance } from 'fastify';
 import type { NodeContext } from '../node/context.js';
-import { buildApp } from './app.js';
+import type { LoginService } from '../login/service.js';
+import type { TlsLoginListener } from '../login/tls_listener.js';
+import { buildApp, loginRoutesOf } from './app.js';
+
+/** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
+export interface TlsLoginServe {
+  /** Interface to bind (default: the main listener's). */
+  host?: string;
+  /** TCP port (0 picks a free one). */
+  port: number;
+  /**
+   * Server certificate chain and key (PEM). Without them, a self-signed certificate with a key
+   * made in memory at start (tls_certificate.ts), for test set-ups.
+   */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Decrypts an encrypted PEM key. */
+  passphrase?: string;
+}
+
+/** Options of {@link serveNode}. */
+export interface ServeOptions {
+  logger?: boolean;
+  tlsLogin?: TlsLoginServe;
+}
 
 /** A running node server. */
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
+  /** The TLS client-certificate login listener, when started. */
+  tlsLogin?: { url: string; fingerprint?: string };
   close(): Promise<void>;
 }
 
+function urlOf(scheme: string, host: string, port: number): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+async function startTls(
+  node: NodeContext,
+  host: string,
+  o: TlsLoginServe,
+  service: () => Promise<LoginService>,
+): Promise<{ listener: TlsLoginListener; fingerprint?: string }> {
+  const { startTlsLoginListener } = await import('../login/tls_listener.js');
+  let cert = o.cert;
+  let key = o.key;
+  let fingerprint: string | undefined;
+  if (cert === undefined || key === undefined) {
+    const { selfSignedTlsIdentity } = await import('../login/tls_certificate.js');
+    const id = await selfSignedTlsIdentity(o.host ?? host, node.clock());
+    ({ cert, key, fingerprint } = id);
+  }
+  const listener = await startTlsLoginListener(service, {
+    host: o.host ?? host,
+    port: o.port,
+    cert,
+    key,
+    ...(o.passphrase ? { passphrase: o.passphrase } : {}),
+  });
+  return { listener, ...(fingerprint ? { fingerprint } : {}) };
+}
+
 /**
- * Starts the node's HTTP server.
+ * Starts the node's HTTP server and, when asked, the TLS client-certificate login listener
+ * (whose URL the login page then offers).
  *
  * @param node - an open node
  * @param host - interface to bind
  * @param port - TCP port (0 picks a free one)
+ * @param options - request logging, TLS login listener
  * @example
  * ```ts
- * const srv = await serveNode(node, '127.0.0.1', 8080);
- * console.log(srv.url);
+ * const srv = await serveNode(node, '127.0.0.1', 8080, { tlsLogin: { port: 8443 } });
+ * console.log(srv.url, srv.tlsLogin?.url);
  * ```
  */
 export async function serveNode(
   node: NodeContext,
   host: string,
   port: number,
-  logger = false,
+  options: ServeOptions = {},
 ): Promise<RunningServer> {
-  const app = await buildApp(node, { logger });
-  await app.listen({ host, port });
+  // The TLS listener starts first (its URL goes on the login page); it reaches the login
+  // service, created lazily by the application, once the application exists.
+  let app: FastifyInstance | undefined;
+  const service = (): Promise<LoginService> => {
+    const routes = app && loginRoutesOf(app);
+    return routes ? routes.service() : Promise.reject(new Error('the node is starting'));
+  };
+  const tls = options.tlsLogin ? await startTls(node, host, options.tlsLogin, service) : undefined;
+  try {
+    app = await buildApp(node, {
+      logger: options.logger ?? false,
+      ...(tls ? { login: { tlsLoginUrl: tls.listener.url } } : {}),
+    });
+    await app.listen({ host, port });
+  } catch (e) {
+    await tls?.listener.close();
+    throw e;
+  }
   const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
-  return { app, url, close: () => app.close() };
+  const running = app;
+  return {
+    app: running,
+    url: urlOf('http', host, actual),
+    ...(tls
+      ? { tlsLogin: { url: tls.listener.url, ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } }
+      : {}),
+    close: async () => {
+      await tls?.listener.close();
+      await running.close();
+    },
+  };
 }

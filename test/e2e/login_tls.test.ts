@@ -5,20 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
-import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { revoke } from '../../src/eid/lifecycle.js';
-import type { Wallet } from '../../src/eid/wallet.js';
-import { toPem } from '../../src/lib/pem.js';
 import { startTlsLoginListener } from '../../src/login/tls_listener.js';
 import type { TlsLoginListener } from '../../src/login/tls_listener.js';
 import { freePort, missingTools, tempDir, tool } from '../fixtures/cli.js';
 import { PERSON_A, PERSON_B } from '../fixtures/node.js';
 import { Browser, addTestClient, byId, enrolCitizen, startLoginNode } from '../login/harness.js';
-import type { LoginNode, Page } from '../login/harness.js';
+import type { LoginNode } from '../login/harness.js';
+import { clientOf, tlsGet } from '../login/tls_client.js';
 import { toPage } from '../login/flow.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -66,46 +63,6 @@ after(async () => {
   await ln?.close();
   tmp.remove();
 });
-
-/** GET over TLS with the browser's cookies and, optionally, a client certificate. */
-function tlsGet(url: string, browser: Browser, client?: { key: KeyObject; chain: Buffer[] }): Promise<Page> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        headers: { cookie: browser.cookieHeader(url) },
-        rejectUnauthorized: false,
-        ...(client
-          ? {
-              key: client.key.export({ type: 'pkcs8', format: 'pem' }),
-              cert: client.chain.map((c) => toPem(c, 'CERTIFICATE')).join(''),
-            }
-          : {}),
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            ...(res.headers.location ? { location: res.headers.location } : {}),
-            body,
-            headers: new Headers(),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function clientOf(w: Wallet): { key: KeyObject; chain: Buffer[] } {
-  return {
-    key: w.keys.authentication.privateKey,
-    chain: [w.keys.authentication.certificate!, w.caCertificates[0]!],
-  };
-}
 
 async function start(): Promise<{ browser: Browser; tlsUrl: string; verifier: string; state: string }> {
   const verifier = oidc.randomPKCECodeVerifier();

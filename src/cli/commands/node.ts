@@ -1,10 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.js';
 import { openNode } from '../../node/context.js';
 import { initNode } from '../../node/init.js';
 import type { KeyAlgorithm } from '../../pki/key_store.js';
 import { int, parseOptions, req, str } from '../args.js';
+import type { Options } from '../args.js';
 import { serveNode } from '../../server/serve.js';
+import type { TlsLoginServe } from '../../server/serve.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
 import { readPassword } from '../password.js';
@@ -108,7 +111,9 @@ const info: Command = {
 
 const serve: Command = {
   words: ['node', 'serve'],
-  usage: 'node serve --dir DIR [--host H] [--port N] [--log]',
+  usage:
+    'node serve --dir DIR [--host H] [--port N] [--log] ' +
+    '[--tls-login-port N [--tls-login-cert PEM --tls-login-key PEM [--tls-login-key-password-file F]]]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -118,6 +123,10 @@ const serve: Command = {
         port: { type: 'string' },
         log: { type: 'boolean' },
         'password-file': { type: 'string' },
+        'tls-login-port': { type: 'string' },
+        'tls-login-cert': { type: 'string' },
+        'tls-login-key': { type: 'string' },
+        'tls-login-key-password-file': { type: 'string' },
       },
       ['dir'],
     );
@@ -126,13 +135,22 @@ const serve: Command = {
     });
     const defaultPort = Number(new URL(node.config.baseUrl).port || 8080);
     try {
+      const tlsLogin = await tlsLoginOptions(o);
       const srv = await serveNode(
         node,
         str(o, 'host') ?? '127.0.0.1',
         int(o, 'port', defaultPort, 0, 65535),
-        o['log'] === true,
+        {
+          logger: o['log'] === true,
+          ...(tlsLogin ? { tlsLogin } : {}),
+        },
       );
-      process.stdout.write(`trustbridge node ${node.config.country} listening on ${srv.url}\n`);
+      // One write: whoever waits for the URLs reads them together.
+      let banner = `trustbridge node ${node.config.country} listening on ${srv.url}\n`;
+      if (srv.tlsLogin?.fingerprint)
+        banner += `self-signed TLS login certificate made in memory, SHA-256 ${srv.tlsLogin.fingerprint}\n`;
+      if (srv.tlsLogin) banner += `TLS client-certificate login on ${srv.tlsLogin.url}\n`;
+      process.stdout.write(banner);
       await waitForSignal();
       await srv.close();
     } finally {
@@ -141,6 +159,37 @@ const serve: Command = {
     return 0;
   },
 };
+
+function readPemFile(file: string): Buffer {
+  if (!existsSync(file)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no file ${file}`);
+  return readFileSync(file);
+}
+
+/** The TLS login listener's options from `--tls-login-*`; undefined without `--tls-login-port`. */
+async function tlsLoginOptions(o: Options): Promise<TlsLoginServe | undefined> {
+  const port = str(o, 'tls-login-port');
+  const certFile = str(o, 'tls-login-cert');
+  const keyFile = str(o, 'tls-login-key');
+  if (port === undefined) {
+    if (certFile ?? keyFile)
+      throw new UsageError(
+        'USAGE_INVALID_ARGUMENT',
+        '--tls-login-cert and --tls-login-key need --tls-login-port',
+      );
+    return undefined;
+  }
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      'give both --tls-login-cert and --tls-login-key, or neither',
+    );
+  const passFile = str(o, 'tls-login-key-password-file');
+  return {
+    port: int(o, 'tls-login-port', 0, 0, 65535),
+    ...(certFile && keyFile ? { cert: readPemFile(certFile), key: readPemFile(keyFile) } : {}),
+    ...(passFile ? { passphrase: await readPassword(passFile, 'TLS key') } : {}),
+  };
+}
 
 /** Resolves on SIGINT or SIGTERM, so servers shut down cleanly. */
 export function waitForSignal(): Promise<void> {
