@@ -9,6 +9,7 @@ import type { JsonWebKey } from 'node:crypto';
 import type { KeyStore } from '../pki/key_store.js';
 import type { Store } from '../store/database.js';
 import { ensureLoginSchema, loginDb } from './schema.js';
+import { loginSecret } from './secrets.js';
 
 /** How long a retired key stays in the JWKS (longer than any ID token or cache lives). */
 export const RETIRED_KEY_GRACE_MS = 48 * 3600_000;
@@ -119,4 +120,19 @@ export async function rotateLoginKey(host: LoginKeyHost): Promise<LoginKey> {
     .where('retired_at', 'is', null)
     .execute();
   return newKey(host);
+}
+
+/**
+ * Creates what every server process of a node must share before any of them starts: the ID-token
+ * signing key and the login secret (cookies, CSRF). `node serve --workers` calls it once in the
+ * primary, so the workers never race to create two keys.
+ *
+ * @example
+ * ```ts
+ * await prepareLogin({ store: node.store, keys: node.serviceKeys, clock: node.clock });
+ * ```
+ */
+export async function prepareLogin(host: LoginKeyHost): Promise<void> {
+  await loginKeys(host);
+  await loginSecret(host.store);
 }

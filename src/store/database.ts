@@ -7,6 +7,7 @@ import type {
   Driver,
   Migration,
   MigrationProvider,
+  QueryResult,
   SqliteDatabase,
   SqliteDialectConfig,
   SqliteStatement,
@@ -31,11 +32,50 @@ const MIGRATIONS: Record<string, Migration> = {
 /**
  * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front, so a
  * transaction that reads and then writes cannot fail with SQLITE_BUSY_SNAPSHOT when another
- * process (the CLI beside the server) committed in between; it waits (busy_timeout) instead.
+ * process (the CLI beside the server) committed in between; it waits for the lock instead (BusyRetryConnection).
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  #wrapped: BusyRetryConnection | undefined;
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await super.acquireConnection();
+    if (this.#wrapped?.inner !== inner) this.#wrapped = new BusyRetryConnection(inner);
+    return this.#wrapped;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** How long a statement waits for another process's write lock, in all (as busy_timeout did). */
+const BUSY_BUDGET_MS = 10_000;
+
+/**
+ * Waits for another process's write lock without blocking the event loop: SQLite's own busy
+ * handler sleeps inside the call, stalling every request of the process (several server workers
+ * share one file). busy_timeout is 0 and a statement refused with SQLITE_BUSY, which changed
+ * nothing, is tried again after a short, growing, jittered pause.
+ */
+class BusyRetryConnection implements DatabaseConnection {
+  readonly inner: DatabaseConnection;
+  constructor(inner: DatabaseConnection) {
+    this.inner = inner;
+  }
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    let waited = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.inner.executeQuery<R>(query);
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_RECOVERY') || waited >= BUSY_BUDGET_MS) throw e;
+        const pause = Math.min(2 ** attempt, 50) * (0.5 + Math.random());
+        waited += pause;
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  }
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
   }
 }
 
@@ -138,6 +178,8 @@ function openSqlite(file: string): Kysely<Database> {
   // Checkpoint (and fsync) every ~32 MB of WAL rather than every 4 MB: fewer stalls under write load.
   sqlite.pragma('wal_autocheckpoint = 8000');
   sqlite.pragma('foreign_keys = ON');
+  // Lock waits happen asynchronously from here on (BusyRetryConnection).
+  sqlite.pragma('busy_timeout = 0');
   return new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
   });

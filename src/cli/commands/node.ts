@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.js';
 import { openNode } from '../../node/context.js';
+import { readNodeConfig } from '../../node/config.js';
 import { initNode } from '../../node/init.js';
 import type { KeyAlgorithm } from '../../pki/key_store.js';
 import { int, parseOptions, req, str } from '../args.js';
@@ -112,7 +113,7 @@ const info: Command = {
 const serve: Command = {
   words: ['node', 'serve'],
   usage:
-    'node serve --dir DIR [--host H] [--port N] [--log] ' +
+    'node serve --dir DIR [--host H] [--port N] [--workers N] [--log] ' +
     '[--tls-login-port N [--tls-login-cert PEM --tls-login-key PEM [--tls-login-key-password-file F]]]',
   async run(argv) {
     const { values: o } = parseOptions(
@@ -121,6 +122,7 @@ const serve: Command = {
         dir: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
+        workers: { type: 'string' },
         log: { type: 'boolean' },
         'password-file': { type: 'string' },
         'tls-login-port': { type: 'string' },
@@ -130,27 +132,34 @@ const serve: Command = {
       },
       ['dir'],
     );
-    const node = await openNode(req(o, 'dir'), {
-      passphrase: await readPassword(str(o, 'password-file'), 'node key'),
-    });
-    const defaultPort = Number(new URL(node.config.baseUrl).port || 8080);
+    const dir = req(o, 'dir');
+    const config = readNodeConfig(dir);
+    const passphrase = await readPassword(str(o, 'password-file'), 'node key');
+    const workers = int(o, 'workers', 1, 1, 64);
+    const host = str(o, 'host') ?? '127.0.0.1';
+    const port = int(o, 'port', Number(new URL(config.baseUrl).port || 8080), 0, 65535);
+    const tlsLogin = await tlsLoginOptions(o);
+    const logger = o['log'] === true;
+    if (workers > 1) {
+      const { startCluster } = await import('../../server/cluster.js');
+      const c = await startCluster({
+        dir,
+        passphrase,
+        host,
+        port,
+        workers,
+        logger,
+        ...(tlsLogin ? { tlsLogin } : {}),
+      });
+      process.stdout.write(banner(config.country, c.url, c.tlsLogin, workers));
+      await waitForSignal();
+      await c.stop();
+      return 0;
+    }
+    const node = await openNode(dir, { passphrase });
     try {
-      const tlsLogin = await tlsLoginOptions(o);
-      const srv = await serveNode(
-        node,
-        str(o, 'host') ?? '127.0.0.1',
-        int(o, 'port', defaultPort, 0, 65535),
-        {
-          logger: o['log'] === true,
-          ...(tlsLogin ? { tlsLogin } : {}),
-        },
-      );
-      // One write: whoever waits for the URLs reads them together.
-      let banner = `trustbridge node ${node.config.country} listening on ${srv.url}\n`;
-      if (srv.tlsLogin?.fingerprint)
-        banner += `self-signed TLS login certificate made in memory, SHA-256 ${srv.tlsLogin.fingerprint}\n`;
-      if (srv.tlsLogin) banner += `TLS client-certificate login on ${srv.tlsLogin.url}\n`;
-      process.stdout.write(banner);
+      const srv = await serveNode(node, host, port, { logger, ...(tlsLogin ? { tlsLogin } : {}) });
+      process.stdout.write(banner(config.country, srv.url, srv.tlsLogin, 1));
       await waitForSignal();
       await srv.close();
     } finally {
@@ -159,6 +168,20 @@ const serve: Command = {
     return 0;
   },
 };
+
+/** What `node serve` prints once listening, in one write: whoever waits for the URLs reads them together. */
+function banner(
+  country: string,
+  url: string,
+  tls: { url: string; fingerprint?: string } | undefined,
+  workers: number,
+): string {
+  let text = `trustbridge node ${country} listening on ${url}${workers > 1 ? ` (${workers} worker processes)` : ''}\n`;
+  if (tls?.fingerprint)
+    text += `self-signed TLS login certificate made in memory, SHA-256 ${tls.fingerprint}\n`;
+  if (tls) text += `TLS client-certificate login on ${tls.url}\n`;
+  return text;
+}
 
 function readPemFile(file: string): Buffer {
   if (!existsSync(file)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no file ${file}`);
