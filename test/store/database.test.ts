@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import BetterSqlite3 from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -306,14 +307,40 @@ forEachEngine('store', (dbTest, engine) => {
   });
 
   if (engine === 'sqlite') {
-    dbTest('SQLite runs in WAL mode with foreign keys and a busy timeout', async (_t, db) => {
+    dbTest('SQLite runs in WAL mode and waits for a lock without blocking the event loop', async (_t, db) => {
       const store = await openStore(db.location);
+      // Another process's connection holds the write lock for 300 ms.
+      const other = new BetterSqlite3(db.location);
       try {
         const mode = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(store.db);
         assert.equal(mode.rows[0]?.journal_mode, 'wal');
         const busy = await sql<{ timeout: number }>`PRAGMA busy_timeout`.execute(store.db);
-        assert.equal(busy.rows[0]?.timeout, 10000);
+        assert.equal(busy.rows[0]?.timeout, 0, 'SQLite never sleeps inside a call');
+        other.exec('begin immediate');
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 10);
+        const write =
+          sql`insert into import_progress (file_hash, rows_done, updated_at) values ('lock-test', 1, 'now')`.execute(
+            store.db,
+          );
+        let written = false;
+        void write.then(() => (written = true));
+        await new Promise((r) => setTimeout(r, 300));
+        const ticksWhileLocked = ticks;
+        assert.equal(written, false, 'the write waits for the lock');
+        other.exec('commit');
+        await write;
+        clearInterval(timer);
+        assert.ok(
+          ticksWhileLocked >= 10,
+          `the event loop ran while the write waited (${ticksWhileLocked} ticks)`,
+        );
+        const rows = await sql<{
+          n: number;
+        }>`select count(*) as n from import_progress where file_hash = 'lock-test'`.execute(store.db);
+        assert.equal(Number(rows.rows[0]?.n), 1);
       } finally {
+        other.close();
         await store.close();
       }
     });
