@@ -1,113 +1,45 @@
 /**
  * Login benchmark (issue 5): completed logins per second — the whole authorization code flow
  * with PKCE, the wallet signing the challenge, eID path and OCSP check, consent, code, token,
- * ID token check — on one node, and across borders (VN proxy → PH home node), with p50/p99
- * latency. Goal: 300/s on the 2-core machine. The nodes run in this process, the load in a
- * forked one (bench/login_worker.ts); the rate limiter is opened up (every simulated user comes
- * from 127.0.0.1). Knobs: BENCH_SECONDS,
- * BENCH_LOGIN_CONCURRENCY (default 16).
+ * ID token check — against the federation in a box as an operator runs it (`trustbridge
+ * federation`: the hub and the PH, VN, BE nodes as separate `node serve` processes, on the
+ * default SQLite store), on one node and across borders (VN proxy → PH home node), with p50/p99
+ * latency. The load comes from a forked process (bench/login_worker.ts). Baseline, measured in
+ * the same run by the same load process: round trips per second to a bare node:http server.
+ * Goal: 300 logins/s on the 2-core machine. Knobs: BENCH_SECONDS, BENCH_LOGIN_CONCURRENCY
+ * (default 16), BENCH_LOGIN_WORKERS (server processes per node, default: the core count).
  */
-import { join } from 'node:path';
-import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
-import { enrolPerson } from '../src/eid/issuance.js';
-import { createWallet, encodeWallet, installCertificates } from '../src/eid/wallet.js';
-import type { Wallet } from '../src/eid/wallet.js';
-import { addClient } from '../src/login/clients.js';
-import { staticFederation } from '../src/login/federation.js';
-import type { Federation } from '../src/login/service.js';
-import { openNode } from '../src/node/context.js';
-import type { NodeContext } from '../src/node/context.js';
-import { eidContextOf } from '../src/node/eid_context.js';
-import { initNode } from '../src/node/init.js';
-import { ocspServiceOf } from '../src/node/ocsp_service.js';
-import { registerLoginRoutes } from '../src/server/routes/login.js';
-import { ENV, PASSPHRASE, onCleanup, tempDir } from './common.js';
-import type { SummaryRow } from './common.js';
-import { issuerKeys } from './login_client.js';
-import type { BenchClient } from './login_client.js';
 import { fork } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { setUpFederation, startFederation } from '../src/cli/commands/federation.js';
+import { addClient } from '../src/login/clients.js';
+import { openNode } from '../src/node/context.js';
+import { onCleanup, ENV, tempDir } from './common.js';
+import type { SummaryRow } from './common.js';
 import type { LoginJob, LoginResult } from './login_worker.js';
 
 const CONCURRENCY = Number(process.env['BENCH_LOGIN_CONCURRENCY'] ?? 16);
+const WORKERS = Number(process.env['BENCH_LOGIN_WORKERS'] ?? cpus().length);
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
+function portFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
     const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
-    });
+    s.once('error', () => ok(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
   });
 }
 
-interface Served {
-  node: NodeContext;
-  app: FastifyInstance;
-  url: string;
-}
-
-async function serveNode(root: string, country: string, federation?: () => Federation): Promise<Served> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const dir = join(root, country.toLowerCase());
-  await initNode({ dir, country, name: `${country} bench node`, baseUrl: url, passphrase: PASSPHRASE });
-  const node = await openNode(dir, { passphrase: PASSPHRASE });
-  const app = Fastify({ logger: false });
-  const ocsp = ocspServiceOf(node);
-  await ocsp.start();
-  registerLoginRoutes(app, node, ocsp, {
-    rateLimit: { burst: 1e9, perSecond: 1e9 },
-    ...(federation ? { federation: federation() } : {}),
-  });
-  await app.listen({ port, host: '127.0.0.1' });
-  onCleanup(async () => {
-    await app.close();
-    await ocsp.stop();
-    await node.close();
-  });
-  return { node, app, url };
-}
-
-async function citizens(node: NodeContext, n: number): Promise<Wallet[]> {
-  const eid = eidContextOf(node);
-  const out: Wallet[] = [];
-  for (let i = 0; i < n; i++) {
-    const w = await createWallet();
-    const r = await enrolPerson(
-      eid,
-      {
-        givenNames: 'Bench',
-        familyName: `Citizen ${String.fromCharCode(65 + i)}`,
-        birthDate: '1980-01-0' + ((i % 9) + 1),
-      },
-      { authentication: w.keys.authentication.csr, signature: w.keys.signature.csr },
-      'bench',
-    );
-    out.push(
-      installCertificates(
-        w,
-        { authentication: r.certificates.authentication.der, signature: r.certificates.signature.der },
-        [node.eidCa.certificate.der, node.root.certificate.der],
-      ),
-    );
+/** A base port with the three after it free too (the federation's layout). */
+async function freeBasePort(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const free = await Promise.all([0, 1, 2, 3].map((i) => portFree(base + i)));
+    if (free.every(Boolean)) return base;
   }
-  return out;
-}
-
-async function client(s: Served, redirectUri: string): Promise<BenchClient> {
-  const rp = await addClient(s.node.store, { name: 'bench service', redirectUris: [redirectUri] });
-  const issuer = `${s.url}/oidc`;
-  await fetch(`${issuer}/.well-known/openid-configuration`);
-  return {
-    issuer,
-    clientId: rp.clientId,
-    clientSecret: rp.clientSecret!,
-    redirectUri,
-    keys: await issuerKeys(issuer),
-  };
 }
 
 /** Forks the load process with `job` and returns its result. */
@@ -127,11 +59,68 @@ function runLoad(job: LoginJob): Promise<LoginResult> {
   });
 }
 
-function row(label: string, m: LoginResult): SummaryRow {
+/** Round trips per second to a bare node:http server in this process: the baseline. */
+async function baseline(): Promise<LoginResult> {
+  const server = http.createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const addr = server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  try {
+    return await runLoad({
+      baselineUrl: url,
+      client: { issuer: '', clientId: '', clientSecret: '', redirectUri: '' },
+      wallets: [],
+      password: '',
+      seconds: ENV.seconds,
+      concurrency: CONCURRENCY,
+    });
+  } finally {
+    server.close();
+  }
+}
+
+interface Federation {
+  dir: string;
+  passphrase: string;
+  base: number;
+  /** Relying parties registered at PH and VN. */
+  clients: Record<'PH' | 'VN', { clientId: string; clientSecret: string; redirectUri: string }>;
+  wallets: string[];
+}
+
+/** Sets the federation up, opens the login rate limit (every simulated user is 127.0.0.1), registers the services. */
+async function prepare(): Promise<Federation> {
+  const tmp = tempDir('tb-bench-login-');
+  onCleanup(tmp.remove);
+  const base = await freeBasePort();
+  const passphrase = await setUpFederation(tmp.dir, base);
+  const clients = {} as Federation['clients'];
+  for (const cc of ['PH', 'VN'] as const) {
+    const dir = join(tmp.dir, cc.toLowerCase());
+    const cfg = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as Record<string, unknown>;
+    cfg['loginRateLimit'] = { burst: 1e9, perSecond: 1e9 };
+    writeFileSync(join(dir, 'node.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+    const node = await openNode(dir, { passphrase });
+    try {
+      const redirectUri = `http://127.0.0.1:9/${cc.toLowerCase()}-service/cb`;
+      const rp = await addClient(node.store, { name: `${cc} bench service`, redirectUris: [redirectUri] });
+      clients[cc] = { clientId: rp.clientId, clientSecret: rp.clientSecret!, redirectUri };
+    } finally {
+      await node.close();
+    }
+  }
+  const wdir = join(tmp.dir, 'wallets', 'ph');
+  const wallets = readdirSync(wdir).map((f) => readFileSync(join(wdir, f)).toString('base64'));
+  return { dir: tmp.dir, passphrase, base, clients, wallets };
+}
+
+function row(label: string, m: LoginResult, bare: LoginResult): SummaryRow {
   const rate = m.count / m.seconds;
+  const bareRate = bare.count / bare.seconds;
   const text =
-    `login ${label}: ${rate.toFixed(0)} logins/s (goal 300), p50 ${m.p50Ms.toFixed(0)} ms, ` +
-    `p99 ${m.p99Ms.toFixed(0)} ms, ${m.count} logins, ${m.failures} failures, ${CONCURRENCY} in flight`;
+    `login ${label}: ${rate.toFixed(0)} logins/s (goal 300), ${(rate / bareRate).toFixed(4)} of bare HTTP ` +
+    `round trips/s (${bareRate.toFixed(0)}/s), p50 ${m.p50Ms.toFixed(0)} ms, p99 ${m.p99Ms.toFixed(0)} ms, ` +
+    `${m.count} logins, ${m.failures} failures, ${CONCURRENCY} in flight, ${cpus().length} cores`;
   console.log(`  ${text}`);
   if (m.firstFailure) console.log(`    first failure: ${m.firstFailure}`);
   return { text };
@@ -146,50 +135,28 @@ function row(label: string, m: LoginResult): SummaryRow {
  * ```
  */
 export async function runLoginBench(rows: SummaryRow[]): Promise<void> {
-  console.log('\nlogin: OpenID Connect code flow with a wallet-signed challenge');
-  const tmp = tempDir('tb-bench-login-');
-  onCleanup(tmp.remove);
-  // Each node's federation names the other; the URLs exist once both listen.
-  const peers: { ph?: Federation; vn?: Federation } = {};
-  const via =
-    (get: () => Federation | undefined): (() => Federation) =>
-    () => ({
-      peers: () => get()!.peers(),
-      metadataFor: (id) => get()!.metadataFor(id),
-      isPeerJwks: (u) => get()!.isPeerJwks(u),
-    });
-  const ph = await serveNode(
-    tmp.dir,
-    'PH',
-    via(() => peers.vn),
-  );
-  const vn = await serveNode(
-    tmp.dir,
-    'VN',
-    via(() => peers.ph),
-  );
-  peers.ph = staticFederation([{ country: 'PH', name: 'Philippines', issuer: `${ph.url}/oidc` }]);
-  peers.vn = staticFederation([{ country: 'VN', name: 'Viet Nam', issuer: `${vn.url}/oidc` }]);
-  const wallets = await citizens(ph.node, 8);
-  const home = await client(ph, 'http://127.0.0.1:9/ph-service/cb');
-  const abroad = await client(vn, 'http://127.0.0.1:9/vn-service/cb');
-  const job = (client: BenchClient): LoginJob => ({
-    client: {
-      issuer: client.issuer,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      redirectUri: client.redirectUri,
-    },
-    wallets: wallets.map((w) => encodeWallet(w, PASSPHRASE, 1000).toString('base64')),
-    password: PASSPHRASE,
+  console.log('\nlogin: OpenID Connect code flow with a wallet-signed challenge, federation in a box');
+  const fed = await prepare();
+  const bare = await baseline();
+  const job = (cc: 'PH' | 'VN', abroad: boolean): LoginJob => ({
+    client: { issuer: `http://127.0.0.1:${fed.base + (cc === 'PH' ? 1 : 2)}/oidc`, ...fed.clients[cc] },
+    wallets: fed.wallets,
+    password: fed.passphrase,
     seconds: ENV.seconds,
     concurrency: CONCURRENCY,
+    ...(abroad ? { abroad: { country: 'PH', origin: `http://127.0.0.1:${fed.base + 1}` } } : {}),
   });
-  rows.push(row('single node (PH)', await runLoad(job(home))));
-  rows.push(
-    row(
-      'cross-border (VN proxy -> PH)',
-      await runLoad({ ...job(abroad), abroad: { country: 'PH', origin: ph.url } }),
-    ),
-  );
+  const counts = [...new Set([1, WORKERS])];
+  for (const workers of counts) {
+    const running = await startFederation(fed.dir, fed.base, { workers });
+    const stop = onCleanup(() => running.stop());
+    try {
+      const label = `${workers} server process${workers > 1 ? 'es' : ''} per node`;
+      rows.push(row(`single node (PH), ${label}`, await runLoad(job('PH', false)), bare));
+      if (workers === WORKERS)
+        rows.push(row(`cross-border (VN proxy -> PH), ${label}`, await runLoad(job('VN', true)), bare));
+    } finally {
+      await stop();
+    }
+  }
 }

@@ -5,11 +5,12 @@
  */
 import { performance } from 'node:perf_hooks';
 import { openWallet } from '../src/eid/wallet.js';
-import { issuerKeys, oneLogin } from './login_client.js';
+import { issuerKeys, oneLogin, request } from './login_client.js';
 import type { BenchClient } from './login_client.js';
 
-/** What the parent asks for. */
+/** What the parent asks for: logins, or bare HTTP round trips to `baselineUrl` (the baseline). */
 export interface LoginJob {
+  baselineUrl?: string;
   client: Omit<BenchClient, 'keys'>;
   /** PKCS#12 wallets, base64. */
   wallets: string[];
@@ -29,10 +30,21 @@ export interface LoginResult {
   p99Ms: number;
 }
 
-async function run(job: LoginJob): Promise<LoginResult> {
+async function loginOf(job: LoginJob): Promise<(i: number) => Promise<void>> {
   const client: BenchClient = { ...job.client, keys: await issuerKeys(job.client.issuer) };
   const wallets = job.wallets.map((w) => openWallet(Buffer.from(w, 'base64'), job.password));
-  const one = (i: number) => oneLogin(client, wallets[i % wallets.length]!, job.abroad);
+  return (i: number) => oneLogin(client, wallets[i % wallets.length]!, job.abroad);
+}
+
+function roundTripOf(url: string): (i: number) => Promise<void> {
+  return async () => {
+    const r = await request(url);
+    if (r.status !== 200) throw new Error(`baseline: ${r.status}`);
+  };
+}
+
+async function run(job: LoginJob): Promise<LoginResult> {
+  const one = job.baselineUrl ? roundTripOf(job.baselineUrl) : await loginOf(job);
   for (let i = 0; i < job.concurrency; i++) await one(i);
   const lat: number[] = [];
   let failures = 0;

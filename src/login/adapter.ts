@@ -6,6 +6,7 @@
  */
 import type { Adapter, AnyObject } from 'oidc-provider';
 import type { Store } from '../store/database.js';
+import { rawQuery } from '../store/raw_query.js';
 import { loginDb } from './schema.js';
 
 /** How often expired rows are deleted (at most). */
@@ -17,6 +18,28 @@ interface SweepState {
 }
 
 const sweeps = new WeakMap<Store, SweepState>();
+
+/** The adapter's statements, the same on SQLite and PostgreSQL (run precompiled: raw_query.ts). */
+const SQL = {
+  upsert:
+    'insert into oidc_payload (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at) ' +
+    'values (?, ?, ?, ?, ?, ?, ?, null) on conflict (model, id) do update set payload = excluded.payload, ' +
+    'grant_id = excluded.grant_id, uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at',
+  find: {
+    id: 'select payload, expires_at, consumed_at from oidc_payload where model = ? and id = ?',
+    uid: 'select payload, expires_at, consumed_at from oidc_payload where model = ? and uid = ?',
+    userCode: 'select payload, expires_at, consumed_at from oidc_payload where model = ? and user_code = ?',
+  },
+  consume: 'update oidc_payload set consumed_at = ? where model = ? and id = ?',
+  destroy: 'delete from oidc_payload where model = ? and id = ?',
+  revokeByGrant: 'delete from oidc_payload where grant_id = ?',
+} as const;
+
+interface PayloadRow {
+  payload: string;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
 
 function isoIn(seconds: number | undefined, now: number): string | null {
   return seconds === undefined || !Number.isFinite(seconds)
@@ -49,39 +72,23 @@ export class StoreAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AnyObject, expiresIn: number): Promise<void> {
-    const row = {
-      model: this.#model,
+    const str = (k: string): string | null =>
+      typeof payload[k] === 'string' ? (payload[k] as string) : null;
+    await rawQuery(this.#store, SQL.upsert, [
+      this.#model,
       id,
-      payload: JSON.stringify(payload),
-      grant_id: typeof payload['grantId'] === 'string' ? payload['grantId'] : null,
-      uid: typeof payload['uid'] === 'string' ? payload['uid'] : null,
-      user_code: typeof payload['userCode'] === 'string' ? payload['userCode'] : null,
-      expires_at: isoIn(expiresIn, this.#now()),
-      consumed_at: null,
-    };
-    await loginDb(this.#store)
-      .insertInto('oidc_payload')
-      .values(row)
-      .onConflict((oc) =>
-        oc.columns(['model', 'id']).doUpdateSet({
-          payload: row.payload,
-          grant_id: row.grant_id,
-          uid: row.uid,
-          user_code: row.user_code,
-          expires_at: row.expires_at,
-        }),
-      )
-      .execute();
+      JSON.stringify(payload),
+      str('grantId'),
+      str('uid'),
+      str('userCode'),
+      isoIn(expiresIn, this.#now()),
+    ]);
     this.#maybeSweep();
   }
 
-  async #findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AnyObject | undefined> {
-    const row = await loginDb(this.#store)
-      .selectFrom('oidc_payload')
-      .select(['payload', 'expires_at', 'consumed_at'])
-      .where('model', '=', this.#model)
-      .where(column, '=', value)
-      .executeTakeFirst();
+  async #findWhere(by: 'id' | 'uid' | 'userCode', value: string): Promise<AnyObject | undefined> {
+    const { rows } = await rawQuery<PayloadRow>(this.#store, SQL.find[by], [this.#model, value]);
+    const row = rows[0];
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date(this.#now()).toISOString()) return undefined;
     const payload = JSON.parse(row.payload) as AnyObject;
@@ -100,28 +107,19 @@ export class StoreAdapter implements Adapter {
   }
 
   findByUserCode(userCode: string): Promise<AnyObject | undefined> {
-    return this.#findWhere('user_code', userCode);
+    return this.#findWhere('userCode', userCode);
   }
 
   async consume(id: string): Promise<void> {
-    await loginDb(this.#store)
-      .updateTable('oidc_payload')
-      .set({ consumed_at: new Date(this.#now()).toISOString() })
-      .where('model', '=', this.#model)
-      .where('id', '=', id)
-      .execute();
+    await rawQuery(this.#store, SQL.consume, [new Date(this.#now()).toISOString(), this.#model, id]);
   }
 
   async destroy(id: string): Promise<void> {
-    await loginDb(this.#store)
-      .deleteFrom('oidc_payload')
-      .where('model', '=', this.#model)
-      .where('id', '=', id)
-      .execute();
+    await rawQuery(this.#store, SQL.destroy, [this.#model, id]);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await loginDb(this.#store).deleteFrom('oidc_payload').where('grant_id', '=', grantId).execute();
+    await rawQuery(this.#store, SQL.revokeByGrant, [grantId]);
   }
 
   /** Deletes expired rows of every model, at most once a minute per store, off the request path. */

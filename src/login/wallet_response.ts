@@ -8,6 +8,7 @@
  */
 import { X509Certificate, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { Lru } from '../lib/lru.js';
 import { LoginError } from './errors.js';
 
 /** The JWS `typ` of a wallet response. */
@@ -78,6 +79,25 @@ export function signWalletChallenge(
   return `${input}.${b64url(sig)}`;
 }
 
+/**
+ * Public keys of recently seen certificates, by their base64 DER: a citizen logs in again and
+ * again with the same certificate, and parsing it is the costliest step of this check.
+ */
+const KEYS = new Lru<string, KeyObject>(10_000);
+
+function publicKeyOf(certificateB64: string, certificate: Buffer): KeyObject {
+  let key = KEYS.get(certificateB64);
+  if (!key) {
+    try {
+      key = new X509Certificate(certificate).publicKey;
+    } catch {
+      malformed('the first x5c certificate is not an X.509 certificate');
+    }
+    KEYS.set(certificateB64, key);
+  }
+  return key;
+}
+
 function malformed(why: string): never {
   throw new LoginError('LOGIN_RESPONSE_MALFORMED', why);
 }
@@ -132,12 +152,7 @@ export function parseWalletResponse(jws: string): WalletResponse {
   if (header['typ'] !== WALLET_RESPONSE_TYPE) malformed(`typ must be ${WALLET_RESPONSE_TYPE}`);
   if (header['crit'] !== undefined) malformed('no critical header parameters are understood');
   const [certificate, ...chain] = certificatesOf(header) as [Buffer, ...Buffer[]];
-  let key: KeyObject;
-  try {
-    key = new X509Certificate(certificate).publicKey;
-  } catch {
-    malformed('the first x5c certificate is not an X.509 certificate');
-  }
+  const key = publicKeyOf((header['x5c'] as string[])[0]!, certificate);
   if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') malformed('the key is not a P-256 key');
   const sig = Buffer.from(s, 'base64url');
   const ok =

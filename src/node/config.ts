@@ -32,6 +32,11 @@ export interface NodeConfig {
    * its signer is pinned by the operator in `DIR/lotl-signer.pem`.
    */
   lotlUrl?: string;
+  /**
+   * Login attempts allowed per client address: a token bucket per server process (default burst
+   * 20, 0.5 a second).
+   */
+  loginRateLimit?: { burst: number; perSecond: number };
 }
 
 /** File names inside a node directory. */

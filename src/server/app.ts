@@ -76,7 +76,11 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
   registerValidateRoute(app, node, ocsp);
-  loginRoutes.set(app, registerLoginRoutes(app, node, ocsp, options.login));
+  const rateLimit = node.config.loginRateLimit;
+  loginRoutes.set(
+    app,
+    registerLoginRoutes(app, node, ocsp, { ...(rateLimit ? { rateLimit } : {}), ...options.login }),
+  );
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   app.get('/openapi.json', async () =>
     openapi.document({

@@ -207,6 +207,23 @@ async function setUpHub(dir: string, basePort: number, passphrase: string): Prom
   }
 }
 
+/**
+ * Sets the federation up in `dir` on first run (hub on `basePort`, PH, VN and BE on the next
+ * three ports, sample citizens and their wallets); later runs keep what is there.
+ *
+ * @returns the passphrase of every key and wallet of the demo (`DIR/.passphrase`)
+ * @example
+ * ```ts
+ * const passphrase = await setUpFederation('federation', 8080);
+ * ```
+ */
+export async function setUpFederation(dir: string, basePort: number): Promise<string> {
+  const passphrase = federationPassphrase(dir);
+  for (const [i, c] of DEMO_COUNTRIES.entries()) await setUpCountry(dir, c, basePort + 1 + i, passphrase);
+  await setUpHub(dir, basePort, passphrase);
+  return passphrase;
+}
+
 /** The processes of a running federation. */
 export interface RunningFederation {
   urls: Record<string, string>;
@@ -248,10 +265,13 @@ function serve(args: string[], passphrase: string): ChildProcess {
  * console.log(fed.urls); await fed.stop();
  * ```
  */
-export async function startFederation(dir: string, basePort: number): Promise<RunningFederation> {
-  const passphrase = federationPassphrase(dir);
-  for (const [i, c] of DEMO_COUNTRIES.entries()) await setUpCountry(dir, c, basePort + 1 + i, passphrase);
-  await setUpHub(dir, basePort, passphrase);
+export async function startFederation(
+  dir: string,
+  basePort: number,
+  options: { workers?: number } = {},
+): Promise<RunningFederation> {
+  const passphrase = await setUpFederation(dir, basePort);
+  const workers = options.workers ?? 1;
   const children: ChildProcess[] = [];
   const urls: Record<string, string> = {};
   const stop = async (): Promise<void> => {
@@ -284,6 +304,7 @@ export async function startFederation(dir: string, basePort: number): Promise<Ru
             '127.0.0.1',
             '--port',
             String(port),
+            ...(workers > 1 ? ['--workers', String(workers)] : []),
           ],
           passphrase,
         ),
@@ -300,13 +321,17 @@ export async function startFederation(dir: string, basePort: number): Promise<Ru
 
 const federation: Command = {
   words: ['federation'],
-  usage: 'federation [--dir DIR] [--port N]   # hub + PH, VN, BE nodes on loopback (npm start)',
+  usage: 'federation [--dir DIR] [--port N] [--workers N]   # hub + PH, VN, BE nodes on loopback (npm start)',
   async run(argv) {
-    const { values: o } = parseOptions(argv, { dir: { type: 'string' }, port: { type: 'string' } });
+    const { values: o } = parseOptions(argv, {
+      dir: { type: 'string' },
+      port: { type: 'string' },
+      workers: { type: 'string' },
+    });
     const dir = resolve(str(o, 'dir') ?? 'federation');
     const port = int(o, 'port', 8080, 1, 65532);
     process.stdout.write(`trustbridge federation in a box in ${dir}\n`);
-    const fed = await startFederation(dir, port);
+    const fed = await startFederation(dir, port, { workers: int(o, 'workers', 1, 1, 64) });
     const lines = [
       `regional hub       ${fed.urls['hub']}  list of trusted lists: ${fed.urls['hub']}/lotl.xml`,
       ...DEMO_COUNTRIES.map(
