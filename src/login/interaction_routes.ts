@@ -16,6 +16,7 @@ import { errorPage, renderPage } from './html.js';
 import type { Page } from './html.js';
 import { finishLogin, startAbroad } from './login_result.js';
 import { consentPage, loginPage } from './pages.js';
+import { SCOPES } from './provider.js';
 import { destinationOf } from './clients.js';
 import type { LoginService } from './service.js';
 import { parseWalletResponse } from './wallet_response.js';
@@ -94,8 +95,15 @@ async function showLogin(svc: LoginService, reply: FastifyReply, details: Intera
   );
 }
 
-async function showConsent(svc: LoginService, reply: FastifyReply, details: Interaction) {
-  const accountId = details.session?.accountId;
+/** The citizen logged in by this interaction's recorded result (consent shown right after login). */
+function loggedInBy(details: Interaction): string | undefined {
+  const login = details.result?.['login'] as { accountId?: unknown } | undefined;
+  return typeof login?.accountId === 'string' ? login.accountId : undefined;
+}
+
+/** The consent page: what the service will receive, with the citizen's values. */
+export async function showConsent(svc: LoginService, reply: FastifyReply, details: Interaction) {
+  const accountId = loggedInBy(details) ?? details.session?.accountId;
   const client =
     typeof details.params['client_id'] === 'string'
       ? await svc.provider.Client.find(details.params['client_id'])
@@ -147,7 +155,7 @@ const postResponse: Handler = async (svc, req, reply) => {
   const form = checkForm(svc, req, details.uid);
   const { citizen } = await acceptWalletResponse(svc, form['response'], { uid: details.uid });
   await takeAnswer(svc.store, details.uid);
-  return finishLogin(svc, req, reply, details, citizen);
+  return finishLogin(svc, req, reply, details, citizen, undefined, (d) => showConsent(svc, reply, d));
 };
 
 const postContinue: Handler = async (svc, req, reply) => {
@@ -156,16 +164,31 @@ const postContinue: Handler = async (svc, req, reply) => {
   checkForm(svc, req, details.uid);
   const answer = await takeAnswer(svc.store, details.uid);
   if (!answer) return showLogin(svc, reply, details, 'Your wallet has not signed the challenge yet.');
-  return finishLogin(svc, req, reply, details, JSON.parse(answer) as AuthenticatedCitizen);
+  return finishLogin(svc, req, reply, details, JSON.parse(answer) as AuthenticatedCitizen, undefined, (d) =>
+    showConsent(svc, reply, d),
+  );
 };
 
 const postConsent: Handler = async (svc, req, reply) => {
   const details = await interactionOf(svc, req, reply, req.params.uid);
   checkForm(svc, req, details.uid);
+  const clientId = String(details.params['client_id']);
+  const justLoggedIn = details.prompt.name === 'login' ? loggedInBy(details) : undefined;
+  if (justLoggedIn) {
+    // Consent on the page shown right after authentication: login and consent go back together.
+    const grant = new svc.provider.Grant({ accountId: justLoggedIn, clientId });
+    grant.addOIDCScope(requestedScopes(details));
+    const to = await svc.provider.interactionResult(
+      req.raw,
+      reply.raw,
+      { ...details.result, consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(to, 303);
+  }
   const accountId = details.session?.accountId;
   if (details.prompt.name !== 'consent' || !accountId)
     throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'nothing to consent to');
-  const clientId = String(details.params['client_id']);
   const grant =
     (details.grantId ? await svc.provider.Grant.find(details.grantId) : undefined) ??
     new svc.provider.Grant({ accountId, clientId });
@@ -184,6 +207,12 @@ const postConsent: Handler = async (svc, req, reply) => {
   );
   return reply.redirect(to, 303);
 };
+
+/** The requested scopes the provider offers (what the consent page listed). */
+function requestedScopes(details: Interaction): string {
+  const requested = String(details.params['scope'] ?? '').split(' ');
+  return requested.filter((s) => (SCOPES as readonly string[]).includes(s)).join(' ');
+}
 
 const postAbort: Handler = async (svc, req, reply) => {
   const details = await interactionOf(svc, req, reply, req.params.uid);
@@ -235,7 +264,9 @@ export function registerInteractionRoutes(app: FastifyInstance, get: LoginServic
     `${p}/:uid`,
     page(get, async (s, req, reply) => {
       const details = await interactionOf(s, req, reply, req.params.uid);
-      return details.prompt.name === 'login' ? showLogin(s, reply, details) : showConsent(s, reply, details);
+      return details.prompt.name === 'login' && !loggedInBy(details)
+        ? showLogin(s, reply, details)
+        : showConsent(s, reply, details);
     }),
   );
   app.post<{ Params: Params }>(`${p}/:uid/response`, page(get, postResponse));

@@ -17,8 +17,15 @@ import type { LoginService } from './service.js';
 /** Scopes a peer node receives for its relying parties. */
 const PEER_SCOPE = 'openid profile eidas';
 
+/** Shows the consent page of an interaction whose login result is recorded. */
+export type ConsentPage = (details: Interaction, accountId: string) => Promise<FastifyReply>;
+
 /**
- * Records the login result and redirects the browser back to the provider.
+ * Records the login result. A peer node gets its grant at once and the browser goes back to the
+ * provider; for a relying party of this node, with `consent` given, the consent page is shown
+ * straight away in the same interaction (one provider round trip instead of two: the consent
+ * form then submits login and consent together), otherwise the browser goes back to the provider,
+ * which asks for consent in a new interaction.
  *
  * @param accountId - defaults to the citizen's `CC/CC/id` for this node's own citizens
  * @example
@@ -33,13 +40,15 @@ export async function finishLogin(
   details: Interaction,
   citizen: AuthenticatedCitizen,
   accountId: string = accountIdOf(citizen.country, citizen.country, citizen.nationalId),
+  consent?: ConsentPage,
 ): Promise<FastifyReply> {
   const clientId = String(details.params['client_id']);
   const client = await svc.provider.Client.find(clientId);
   const result: Record<string, unknown> = {
     login: { accountId, acr: citizen.acr, amr: citizen.amr, remember: false },
   };
-  if (destinationOf(client, svc.country) !== svc.country) {
+  const peer = destinationOf(client, svc.country) !== svc.country;
+  if (peer) {
     const grant = new svc.provider.Grant({ accountId, clientId });
     grant.addOIDCScope(PEER_SCOPE);
     result['consent'] = { grantId: await grant.save() };
@@ -47,6 +56,11 @@ export async function finishLogin(
   const to = await svc.provider.interactionResult(req.raw, reply.raw, result, {
     mergeWithLastSubmission: false,
   });
+  if (!peer && consent) {
+    // The provider's model (uid and the like are getters): recorded on it, not on a copy.
+    details.result = result;
+    return consent(details, accountId);
+  }
   return reply.redirect(to, 303);
 }
 

@@ -40,6 +40,9 @@ export interface ProviderSetup {
   peers?: PeerClients;
 }
 
+/** The scopes the provider offers. */
+export const SCOPES = ['openid', 'profile', 'eidas'] as const;
+
 /** How long a client's metadata is reused (a disabled relying party is refused within this time). */
 const CLIENT_CACHE_MS = 5000;
 
@@ -135,7 +138,7 @@ function configuration(s: ProviderSetup): Configuration {
     // acr and amr (OpenID Connect Core §2) go with every ID token: the level of assurance is what
     // a service decides on.
     claims: { ...SCOPE_CLAIMS, openid: [...SCOPE_CLAIMS.openid, 'acr', 'amr', 'auth_time'] },
-    scopes: ['openid', 'profile', 'eidas'],
+    scopes: [...SCOPES],
     acrValues: Object.values(LOA),
     // The eIDAS data set goes into the ID token too: a relying party needs no userinfo call.
     conformIdTokenClaims: false,

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountIdOf, claimsOf, saveForeignAccount } from './claims.js';
-import { interactionOf, sendError } from './interaction_routes.js';
+import { interactionOf, sendError, showConsent } from './interaction_routes.js';
 import type { LoginServiceRef } from './interaction_routes.js';
 import { finishLogin } from './login_result.js';
 import { LOGIN_TTL } from './provider_ttl.js';
@@ -48,6 +48,7 @@ export function registerProxyRoutes(app: FastifyInstance, get: LoginServiceRef, 
           details,
           citizen,
           accountIdOf(citizen.country, svc.country, citizen.nationalId),
+          (d) => showConsent(svc, reply, d),
         );
       } catch (e) {
         return sendError(reply, e, `/login/${req.params.uid}`);
