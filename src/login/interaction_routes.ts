@@ -123,6 +123,18 @@ export async function showConsent(svc: LoginService, reply: FastifyReply, detail
   );
 }
 
+/** Logs the citizen in and shows the consent page in the same interaction (login_result.ts). */
+export function finishWithConsent(
+  svc: LoginService,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  details: Interaction,
+  citizen: AuthenticatedCitizen,
+  accountId?: string,
+): Promise<FastifyReply> {
+  return finishLogin(svc, req, reply, details, citizen, accountId, (d) => showConsent(svc, reply, d));
+}
+
 /** Verifies a pasted wallet response for interaction `uid` and marks its challenge answered. */
 export async function acceptWalletResponse(
   svc: LoginService,
@@ -155,7 +167,7 @@ const postResponse: Handler = async (svc, req, reply) => {
   const form = checkForm(svc, req, details.uid);
   const { citizen } = await acceptWalletResponse(svc, form['response'], { uid: details.uid });
   await takeAnswer(svc.store, details.uid);
-  return finishLogin(svc, req, reply, details, citizen, undefined, (d) => showConsent(svc, reply, d));
+  return finishWithConsent(svc, req, reply, details, citizen);
 };
 
 const postContinue: Handler = async (svc, req, reply) => {
@@ -164,9 +176,7 @@ const postContinue: Handler = async (svc, req, reply) => {
   checkForm(svc, req, details.uid);
   const answer = await takeAnswer(svc.store, details.uid);
   if (!answer) return showLogin(svc, reply, details, 'Your wallet has not signed the challenge yet.');
-  return finishLogin(svc, req, reply, details, JSON.parse(answer) as AuthenticatedCitizen, undefined, (d) =>
-    showConsent(svc, reply, d),
-  );
+  return finishWithConsent(svc, req, reply, details, JSON.parse(answer) as AuthenticatedCitizen);
 };
 
 const postConsent: Handler = async (svc, req, reply) => {

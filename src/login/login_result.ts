@@ -18,7 +18,7 @@ import type { LoginService } from './service.js';
 const PEER_SCOPE = 'openid profile eidas';
 
 /** Shows the consent page of an interaction whose login result is recorded. */
-export type ConsentPage = (details: Interaction, accountId: string) => Promise<FastifyReply>;
+export type ConsentPage = (details: Interaction) => Promise<FastifyReply>;
 
 /**
  * Records the login result. A peer node gets its grant at once and the browser goes back to the
@@ -59,7 +59,7 @@ export async function finishLogin(
   if (!peer && consent) {
     // The provider's model (uid and the like are getters): recorded on it, not on a copy.
     details.result = result;
-    return consent(details, accountId);
+    return consent(details);
   }
   return reply.redirect(to, 303);
 }

@@ -6,9 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountIdOf, claimsOf, saveForeignAccount } from './claims.js';
-import { interactionOf, sendError, showConsent } from './interaction_routes.js';
+import { finishWithConsent, interactionOf, sendError } from './interaction_routes.js';
 import type { LoginServiceRef } from './interaction_routes.js';
-import { finishLogin } from './login_result.js';
 import { LOGIN_TTL } from './provider_ttl.js';
 import { completeProxyLogin, proxyStateUid } from './proxy.js';
 
@@ -41,14 +40,13 @@ export function registerProxyRoutes(app: FastifyInstance, get: LoginServiceRef, 
         const citizen = await completeProxyLogin(svc, details.uid, req.query);
         const claims = claimsOf(citizen, svc.country);
         await saveForeignAccount(svc.store, claims, LOGIN_TTL.Session);
-        return await finishLogin(
+        return await finishWithConsent(
           svc,
           req,
           reply,
           details,
           citizen,
           accountIdOf(citizen.country, svc.country, citizen.nationalId),
-          (d) => showConsent(svc, reply, d),
         );
       } catch (e) {
         return sendError(reply, e, `/login/${req.params.uid}`);

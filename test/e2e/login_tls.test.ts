@@ -5,17 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
 import { revoke } from '../../src/eid/lifecycle.js';
 import { startTlsLoginListener } from '../../src/login/tls_listener.js';
 import type { TlsLoginListener } from '../../src/login/tls_listener.js';
-import { freePort, missingTools, tempDir, tool } from '../fixtures/cli.js';
+import { freePort, missingTools, tempDir } from '../fixtures/cli.js';
 import { PERSON_A, PERSON_B } from '../fixtures/node.js';
-import { Browser, addTestClient, byId, enrolCitizen, startLoginNode } from '../login/harness.js';
+import { addTestClient, byId, enrolCitizen, startLoginNode } from '../login/harness.js';
 import type { LoginNode } from '../login/harness.js';
-import { clientOf, tlsGet } from '../login/tls_client.js';
+import { clientOf, opensslServerCertificate, startTlsLogin, tlsGet } from '../login/tls_client.js';
 import { toPage } from '../login/flow.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -26,25 +25,7 @@ let config: oidc.Configuration;
 
 before(async () => {
   if (missingTools('openssl')) return;
-  const key = join(tmp.path, 'tls.key');
-  const cert = join(tmp.path, 'tls.pem');
-  await tool('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    '/CN=127.0.0.1',
-  ]);
+  const { cert, key } = await opensslServerCertificate(tmp.path);
   const port = await freePort();
   ln = await startLoginNode({ tlsLoginUrl: `https://127.0.0.1:${port}` });
   tls = await startTlsLoginListener(() => Promise.resolve(ln.svc), {
@@ -64,21 +45,8 @@ after(async () => {
   tmp.remove();
 });
 
-async function start(): Promise<{ browser: Browser; tlsUrl: string; verifier: string; state: string }> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope: 'openid profile eidas',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-  });
-  const browser = new Browser();
-  const { page } = await toPage(browser, await browser.get(url.href), ln.url);
-  const tlsUrl = /id="tls-login" href="([^"]+)"/.exec(page.body)?.[1];
-  assert.ok(tlsUrl, 'the login page offers the TLS login');
-  return { browser, tlsUrl, verifier, state };
+function start(): ReturnType<typeof startTlsLogin> {
+  return startTlsLogin(config, REDIRECT, ln.url);
 }
 
 test('the TLS client certificate logs the citizen in', { skip: missingTools('openssl') }, async () => {

@@ -27,8 +27,7 @@ import {
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
 import { toPage } from '../login/flow.js';
-import { Browser } from '../login/harness.js';
-import { clientOf, tlsGet } from '../login/tls_client.js';
+import { clientOf, opensslServerCertificate, startTlsLogin, tlsGet } from '../login/tls_client.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const tmp = tempDir('tb-tls-serve-');
@@ -62,19 +61,7 @@ async function loginOverTls(args: string[]): Promise<{ served: Served; fingerpri
         execute: [oidc.allowInsecureRequests],
       },
     );
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope: 'openid profile eidas',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-    });
-    const browser = new Browser();
-    const { page } = await toPage(browser, await browser.get(url.href), base);
-    const tlsUrl = /id="tls-login" href="([^"]+)"/.exec(page.body)?.[1];
-    assert.ok(tlsUrl, 'the login page offers the TLS login');
+    const { browser, tlsUrl, verifier, state } = await startTlsLogin(config, REDIRECT, base);
     const printed = /TLS client-certificate login on (\S+)/.exec(served.stdout)?.[1];
     assert.ok(printed && tlsUrl.startsWith(`${printed}/login/`), `${tlsUrl} is on ${printed}`);
     const back = await tlsGet(tlsUrl, browser, clientOf(wallet));
@@ -106,25 +93,7 @@ test(
   'node serve --tls-login-cert/--tls-login-key: the operator certificate is used',
   { skip: missingTools('openssl') },
   async () => {
-    const key = join(tmp.path, 'tls.key');
-    const cert = join(tmp.path, 'tls.pem');
-    await tool('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-    ]);
+    const { cert, key } = await opensslServerCertificate(tmp.path);
     const expected = (await tool('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256']))
       .trim()
       .split('=')[1];

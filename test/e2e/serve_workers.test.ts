@@ -23,6 +23,7 @@ import {
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
 import { walletLoginFlow } from '../login/flow.js';
+import { authorizationRequest } from '../login/tls_client.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const tmp = tempDir('tb-workers-');
@@ -73,15 +74,7 @@ after(async () => {
 });
 
 async function login(): Promise<string> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: REDIRECT,
-    scope: 'openid profile eidas',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-  });
+  const { url, verifier, state } = await authorizationRequest(config, REDIRECT);
   const { callback } = await walletLoginFlow(url.href, wallet);
   const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), {
     pkceCodeVerifier: verifier,
