@@ -120,7 +120,10 @@ function row(label: string, m: LoginResult, bare: LoginResult): SummaryRow {
   const text =
     `login ${label}: ${rate.toFixed(0)} logins/s (goal 300), ${(rate / bareRate).toFixed(4)} of bare HTTP ` +
     `round trips/s (${bareRate.toFixed(0)}/s), p50 ${m.p50Ms.toFixed(0)} ms, p99 ${m.p99Ms.toFixed(0)} ms, ` +
-    `${m.count} logins, ${m.failures} failures, ${CONCURRENCY} in flight, ${cpus().length} cores`;
+    `${m.count} logins, ${m.failures} failures, ${CONCURRENCY} in flight, ${cpus().length} cores` +
+    (m.machineCpuMs === undefined
+      ? ''
+      : `; CPU per login ${m.machineCpuMs.toFixed(1)} ms on the whole machine, of which the load generator ${m.loadCpuMs.toFixed(1)} ms`);
   console.log(`  ${text}`);
   if (m.firstFailure) console.log(`    first failure: ${m.firstFailure}`);
   return { text };

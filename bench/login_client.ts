@@ -140,7 +140,26 @@ async function authorize(c: BenchClient): Promise<{ url: string; verifier: strin
   return { url: url.href, verifier };
 }
 
-async function wallet(jar: Jar, origin: string, page: Answer, w: Wallet): Promise<Answer> {
+/**
+ * How the citizen's wallet answers: `page` signs the challenge code the page shows and posts the
+ * page's response form, as the browser wallet does (same device); `url` is the CLI wallet on
+ * another device: it fetches the challenge from the wallet URL and posts its response there,
+ * then the browser continues.
+ */
+export type WalletPath = 'page' | 'url';
+
+async function wallet(jar: Jar, origin: string, page: Answer, w: Wallet, path: WalletPath): Promise<Answer> {
+  if (path === 'page') {
+    const code = /id="challenge-code">([^<]+)<\/code>/.exec(page.body)?.[1];
+    must(code, 'no challenge code', page);
+    const out = await walletLogin(w, code);
+    must(out.mode === 'code', 'no signed response', page);
+    return jar.send(`${origin}/login/${uidOf(page.body, 'response')}/response`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `csrf=${csrfOf(page.body)}&response=${encodeURIComponent(out.response)}`,
+    });
+  }
   const url = /id="wallet-command">[^<]* (\S+)<\/code>/.exec(page.body)?.[1];
   must(url, 'no wallet URL', page);
   await walletLogin(w, url, { fetch: lightFetch });
@@ -188,6 +207,7 @@ export async function oneLogin(
   c: BenchClient,
   w: Wallet,
   abroad?: { country: string; origin: string },
+  path: WalletPath = 'page',
 ): Promise<void> {
   const jar = new Jar();
   const origin = new URL(c.issuer).origin;
@@ -202,9 +222,9 @@ export async function oneLogin(
     });
     page = (await follow(jar, out, c.redirectUri)).a;
     must(page.status === 200, 'home login page', page);
-    page = (await follow(jar, await wallet(jar, abroad.origin, page, w), c.redirectUri)).a;
+    page = (await follow(jar, await wallet(jar, abroad.origin, page, w, path), c.redirectUri)).a;
   } else {
-    page = (await follow(jar, await wallet(jar, origin, page, w), c.redirectUri)).a;
+    page = (await follow(jar, await wallet(jar, origin, page, w, path), c.redirectUri)).a;
   }
   must(page.status === 200 && uidOf(page.body, 'consent'), 'consent page', page);
   const allowed = await jar.send(`${origin}/login/${uidOf(page.body, 'consent')}/consent`, {

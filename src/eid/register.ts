@@ -3,6 +3,7 @@ import { EidError } from '../lib/errors.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database, PersonTable } from '../store/schema.js';
 import type { Store } from '../store/database.js';
+import { rawQuery } from '../store/raw_query.js';
 import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';
 import { assertNationalId, generateNationalId } from './national_id.js';
@@ -119,11 +120,9 @@ export async function registerPerson(ctx: EidContext, input: PersonInput, office
  */
 export async function getPerson(store: Store, nationalId: string): Promise<Person> {
   assertNationalId(nationalId);
-  const row = await store.db
-    .selectFrom('person')
-    .selectAll()
-    .where('national_id', '=', nationalId)
-    .executeTakeFirst();
+  // Precompiled: every login reads the register once or twice.
+  const row = (await rawQuery<PersonTable>(store, 'select * from person where national_id = ?', [nationalId]))
+    .rows[0];
   if (!row) throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
   return personFromRow(row);
 }

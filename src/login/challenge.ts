@@ -7,8 +7,19 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/database.js';
 import { LoginError } from './errors.js';
+import { rawQuery } from '../store/raw_query.js';
 import { loginDb } from './schema.js';
+import type { LoginChallengeTable } from './schema.js';
 import type { WalletChallenge } from './wallet_response.js';
+
+/** The statements of the login paths (run precompiled: raw_query.ts). */
+const SQL = {
+  insert:
+    'insert into login_challenge (id, uid, challenge, created_at, expires_at, used_at, result) ' +
+    'values (?, ?, ?, ?, ?, null, null)',
+  find: 'select * from login_challenge where id = ?',
+  consume: 'delete from login_challenge where id = ? and used_at is null and expires_at > ?',
+} as const;
 
 /** How long a challenge can be answered (default). */
 export const CHALLENGE_TTL_MS = 120_000;
@@ -41,18 +52,7 @@ export async function issueChallenge(
   const cid = randomBytes(16).toString('base64url');
   const challenge = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await loginDb(store)
-    .insertInto('login_challenge')
-    .values({
-      id: cid,
-      uid,
-      challenge,
-      created_at: now.toISOString(),
-      expires_at: expiresAt.toISOString(),
-      used_at: null,
-      result: null,
-    })
-    .execute();
+  await rawQuery(store, SQL.insert, [cid, uid, challenge, now.toISOString(), expiresAt.toISOString()]);
   return { cid, challenge, aud, expiresAt };
 }
 
@@ -77,11 +77,7 @@ export interface ChallengeRecord {
  * ```
  */
 export async function findChallenge(store: Store, cid: string): Promise<ChallengeRecord> {
-  const row = await loginDb(store)
-    .selectFrom('login_challenge')
-    .selectAll()
-    .where('id', '=', cid)
-    .executeTakeFirst();
+  const row = (await rawQuery<LoginChallengeTable>(store, SQL.find, [cid])).rows[0];
   if (!row) throw new LoginError('LOGIN_CHALLENGE_UNKNOWN', cid.slice(0, 40));
   return {
     cid: row.id,
@@ -134,6 +130,24 @@ export async function markAnswered(store: Store, cid: string, result: string, no
     .where('expires_at', '>', at)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) === 1) return;
+  const rec = await findChallenge(store, cid);
+  if (rec.usedAt) throw new LoginError('LOGIN_CHALLENGE_USED');
+  throw new LoginError('LOGIN_CHALLENGE_EXPIRED', `it expired at ${rec.expiresAt.toISOString()}`);
+}
+
+/**
+ * Uses the challenge up at once, only if it still is unexpired and unused: the answer posted by
+ * the login page itself (same device), which needs no hand-over to a "continue".
+ *
+ * @throws LoginError LOGIN_CHALLENGE_UNKNOWN | LOGIN_CHALLENGE_USED | LOGIN_CHALLENGE_EXPIRED
+ * @example
+ * ```ts
+ * await consumeChallenge(node.store, cid, new Date());
+ * ```
+ */
+export async function consumeChallenge(store: Store, cid: string, now: Date): Promise<void> {
+  const { changed } = await rawQuery(store, SQL.consume, [cid, now.toISOString()]);
+  if (changed === 1) return;
   const rec = await findChallenge(store, cid);
   if (rec.usedAt) throw new LoginError('LOGIN_CHALLENGE_USED');
   throw new LoginError('LOGIN_CHALLENGE_EXPIRED', `it expired at ${rec.expiresAt.toISOString()}`);

@@ -7,14 +7,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction } from 'oidc-provider';
 import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
-import { challengeCode, checkChallenge, issueChallenge, markAnswered, takeAnswer } from './challenge.js';
-import { accountClaims } from './claims.js';
+import {
+  challengeCode,
+  checkChallenge,
+  consumeChallenge,
+  issueChallenge,
+  markAnswered,
+  takeAnswer,
+} from './challenge.js';
+import { accountClaims, claimsOf } from './claims.js';
 import { authenticateCertificate } from './eid_authentication.js';
 import type { AuthenticatedCitizen } from './eid_authentication.js';
 import { LoginError } from './errors.js';
 import { errorPage, renderPage } from './html.js';
 import type { Page } from './html.js';
-import { finishLogin, startAbroad } from './login_result.js';
+import { finishLogin, recordResult, startAbroad } from './login_result.js';
 import { consentPage, loginPage } from './pages.js';
 import { SCOPES } from './provider.js';
 import { destinationOf } from './clients.js';
@@ -101,16 +108,27 @@ function loggedInBy(details: Interaction): string | undefined {
   return typeof login?.accountId === 'string' ? login.accountId : undefined;
 }
 
-/** The consent page: what the service will receive, with the citizen's values. */
-export async function showConsent(svc: LoginService, reply: FastifyReply, details: Interaction) {
+/**
+ * The consent page: what the service will receive, with the citizen's values (those just
+ * authenticated, or the register's for a session's account).
+ */
+export async function showConsent(
+  svc: LoginService,
+  reply: FastifyReply,
+  details: Interaction,
+  citizen?: AuthenticatedCitizen,
+) {
   const accountId = loggedInBy(details) ?? details.session?.accountId;
   const client =
     typeof details.params['client_id'] === 'string'
       ? await svc.provider.Client.find(details.params['client_id'])
       : undefined;
-  const claims = accountId
-    ? await accountClaims(svc.store, svc.country, accountId, destinationOf(client, svc.country))
-    : undefined;
+  const destination = destinationOf(client, svc.country);
+  const claims = !accountId
+    ? undefined
+    : citizen
+      ? { ...claimsOf(citizen, destination), sub: accountId }
+      : await accountClaims(svc.store, svc.country, accountId, destination);
   if (!claims) throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'no logged-in citizen');
   return sendPage(
     reply,
@@ -126,20 +144,19 @@ export async function showConsent(svc: LoginService, reply: FastifyReply, detail
 /** Logs the citizen in and shows the consent page in the same interaction (login_result.ts). */
 export function finishWithConsent(
   svc: LoginService,
-  req: FastifyRequest,
   reply: FastifyReply,
   details: Interaction,
   citizen: AuthenticatedCitizen,
   accountId?: string,
 ): Promise<FastifyReply> {
-  return finishLogin(svc, req, reply, details, citizen, accountId, (d) => showConsent(svc, reply, d));
+  return finishLogin(svc, reply, details, citizen, accountId, (d) => showConsent(svc, reply, d, citizen));
 }
 
-/** Verifies a pasted wallet response for interaction `uid` and marks its challenge answered. */
+/** Verifies a wallet response for interaction `uid` and marks its challenge answered (with `consume`, uses it up). */
 export async function acceptWalletResponse(
   svc: LoginService,
   response: unknown,
-  expect: { uid?: string; cid?: string } = {},
+  expect: { uid?: string; cid?: string; consume?: boolean } = {},
 ): Promise<{ citizen: AuthenticatedCitizen; cid: string }> {
   const r = parseWalletResponse(typeof response === 'string' ? response : '');
   if (r.aud !== svc.issuer)
@@ -151,7 +168,8 @@ export async function acceptWalletResponse(
   if (uid !== undefined && rec.uid !== uid)
     throw new LoginError('LOGIN_CHALLENGE_UNKNOWN', 'the challenge belongs to another login');
   const citizen = await authenticateCertificate(svc.verifier, r.certificate, r.chain);
-  await markAnswered(svc.store, r.cid, JSON.stringify(citizen), svc.clock());
+  if (expect.consume) await consumeChallenge(svc.store, r.cid, svc.clock());
+  else await markAnswered(svc.store, r.cid, JSON.stringify(citizen), svc.clock());
   return { citizen, cid: r.cid };
 }
 
@@ -165,9 +183,9 @@ const postResponse: Handler = async (svc, req, reply) => {
   svc.limiter.take(req.ip);
   const details = await interactionOf(svc, req, reply, req.params.uid);
   const form = checkForm(svc, req, details.uid);
-  const { citizen } = await acceptWalletResponse(svc, form['response'], { uid: details.uid });
-  await takeAnswer(svc.store, details.uid);
-  return finishWithConsent(svc, req, reply, details, citizen);
+  // Posted by the page itself: the challenge is used up here, nothing waits for a "continue".
+  const { citizen } = await acceptWalletResponse(svc, form['response'], { uid: details.uid, consume: true });
+  return finishWithConsent(svc, reply, details, citizen);
 };
 
 const postContinue: Handler = async (svc, req, reply) => {
@@ -176,7 +194,7 @@ const postContinue: Handler = async (svc, req, reply) => {
   checkForm(svc, req, details.uid);
   const answer = await takeAnswer(svc.store, details.uid);
   if (!answer) return showLogin(svc, reply, details, 'Your wallet has not signed the challenge yet.');
-  return finishWithConsent(svc, req, reply, details, JSON.parse(answer) as AuthenticatedCitizen);
+  return finishWithConsent(svc, reply, details, JSON.parse(answer) as AuthenticatedCitizen);
 };
 
 const postConsent: Handler = async (svc, req, reply) => {
@@ -188,12 +206,7 @@ const postConsent: Handler = async (svc, req, reply) => {
     // Consent on the page shown right after authentication: login and consent go back together.
     const grant = new svc.provider.Grant({ accountId: justLoggedIn, clientId });
     grant.addOIDCScope(requestedScopes(details));
-    const to = await svc.provider.interactionResult(
-      req.raw,
-      reply.raw,
-      { ...details.result, consent: { grantId: await grant.save() } },
-      { mergeWithLastSubmission: false },
-    );
+    const to = await recordResult(details, { ...details.result, consent: { grantId: await grant.save() } });
     return reply.redirect(to, 303);
   }
   const accountId = details.session?.accountId;
@@ -207,14 +220,7 @@ const postConsent: Handler = async (svc, req, reply) => {
   if (Array.isArray(missing['missingOIDCClaims']))
     grant.addOIDCClaims(missing['missingOIDCClaims'] as string[]);
   const grantId = await grant.save();
-  const to = await svc.provider.interactionResult(
-    req.raw,
-    reply.raw,
-    { consent: { grantId } },
-    {
-      mergeWithLastSubmission: true,
-    },
-  );
+  const to = await recordResult(details, { consent: { grantId } }, true);
   return reply.redirect(to, 303);
 };
 
@@ -227,12 +233,10 @@ function requestedScopes(details: Interaction): string {
 const postAbort: Handler = async (svc, req, reply) => {
   const details = await interactionOf(svc, req, reply, req.params.uid);
   checkForm(svc, req, details.uid);
-  const to = await svc.provider.interactionResult(
-    req.raw,
-    reply.raw,
-    { error: 'access_denied', error_description: 'the citizen cancelled the login' },
-    { mergeWithLastSubmission: false },
-  );
+  const to = await recordResult(details, {
+    error: 'access_denied',
+    error_description: 'the citizen cancelled the login',
+  });
   return reply.redirect(to, 303);
 };
 

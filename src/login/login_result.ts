@@ -5,8 +5,8 @@
  * clients) get their grant at once: the citizen consents at the service's own node, which
  * shows what the service receives.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Interaction } from 'oidc-provider';
+import type { FastifyReply } from 'fastify';
+import type { AnyObject, Interaction } from 'oidc-provider';
 import { accountIdOf } from './claims.js';
 import type { AuthenticatedCitizen } from './eid_authentication.js';
 import { LoginError } from './errors.js';
@@ -16,6 +16,22 @@ import type { LoginService } from './service.js';
 
 /** Scopes a peer node receives for its relying parties. */
 const PEER_SCOPE = 'openid profile eidas';
+
+/**
+ * Records `result` on an interaction this request already loaded (and checked against its
+ * cookie), as the provider's `interactionResult` does, without loading it a second time; returns
+ * where the browser resumes.
+ *
+ * @example
+ * ```ts
+ * return reply.redirect(await recordResult(details, { consent: { grantId } }, true), 303);
+ * ```
+ */
+export async function recordResult(details: Interaction, result: AnyObject, merge = false): Promise<string> {
+  details.result = merge && !('error' in result) ? { ...details.lastSubmission, ...result } : result;
+  await details.save(details.exp - Math.floor(Date.now() / 1000));
+  return details.returnTo;
+}
 
 /** Shows the consent page of an interaction whose login result is recorded. */
 export type ConsentPage = (details: Interaction) => Promise<FastifyReply>;
@@ -30,12 +46,11 @@ export type ConsentPage = (details: Interaction) => Promise<FastifyReply>;
  * @param accountId - defaults to the citizen's `CC/CC/id` for this node's own citizens
  * @example
  * ```ts
- * return finishLogin(svc, req, reply, details, citizen);
+ * return finishLogin(svc, reply, details, citizen);
  * ```
  */
 export async function finishLogin(
   svc: LoginService,
-  req: FastifyRequest,
   reply: FastifyReply,
   details: Interaction,
   citizen: AuthenticatedCitizen,
@@ -53,14 +68,8 @@ export async function finishLogin(
     grant.addOIDCScope(PEER_SCOPE);
     result['consent'] = { grantId: await grant.save() };
   }
-  const to = await svc.provider.interactionResult(req.raw, reply.raw, result, {
-    mergeWithLastSubmission: false,
-  });
-  if (!peer && consent) {
-    // The provider's model (uid and the like are getters): recorded on it, not on a copy.
-    details.result = result;
-    return consent(details);
-  }
+  const to = await recordResult(details, result);
+  if (!peer && consent) return consent(details);
   return reply.redirect(to, 303);
 }
 

@@ -76,6 +76,8 @@ declare module 'oidc-provider' {
     returnTo: string;
     exp: number;
     result?: AnyObject;
+    /** Stores the interaction for `ttlSeconds`. */
+    save(ttlSeconds: number): Promise<string>;
   }
 
   export interface GrantInstance {

@@ -124,16 +124,27 @@ function pages(): AnyObject {
 }
 
 function configuration(s: ProviderSetup): Configuration {
+  const accounts = new WeakMap<object, Map<string, Promise<AnyObject | undefined>>>();
   const clients = new ClientAdapter(s.store, s.peers);
   const secure = s.issuer.startsWith('https:');
   const view = pages();
   return {
     adapter: (name: string) => (name === 'Client' ? clients : new StoreAdapter(s.store, name)),
     clients: [],
-    async findAccount(ctx: KoaContextWithOIDC | undefined, sub: string) {
+    findAccount(ctx: KoaContextWithOIDC | undefined, sub: string) {
       const destination = destinationOf(ctx?.oidc?.client, s.country);
-      const claims = await accountClaims(s.store, s.country, sub, destination);
-      return claims && { accountId: sub, claims: () => claims };
+      const load = () =>
+        accountClaims(s.store, s.country, sub, destination).then(
+          (claims) => claims && { accountId: sub, claims: () => claims },
+        );
+      if (!ctx) return load();
+      // The provider asks more than once per request (the account, then its claims): one read.
+      let memo = accounts.get(ctx);
+      if (!memo) accounts.set(ctx, (memo = new Map()));
+      const key = `${destination} ${sub}`;
+      let found = memo.get(key);
+      if (!found) memo.set(key, (found = load()));
+      return found;
     },
     // acr and amr (OpenID Connect Core §2) go with every ID token: the level of assurance is what
     // a service decides on.

@@ -42,7 +42,6 @@ export function registerProxyRoutes(app: FastifyInstance, get: LoginServiceRef, 
         await saveForeignAccount(svc.store, claims, LOGIN_TTL.Session);
         return await finishWithConsent(
           svc,
-          req,
           reply,
           details,
           citizen,

@@ -14,6 +14,7 @@ import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
 import { destinationOf } from './clients.js';
 import { authenticateCertificate } from './eid_authentication.js';
 import { LoginError } from './errors.js';
+import { recordResult } from './login_result.js';
 import { errorPage, renderPage } from './html.js';
 import type { LoginServiceRef } from './interaction_routes.js';
 
@@ -74,12 +75,9 @@ async function handle(get: LoginServiceRef, req: IncomingMessage, res: ServerRes
   const client = await svc.provider.Client.find(String(details.params['client_id']));
   if (destinationOf(client, svc.country) !== svc.country)
     throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'peer nodes log their citizens in with the wallet');
-  const to = await svc.provider.interactionResult(
-    req,
-    res,
-    { login: { accountId, acr: citizen.acr, amr: citizen.amr, remember: false } },
-    { mergeWithLastSubmission: false },
-  );
+  const to = await recordResult(details, {
+    login: { accountId, acr: citizen.acr, amr: citizen.amr, remember: false },
+  });
   res.writeHead(303, { location: new URL(to, svc.issuer).href, 'cache-control': 'no-store' }).end();
 }
 
