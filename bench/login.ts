@@ -4,9 +4,11 @@
  * ID token check — against the federation in a box as an operator runs it (`trustbridge
  * federation`: the hub and the PH, VN, BE nodes as separate `node serve` processes, on the
  * default SQLite store), on one node and across borders (VN proxy → PH home node), with p50/p99
- * latency. The load comes from a forked process (bench/login_worker.ts). Baseline, measured in
- * the same run by the same load process: round trips per second to a bare node:http server.
- * Goal: 300 logins/s on the 2-core machine. Knobs: BENCH_SECONDS, BENCH_LOGIN_CONCURRENCY
+ * latency. The load comes from a forked process (bench/login_worker.ts). Baselines, measured in
+ * the same run by the same load process: round trips per second to a bare node:http server, and
+ * logins per second at a bare oidc-provider (bench/oidc_floor_server.ts: memory adapter, no pages,
+ * no eID), the floor of any provider built on that library here. Goal: 300 logins/s on the
+ * 2-core machine. Knobs: BENCH_SECONDS, BENCH_LOGIN_CONCURRENCY
  * (default 16), BENCH_LOGIN_WORKERS (server processes per node, default: the core count).
  */
 import { fork } from 'node:child_process';
@@ -18,8 +20,10 @@ import { join } from 'node:path';
 import { setUpFederation, startFederation } from '../src/cli/commands/federation.js';
 import { addClient } from '../src/login/clients.js';
 import { openNode } from '../src/node/context.js';
+import { serverNodeFlags } from '../src/server/node_flags.js';
 import { onCleanup, ENV, tempDir } from './common.js';
 import type { SummaryRow } from './common.js';
+import type { WalletPath } from './login_client.js';
 import type { LoginJob, LoginResult } from './login_worker.js';
 
 const CONCURRENCY = Number(process.env['BENCH_LOGIN_CONCURRENCY'] ?? 16);
@@ -79,6 +83,33 @@ async function baseline(): Promise<LoginResult> {
   }
 }
 
+/** Logins per second at a bare oidc-provider in its own process: the second baseline. */
+async function floor(): Promise<LoginResult> {
+  const server = fork(new URL('./oidc_floor_server.js', import.meta.url), [], {
+    execArgv: serverNodeFlags([]),
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const kill = onCleanup(() => {
+    if (server.exitCode === null && server.signalCode === null) server.kill();
+  });
+  try {
+    const client = await new Promise<LoginJob['client']>((ok, fail) => {
+      server.once('message', (m: LoginJob['client']) => ok(m));
+      server.once('exit', (code) => fail(new Error(`the oidc-provider baseline exited with ${code}`)));
+    });
+    return await runLoad({
+      client,
+      wallets: [],
+      password: '',
+      seconds: ENV.seconds,
+      concurrency: CONCURRENCY,
+      floor: true,
+    });
+  } finally {
+    await kill();
+  }
+}
+
 interface Federation {
   dir: string;
   passphrase: string;
@@ -114,12 +145,20 @@ async function prepare(): Promise<Federation> {
   return { dir: tmp.dir, passphrase, base, clients, wallets };
 }
 
-function row(label: string, m: LoginResult, bare: LoginResult): SummaryRow {
-  const rate = m.count / m.seconds;
-  const bareRate = bare.count / bare.seconds;
+interface Baselines {
+  bare: LoginResult;
+  floor: LoginResult;
+}
+
+const rateOf = (m: LoginResult): number => m.count / m.seconds;
+
+function row(label: string, m: LoginResult, b: Baselines, goal = true): SummaryRow {
+  const rate = rateOf(m);
   const text =
-    `login ${label}: ${rate.toFixed(0)} logins/s (goal 300), ${(rate / bareRate).toFixed(4)} of bare HTTP ` +
-    `round trips/s (${bareRate.toFixed(0)}/s), p50 ${m.p50Ms.toFixed(0)} ms, p99 ${m.p99Ms.toFixed(0)} ms, ` +
+    `login ${label}: ${rate.toFixed(0)} logins/s${goal ? ' (goal 300)' : ''}, ` +
+    `${(rate / rateOf(b.bare)).toFixed(4)} of bare HTTP round trips/s (${rateOf(b.bare).toFixed(0)}/s), ` +
+    (m === b.floor ? '' : `${(rate / rateOf(b.floor)).toFixed(3)} of bare oidc-provider logins/s, `) +
+    `p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms, ` +
     `${m.count} logins, ${m.failures} failures, ${CONCURRENCY} in flight, ${cpus().length} cores` +
     (m.machineCpuMs === undefined
       ? ''
@@ -141,12 +180,18 @@ export async function runLoginBench(rows: SummaryRow[]): Promise<void> {
   console.log('\nlogin: OpenID Connect code flow with a wallet-signed challenge, federation in a box');
   const fed = await prepare();
   const bare = await baseline();
-  const job = (cc: 'PH' | 'VN', abroad: boolean): LoginJob => ({
+  const floorRun = await floor();
+  const b: Baselines = { bare, floor: floorRun };
+  rows.push(
+    row('baseline, bare oidc-provider (memory adapter, no pages, no eID, 1 process)', floorRun, b, false),
+  );
+  const job = (cc: 'PH' | 'VN', abroad: boolean, path: WalletPath = 'page'): LoginJob => ({
     client: { issuer: `http://127.0.0.1:${fed.base + (cc === 'PH' ? 1 : 2)}/oidc`, ...fed.clients[cc] },
     wallets: fed.wallets,
     password: fed.passphrase,
     seconds: ENV.seconds,
     concurrency: CONCURRENCY,
+    path,
     ...(abroad ? { abroad: { country: 'PH', origin: `http://127.0.0.1:${fed.base + 1}` } } : {}),
   });
   const counts = [...new Set([1, WORKERS])];
@@ -155,9 +200,11 @@ export async function runLoginBench(rows: SummaryRow[]): Promise<void> {
     const stop = onCleanup(() => running.stop());
     try {
       const label = `${workers} server process${workers > 1 ? 'es' : ''} per node`;
-      rows.push(row(`single node (PH), ${label}`, await runLoad(job('PH', false)), bare));
-      if (workers === WORKERS)
-        rows.push(row(`cross-border (VN proxy -> PH), ${label}`, await runLoad(job('VN', true)), bare));
+      rows.push(row(`single node (PH), ${label}`, await runLoad(job('PH', false)), b));
+      if (workers !== WORKERS) continue;
+      const other = 'single node (PH), wallet on another device (challenge URL, then continue)';
+      rows.push(row(`${other}, ${label}`, await runLoad(job('PH', false, 'url')), b));
+      rows.push(row(`cross-border (VN proxy -> PH), ${label}`, await runLoad(job('VN', true)), b));
     } finally {
       await stop();
     }

@@ -236,3 +236,15 @@ export async function oneLogin(
   must(end.url, 'redirect to the service', end.a);
   await token(c, end.url, verifier);
 }
+
+/**
+ * One login at the bare oidc-provider baseline (bench/oidc_floor_server.ts): authorization
+ * request, interaction (finished at once by the server), resume, token request, ID token check.
+ */
+export async function floorLogin(c: BenchClient): Promise<void> {
+  const jar = new Jar();
+  const { url, verifier } = await authorize(c);
+  const end = await follow(jar, await jar.send(url), c.redirectUri);
+  must(end.url, 'redirect to the service', end.a);
+  await token(c, end.url, verifier);
+}

@@ -1,12 +1,13 @@
 /**
  * Login load generator, run as a separate process (`fork` of the compiled file) so the nodes
  * under test keep their own event loop and core: receives a {@link LoginJob} over IPC, runs
- * `concurrency` login loops for `seconds` after a warm-up and replies with a {@link LoginResult}.
+ * `concurrency` login loops (or bare round trips, or bare oidc-provider logins: the baselines)
+ * for `seconds` after a warm-up and replies with a {@link LoginResult}.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openWallet } from '../src/eid/wallet.js';
-import { issuerKeys, oneLogin, request } from './login_client.js';
+import { floorLogin, issuerKeys, oneLogin, request } from './login_client.js';
 import type { BenchClient, WalletPath } from './login_client.js';
 
 /** What the parent asks for: logins, or bare HTTP round trips to `baselineUrl` (the baseline). */
@@ -19,6 +20,8 @@ export interface LoginJob {
   abroad?: { country: string; origin: string };
   /** How the wallet answers (default `page`). */
   path?: WalletPath;
+  /** Logins at the bare oidc-provider baseline (bench/oidc_floor_server.ts) instead. */
+  floor?: boolean;
   seconds: number;
   concurrency: number;
 }
@@ -49,6 +52,7 @@ function machineTicks(): { busy: number; idle: number } | undefined {
 
 async function loginOf(job: LoginJob): Promise<(i: number) => Promise<void>> {
   const client: BenchClient = { ...job.client, keys: await issuerKeys(job.client.issuer) };
+  if (job.floor) return () => floorLogin(client);
   const wallets = job.wallets.map((w) => openWallet(Buffer.from(w, 'base64'), job.password));
   return (i: number) => oneLogin(client, wallets[i % wallets.length]!, job.abroad, job.path);
 }

@@ -12,6 +12,7 @@ import type { Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { NodeError } from '../lib/errors.js';
 import { openNode } from '../node/context.js';
+import { serverNodeFlags } from './node_flags.js';
 import type { TlsLoginServe } from './serve.js';
 
 /** What {@link startCluster} starts. */
@@ -145,7 +146,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   if (!cluster.isPrimary) throw new NodeError('INTERNAL', 'a cluster is started from the primary process');
   await prepareNode(o.dir, o.passphrase);
   const tls = o.tlsLogin ? await tlsIdentity(o.tlsLogin, o.host) : undefined;
-  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], silent: false });
+  cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: serverNodeFlags(), silent: false });
   const base: Extract<WorkerCommand, { type: 'start' }> = {
     type: 'start',
     dir: o.dir,

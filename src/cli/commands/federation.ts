@@ -17,6 +17,7 @@ import { NodeError } from '../../lib/errors.js';
 import { openNode } from '../../node/context.js';
 import { eidContextOf } from '../../node/eid_context.js';
 import { initNode } from '../../node/init.js';
+import { serverNodeFlags } from '../../server/node_flags.js';
 import { addOfficer } from '../../server/officers.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';
@@ -247,7 +248,7 @@ async function waitHealthy(url: string, child: ChildProcess, ms = 30_000): Promi
 }
 
 function serve(args: string[], passphrase: string): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], {
+  return spawn(process.execPath, [...serverNodeFlags([]), CLI, ...args], {
     env: { ...process.env, TRUSTBRIDGE_PASSWORD: passphrase },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
