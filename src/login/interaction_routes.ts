@@ -180,7 +180,7 @@ type Handler = (
 ) => Promise<unknown>;
 
 const postResponse: Handler = async (svc, req, reply) => {
-  svc.limiter.take(req.ip);
+  await svc.limiter.take(req.ip);
   const details = await interactionOf(svc, req, reply, req.params.uid);
   const form = checkForm(svc, req, details.uid);
   // Posted by the page itself: the challenge is used up here, nothing waits for a "continue".
@@ -189,7 +189,7 @@ const postResponse: Handler = async (svc, req, reply) => {
 };
 
 const postContinue: Handler = async (svc, req, reply) => {
-  svc.limiter.take(req.ip);
+  await svc.limiter.take(req.ip);
   const details = await interactionOf(svc, req, reply, req.params.uid);
   checkForm(svc, req, details.uid);
   const answer = await takeAnswer(svc.store, details.uid);
@@ -241,7 +241,7 @@ const postAbort: Handler = async (svc, req, reply) => {
 };
 
 const postCountry: Handler = async (svc, req, reply) => {
-  svc.limiter.take(req.ip);
+  await svc.limiter.take(req.ip);
   const details = await interactionOf(svc, req, reply, req.params.uid);
   const form = checkForm(svc, req, details.uid);
   return startAbroad(svc, reply, details, form['country']);

@@ -1,9 +1,20 @@
 /**
  * Rate limiting of login attempts (a token bucket per client address): each attempt takes a
  * token, tokens come back at a steady rate, an empty bucket refuses with LOGIN_RATE_LIMITED.
- * Per process; behind a load balancer each process limits its share.
+ * The buckets live in one process; the processes of `node serve --workers N` ask their primary's
+ * (src/server/cluster_rate_limit.ts), so the limit holds for the node as a whole.
  */
 import { LoginError } from './errors.js';
+
+/** What the login routes take a token from: a {@link RateLimiter} here, or one in another process. */
+export interface AttemptLimiter {
+  /**
+   * Takes one token for `key`.
+   *
+   * @throws LoginError LOGIN_RATE_LIMITED
+   */
+  take(key: string): void | Promise<void>;
+}
 
 /** Options of {@link RateLimiter}. */
 export interface RateLimitOptions {
@@ -31,7 +42,7 @@ interface Bucket {
  * limiter.take(request.ip); // throws LoginError LOGIN_RATE_LIMITED when exhausted
  * ```
  */
-export class RateLimiter {
+export class RateLimiter implements AttemptLimiter {
   readonly #burst: number;
   readonly #perSecond: number;
   readonly #maxKeys: number;

@@ -17,7 +17,7 @@ import { nodeFederation } from './federation.js';
 import { createProvider } from './provider.js';
 import type { PeerClients } from './provider.js';
 import { RateLimiter } from './rate_limit.js';
-import type { RateLimitOptions } from './rate_limit.js';
+import type { AttemptLimiter, RateLimitOptions } from './rate_limit.js';
 import { ensureLoginSchema } from './schema.js';
 import { CsrfTokens, loginSecret } from './secrets.js';
 import { CHALLENGE_TTL_MS } from './challenge.js';
@@ -41,6 +41,8 @@ export interface LoginOptions {
   /** The public base URL (default `node.json` baseUrl); the issuer is `<base>/oidc`. */
   baseUrl?: string;
   rateLimit?: RateLimitOptions;
+  /** Takes the place of a limiter of this process built from `rateLimit` (a cluster's shared one). */
+  limiter?: AttemptLimiter;
   /** How long a challenge may be answered (default 2 minutes). */
   challengeTtlMs?: number;
   /** Clock of challenges and certificate checks (default the node's). */
@@ -61,7 +63,7 @@ export interface LoginService {
   store: Store;
   verifier: EidVerifier;
   csrf: CsrfTokens;
-  limiter: RateLimiter;
+  limiter: AttemptLimiter;
   clock: () => Date;
   challengeTtlMs: number;
   /** Path of the login pages. */
@@ -144,7 +146,7 @@ export async function createLoginService(
       clock,
     },
     csrf: new CsrfTokens(secret),
-    limiter: new RateLimiter(options.rateLimit),
+    limiter: options.limiter ?? new RateLimiter(options.rateLimit),
     clock,
     challengeTtlMs: options.challengeTtlMs ?? CHALLENGE_TTL_MS,
     interactionPath,

@@ -60,7 +60,7 @@ async function handle(get: LoginServiceRef, req: IncomingMessage, res: ServerRes
     return;
   }
   const svc = await get();
-  svc.limiter.take(req.socket.remoteAddress ?? 'unknown');
+  await svc.limiter.take(req.socket.remoteAddress ?? 'unknown');
   const { certificate, chain } = presented(req.socket as TLSSocket);
   let details;
   try {

@@ -48,7 +48,7 @@ export function registerWalletRoutes(app: FastifyInstance, get: LoginServiceRef,
   app.post<{ Params: { cid: string }; Body: unknown }>(path, { bodyLimit: 32 * 1024 }, async (req, reply) => {
     try {
       const svc = await get();
-      svc.limiter.take(req.ip);
+      await svc.limiter.take(req.ip);
       const body = req.body as { response?: unknown } | null;
       if (typeof body !== 'object' || body === null || typeof body.response !== 'string')
         throw new LoginError('LOGIN_RESPONSE_MALFORMED', 'send {"response": "<compact JWS>"}');

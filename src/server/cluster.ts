@@ -5,13 +5,16 @@
  * so any worker can answer any request. The primary process opens the node once (migrations,
  * the login signing key and secret, so the workers never race to create them), then hands each
  * worker the passphrase and the TLS login identity over the IPC channel (never the environment
- * or a file), restarts a worker that dies, and stops them all on SIGINT/SIGTERM.
+ * or a file), keeps the node's one login rate limit (cluster_rate_limit.ts), restarts a worker
+ * that dies, and stops them all on SIGINT/SIGTERM.
  */
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { NodeError } from '../lib/errors.js';
 import { openNode } from '../node/context.js';
+import { RateLimiter } from '../login/rate_limit.js';
+import { answerRateAsks } from './cluster_rate_limit.js';
 import { serverNodeFlags } from './node_flags.js';
 import type { TlsLoginServe } from './serve.js';
 
@@ -59,11 +62,13 @@ const RESTARTS_PER_MINUTE = 10;
 const WORKER_ENTRY = fileURLToPath(new URL('./cluster_worker.js', import.meta.url));
 
 /** Opens the node once so migrations, the login key and the login secret exist before any worker. */
-async function prepareNode(dir: string, passphrase: string): Promise<void> {
+async function prepareNode(dir: string, passphrase: string): Promise<RateLimiter> {
   const node = await openNode(dir, { passphrase });
   try {
     const { prepareLogin } = await import('../login/keys.js');
     await prepareLogin({ store: node.store, keys: node.serviceKeys, clock: node.clock });
+    // The node's one login rate limit, asked by every worker (cluster_rate_limit.ts).
+    return new RateLimiter(node.config.loginRateLimit);
   } finally {
     await node.close();
   }
@@ -98,10 +103,12 @@ const ready = new WeakSet<Worker>();
 function startWorker(
   command: WorkerCommand,
   forked: Set<Worker>,
+  limiter: RateLimiter,
 ): Promise<{ worker: Worker; report: WorkerReport }> {
   const worker = cluster.fork();
   // Known from the start, so a stop reaches a worker that is still starting.
   forked.add(worker);
+  answerRateAsks(worker, limiter);
   return new Promise((resolve, reject) => {
     // `online` comes before the worker's modules are loaded: it says `ready` once it listens.
     const onMessage = (report: WorkerReport): void => {
@@ -144,7 +151,7 @@ function stopWorker(worker: Worker, graceMs = 10_000): Promise<void> {
  */
 export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   if (!cluster.isPrimary) throw new NodeError('INTERNAL', 'a cluster is started from the primary process');
-  await prepareNode(o.dir, o.passphrase);
+  const limiter = await prepareNode(o.dir, o.passphrase);
   const tls = o.tlsLogin ? await tlsIdentity(o.tlsLogin, o.host) : undefined;
   cluster.setupPrimary({ exec: WORKER_ENTRY, args: [], execArgv: serverNodeFlags(), silent: false });
   const base: Extract<WorkerCommand, { type: 'start' }> = {
@@ -158,7 +165,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   };
   const workers = new Set<Worker>();
   let stopping = false;
-  const first = await startWorker(base, workers);
+  const first = await startWorker(base, workers, limiter);
   if (first.report.type !== 'listening') {
     await stopWorker(first.worker);
     const r = first.report.type === 'failed' ? first.report : { code: 'INTERNAL', message: 'no answer' };
@@ -169,7 +176,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   // (with port 0 too, they all get the port it picked).
   const command = base;
   for (let i = 1; i < o.workers; i++) {
-    const w = await startWorker(command, workers);
+    const w = await startWorker(command, workers, limiter);
     if (w.report.type === 'failed') {
       await Promise.all([...workers].map((x) => stopWorker(x)));
       throw new NodeError('INTERNAL', `a server worker did not start: ${w.report.code} ${w.report.message}`);
@@ -189,7 +196,9 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     }
     restarts.push(now);
     process.stderr.write(`trustbridge: a server worker died (${code ?? signal}); restarting it\n`);
-    startWorker(command, workers).catch((e: Error) => process.stderr.write(`trustbridge: ${e.message}\n`));
+    startWorker(command, workers, limiter).catch((e: Error) =>
+      process.stderr.write(`trustbridge: ${e.message}\n`),
+    );
   });
   return {
     url,

@@ -1,6 +1,7 @@
 /**
  * The entry of a `node serve --workers N` worker process (cluster.ts): waits for the primary's
- * start command, opens the node, serves it on the shared ports, reports its URLs, and closes
+ * start command, opens the node, serves it on the shared ports (its login attempts counted by
+ * the primary's rate limit), reports its URLs, and closes
  * cleanly on the stop command or when the primary goes away.
  */
 import cluster from 'node:cluster';
@@ -8,6 +9,7 @@ import { TrustbridgeError } from '../lib/errors.js';
 import { openNode } from '../node/context.js';
 import type { NodeContext } from '../node/context.js';
 import type { WorkerCommand, WorkerReport } from './cluster.js';
+import { ClusterRateLimiter } from './cluster_rate_limit.js';
 import { serveNode } from './serve.js';
 import type { RunningServer } from './serve.js';
 
@@ -33,6 +35,7 @@ async function start(c: Extract<WorkerCommand, { type: 'start' }>): Promise<void
     node = await openNode(c.dir, { passphrase: c.passphrase });
     server = await serveNode(node, c.host, c.port, {
       logger: c.logger,
+      loginLimiter: new ClusterRateLimiter(),
       ...(c.tlsLogin ? { tlsLogin: c.tlsLogin } : {}),
     });
     report({
@@ -50,7 +53,7 @@ async function start(c: Extract<WorkerCommand, { type: 'start' }>): Promise<void
 if (cluster.isWorker) {
   process.on('message', (c: WorkerCommand) => {
     if (c.type === 'start') void start(c);
-    else void close();
+    else if (c.type === 'stop') void close();
   });
   // The primary died: nobody will send `stop`.
   process.on('disconnect', () => void close());

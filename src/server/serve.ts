@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { NodeContext } from '../node/context.js';
+import type { AttemptLimiter } from '../login/rate_limit.js';
 import type { LoginService } from '../login/service.js';
 import type { TlsLoginListener } from '../login/tls_listener.js';
 import { buildApp, loginRoutesOf } from './app.js';
@@ -24,6 +25,8 @@ export interface TlsLoginServe {
 export interface ServeOptions {
   logger?: boolean;
   tlsLogin?: TlsLoginServe;
+  /** The login rate limit to take tokens from (a cluster's shared one); default one of this process. */
+  loginLimiter?: AttemptLimiter;
 }
 
 /** A running node server. */
@@ -95,7 +98,10 @@ export async function serveNode(
   try {
     app = await buildApp(node, {
       logger: options.logger ?? false,
-      ...(tls ? { login: { tlsLoginUrl: tls.listener.url } } : {}),
+      login: {
+        ...(tls ? { tlsLoginUrl: tls.listener.url } : {}),
+        ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}),
+      },
     });
     await app.listen({ host, port });
   } catch (e) {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as oidc from 'openid-client';
@@ -50,6 +50,12 @@ before(async () => {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   await initNode(dir, ['--base-url', base]);
+  // The workers share one login rate limit (serve_workers_rate_limit.test.ts): room for this file's logins.
+  const cfgFile = join(dir, 'node.json');
+  const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  cfg['loginRateLimit'] = { burst: 500, perSecond: 50 };
+  writeFileSync(cfgFile, `${JSON.stringify(cfg, null, 2)}
+`);
   const walletFile = join(tmp.path, 'citizen.p12');
   ({ nationalId } = await createAndEnroll(dir, walletFile));
   wallet = openWallet(readFileSync(walletFile), WALLET_PASSWORD);
