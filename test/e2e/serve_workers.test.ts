@@ -54,8 +54,11 @@ before(async () => {
   const cfgFile = join(dir, 'node.json');
   const cfg = JSON.parse(readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
   cfg['loginRateLimit'] = { burst: 500, perSecond: 50 };
-  writeFileSync(cfgFile, `${JSON.stringify(cfg, null, 2)}
-`);
+  writeFileSync(
+    cfgFile,
+    `${JSON.stringify(cfg, null, 2)}
+`,
+  );
   const walletFile = join(tmp.path, 'citizen.p12');
   ({ nationalId } = await createAndEnroll(dir, walletFile));
   wallet = openWallet(readFileSync(walletFile), WALLET_PASSWORD);
