@@ -13,7 +13,7 @@ import type { CsrPair } from '../src/eid/issuance.js';
 import { readHeader } from '../src/lib/der.js';
 import { pemOrDer } from '../src/lib/pem.js';
 import { curveOfSpki } from '../src/pki/algorithms.js';
-import { nameToString, parseCertificate } from '../src/pki/certificate_info.js';
+import { nameToString, parseCertificate } from '../src/x509/certificate_info.js';
 import { verifyCsr } from '../src/pki/csr.js';
 import type { Signer } from '../src/pki/key_store.js';
 import { ENV, fmtUs, rateSync } from './common.js';

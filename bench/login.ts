@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { setUpFederation, startFederation } from '../src/cli/commands/federation.js';
 import { addClient } from '../src/login/clients.js';
 import { openNode } from '../src/node/context.js';
-import { serverNodeFlags } from '../src/server/node_flags.js';
+import { serverNodeFlags } from '../src/lib/node_flags.js';
 import { onCleanup, ENV, tempDir } from './common.js';
 import type { SummaryRow } from './common.js';
 import type { WalletPath } from './login_client.js';

@@ -12,7 +12,7 @@ import { signCades } from '../src/signature/cades/sign.js';
 import { mapFetcher } from '../src/trust/store/fetcher.js';
 import { TrustStore } from '../src/trust/store/trust_store.js';
 import { RevocationCache } from '../src/validation/revocation_check.js';
-import { bufferSource } from '../src/validation/source.js';
+import { bufferSource } from '../src/lib/document_source.js';
 import { validateDocument } from '../src/validation/validate_document.js';
 import type { ValidationOptions } from '../src/validation/validate_document.js';
 import { listSigner, signedList } from '../test/trust/store/tl_builder.js';

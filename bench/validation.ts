@@ -10,7 +10,7 @@ import { generateKeyPairSync, randomBytes, sign as cryptoSign, verify as cryptoV
 import { extendToLt } from '../src/signature/cades/lt.js';
 import { signCades } from '../src/signature/cades/sign.js';
 import { signJades } from '../src/signature/jades/sign.js';
-import { bufferSource } from '../src/validation/source.js';
+import { bufferSource } from '../src/lib/document_source.js';
 import { validateDocument } from '../src/validation/validate_document.js';
 import type { ValidationOptions } from '../src/validation/validate_document.js';
 import { RevocationCache } from '../src/validation/revocation_check.js';

@@ -8,7 +8,7 @@ import { createPublicKey, generateKeyPairSync, sign as cryptoSign } from 'node:c
 import type { KeyObject } from 'node:crypto';
 import { enrolPerson } from '../src/eid/issuance.js';
 import type { NodeContext } from '../src/node/context.js';
-import { latestCrl } from '../src/node/crl_publisher.js';
+import { latestCrl } from '../src/eid/crl_publisher.js';
 import { eidContextOf } from '../src/node/eid_context.js';
 import { ocspServiceOf } from '../src/node/ocsp_service.js';
 import { OID } from '../src/pki/algorithms.js';

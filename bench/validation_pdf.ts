@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Signer } from '../src/pki/key_store.js';
 import { signCades } from '../src/signature/cades/sign.js';
 import type { RevocationFetcher } from '../src/signature/revocation_fetcher.js';
-import { bufferSource } from '../src/validation/source.js';
+import { bufferSource } from '../src/lib/document_source.js';
 import { validateDocument } from '../src/validation/validate_document.js';
 import { since, tempDir } from './common.js';
 import type { SummaryRow } from './common.js';

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { TrustbridgeError } from '../lib/errors.js';
 import { fromPemAll } from '../lib/pem.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import type { TrustListFetcher } from '../trust/store/fetcher.js';
 import { httpTrustListFetcher } from '../trust/store/http_fetcher.js';
 import { TrustStore } from '../trust/store/trust_store.js';

@@ -17,3 +17,4 @@ export type { Wallet, WalletKey } from './wallet.js';
 export { importPeople, IMPORT_COLUMNS } from './bulk_import.js';
 export type { ImportSummary, ImportOptions, RejectedRow } from './bulk_import.js';
 export type { EidEvent, EventAction } from './events.js';
+export { publishCrl, latestCrl } from './crl_publisher.js';

@@ -3,7 +3,7 @@ import { EidError } from '../lib/errors.js';
 import { CERT_STATUS_CHANNEL, notifyChange } from '../store/notifications.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { RevocationReasonName } from '../pki/revocation_reason.js';
-import { publishCrl } from '../node/crl_publisher.js';
+import { publishCrl } from './crl_publisher.js';
 import type { CertificateTable, Database } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';

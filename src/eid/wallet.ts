@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoS
 import type { KeyObject } from 'node:crypto';
 import { PkiError } from '../lib/errors.js';
 import { OID } from '../pki/algorithms.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import { createCsr } from '../pki/csr.js';
 import { decodePkcs12, encodePkcs12 } from '../pki/pkcs12.js';
 import type { Pkcs12Entry } from '../pki/pkcs12.js';

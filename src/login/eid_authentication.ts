@@ -10,8 +10,8 @@ import { isTrustbridgeError } from '../lib/errors.js';
 import { getPerson } from '../eid/register.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
 import type { Store } from '../store/database.js';
-import { decodeCertificate } from '../validation/path/certificate.js';
-import type { Certificate } from '../validation/path/certificate.js';
+import { decodeCertificate } from '../x509/certificate.js';
+import type { Certificate } from '../x509/certificate.js';
 import { checkPath } from '../validation/path_check.js';
 import { LoginError } from './errors.js';
 

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { NodeError } from '../lib/errors.js';
 import type { KeyAlgorithm } from '../pki/key_store.js';
 import type { NodeListDetails } from '../trust/writer/node_list.js';
-import type { ListFiles, NodeListFile } from '../trust/writer/node_publisher.js';
+import type { ListFiles, NodeListFile } from './trust_list_publisher.js';
 
 /** Where CA keys live. Service keys (OCSP, TSA) always live in encrypted files. */
 export type CaKeyStoreConfig =

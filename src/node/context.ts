@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KeyStoreError, NodeError } from '../lib/errors.js';
 import { curveOfSpki } from '../pki/algorithms.js';
-import { parseCertificate } from '../pki/certificate_info.js';
-import type { CertificateInfo } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
+import type { CertificateInfo } from '../x509/certificate_info.js';
 import { FileKeyStore } from '../pki/file_key_store.js';
 import type { KeyStore, Signer } from '../pki/key_store.js';
 import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
@@ -12,8 +12,8 @@ import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
 import { NODE_FILES, nodeListFiles, readNodeConfig, storeLocation } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
-import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from '../trust/writer/node_publisher.js';
-import type { NodeListPublisher } from '../trust/writer/node_publisher.js';
+import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from './trust_list_publisher.js';
+import type { NodeListPublisher } from './trust_list_publisher.js';
 
 /** A certification authority or service key of the node, ready to sign. */
 export interface KeyHolder {

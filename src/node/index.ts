@@ -6,4 +6,12 @@ export { readNodeConfig } from './config.js';
 export type { NodeConfig, CaKeyStoreConfig } from './config.js';
 export { eidContextOf } from './eid_context.js';
 export { OcspService, ocspServiceOf } from './ocsp_service.js';
-export { publishCrl, latestCrl } from './crl_publisher.js';
+export { addOfficer, authenticateOfficer, listOfficers, disableOfficer } from './officers.js';
+export type { OfficerRecord, OfficerRole } from './officers.js';
+export {
+  TL_SIGNER_ID,
+  ensureTrustListSigner,
+  observeNodeServices,
+  publishNodeTrustList,
+} from './trust_list_publisher.js';
+export type { ListFiles, NodeListFile, NodeListPublisher, PublishOutcome } from './trust_list_publisher.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeError, UsageError } from '../lib/errors.js';
 import { toPem } from '../lib/pem.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import { signCertificate } from '../pki/certificate_builder.js';
 import type { CertificateTemplate } from '../pki/certificate_builder.js';
 import type { KeyAlgorithm, KeyStore, Signer } from '../pki/key_store.js';
@@ -18,12 +18,12 @@ import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
 import { keyStoreSigner } from '../pki/signer.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
-import { publishCrl } from './crl_publisher.js';
+import { publishCrl } from '../eid/crl_publisher.js';
 import { NODE_FILES, configPath, nodeListFiles, storeLocation, writeNodeConfig } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { openCaKeyStore } from './context.js';
 import { FileKeyStore } from '../pki/file_key_store.js';
-import { TL_SIGNER_ID, publishNodeTrustList } from '../trust/writer/node_publisher.js';
+import { TL_SIGNER_ID, publishNodeTrustList } from './trust_list_publisher.js';
 
 /** What `trustbridge node init` takes. */
 export interface InitNodeOptions {

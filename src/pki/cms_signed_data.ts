@@ -11,7 +11,7 @@ import { PkiError } from '../lib/errors.js';
 import type { ErrorCode } from '../lib/errors.js';
 import { algorithmAt, cursor, integerAt, oidAt, serialHex, smallIntAt } from '../lib/der_cursor.js';
 import { ecdsaSignatureOid } from './algorithms.js';
-import { parseCertificate } from './certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import type { HashAlgorithm, Signer } from './key_store.js';
 
 /** Error codes of this module. */

@@ -6,8 +6,8 @@ export { keyStoreSigner } from './signer.js';
 export { OID, keyIdentifier, curveOfSpki } from './algorithms.js';
 export { encodeName, ext, signCertificate, randomSerial } from './certificate_builder.js';
 export type { CertificateTemplate, Extension, NameAttribute } from './certificate_builder.js';
-export { parseCertificate, nameToString } from './certificate_info.js';
-export type { CertificateInfo } from './certificate_info.js';
+export { parseCertificate, nameToString } from '../x509/certificate_info.js';
+export type { CertificateInfo } from '../x509/certificate_info.js';
 export {
   rootCaTemplate,
   eidCaTemplate,

@@ -10,7 +10,7 @@ import * as DER from '../lib/der.js';
 import { guarded } from '../lib/der_reader.js';
 import { PkiError } from '../lib/errors.js';
 import { OID, subjectPublicKeyBits } from './algorithms.js';
-import { parseCertificate } from './certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import { NONCE_OID } from './ocsp.js';
 
 /** Hash algorithms of a CertID this client writes. */

@@ -15,7 +15,7 @@ import { NodeError } from '../lib/errors.js';
 import { openNode } from '../node/context.js';
 import { RateLimiter } from '../login/rate_limit.js';
 import { answerRateAsks } from './cluster_rate_limit.js';
-import { serverNodeFlags } from './node_flags.js';
+import { serverNodeFlags } from '../lib/node_flags.js';
 import type { TlsLoginServe } from './serve.js';
 
 /** What {@link startCluster} starts. */

@@ -5,7 +5,7 @@
  */
 import { constants, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { DigestName } from '../validation/model.js';
+import type { DigestName } from './model.js';
 
 /** Digest algorithm OIDs (NIST and RFC 3279 / RFC 5754, SHA-3 from NIST CSOR). */
 export const DIGEST_OIDS: Readonly<Record<string, DigestName>> = {

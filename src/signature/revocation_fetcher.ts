@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ErrorCode } from '../lib/errors.js';
 import { OID, hashForEcdsaOid } from '../pki/algorithms.js';
 import { certIdMatches } from '../pki/ocsp.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import { parseOcspResponse } from '../pki/ocsp_response_parser.js';
 import type { ParsedOcspAnswer, ParsedOcspResponse } from '../pki/ocsp_response_parser.js';
 import * as DER from '../lib/der.js';

@@ -1,7 +1,7 @@
 /** RFC 3161 time-stamp tokens: parsing and verification (RFC 3161 §2.4.2, RFC 5816, ETSI EN 319 422). */
 import { createHash } from 'node:crypto';
 import { childrenOf, fail, topElement } from '../lib/der_reader.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import { CMS_OID, parseSignedData, verifySignerInfo } from '../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../pki/cms_signed_data.js';
 import type { HashAlgorithm } from '../pki/key_store.js';

@@ -2,7 +2,7 @@
 import { createPublicKey, randomBytes } from 'node:crypto';
 import * as DER from '../lib/der.js';
 import { PkiError } from '../lib/errors.js';
-import { parseCertificate } from '../pki/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
 import { buildSignedData, signingCertificateV2Attribute } from '../pki/cms_signed_data.js';
 import type { CmsAttribute } from '../pki/cms_signed_data.js';
 import type { HashAlgorithm, Signer } from '../pki/key_store.js';

@@ -1,7 +1,7 @@
 /** How certificates and paths appear in the validation report. */
 import { createHash } from 'node:crypto';
-import { nameToString, parseCertificate } from '../pki/certificate_info.js';
-import type { Certificate } from './path/certificate.js';
+import { nameToString, parseCertificate } from '../x509/certificate_info.js';
+import type { Certificate } from '../x509/certificate.js';
 import { cachedCertificateInfo } from './certificate_cache.js';
 import type { CertificateInfo, ChainEntry, RevocationEvidence } from './report.js';
 

@@ -5,7 +5,7 @@
  * proof of existence of the signature from before its expiry date (clause 5.6.2.5).
  */
 import type { KeyObject } from 'node:crypto';
-import type { DigestName } from './model.js';
+import type { DigestName } from '../signature/model.js';
 
 /** One rule: an algorithm (and, for keys, a minimum size) acceptable until `until` (exclusive). */
 export interface CryptoRule {

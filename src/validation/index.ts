@@ -1,13 +1,13 @@
 export { validatePath } from './path/validator.js';
 export type { ValidatePathInput, PathValidationResult } from './path/validator.js';
-export { decodeCertificate } from './path/certificate.js';
-export type { Certificate } from './path/certificate.js';
-export type { CertificateExtensions, KeyUsageName, GeneralSubtree } from './path/extensions.js';
-export type { GeneralName } from './path/general_names.js';
-export type { DistinguishedName } from './path/name.js';
-export { namesEqual } from './path/name.js';
-export { decodeCrl } from './path/crl.js';
-export type { Crl, CrlEntry } from './path/crl.js';
+export { decodeCertificate } from '../x509/certificate.js';
+export type { Certificate } from '../x509/certificate.js';
+export type { CertificateExtensions, KeyUsageName, GeneralSubtree } from '../x509/extensions.js';
+export type { GeneralName } from '../x509/general_names.js';
+export type { DistinguishedName } from '../x509/name.js';
+export { namesEqual } from '../x509/name.js';
+export { decodeCrl } from '../x509/crl.js';
+export type { Crl, CrlEntry } from '../x509/crl.js';
 export type { RevocationStatus } from './path/revocation.js';
 export type { PolicyInputs } from './path/policy.js';
 export { certificateTimeWindows, pathTimeWindow, validationSecond } from './path/time.js';
@@ -22,8 +22,8 @@ export { validateDocument } from './validate_document.js';
 export type { ValidationOptions } from './validate_document.js';
 export { validateSignature } from './signature_process.js';
 export type { ProcessContext } from './signature_process.js';
-export { bufferSource, fileSource, readAll } from './source.js';
-export type { FileDocumentSource } from './source.js';
+export { bufferSource, fileSource, readAll } from '../lib/document_source.js';
+export type { FileDocumentSource } from '../lib/document_source.js';
 export { detectFormat, extractorFor } from './formats.js';
 export type { DocumentFormat } from './formats.js';
 export { DEFAULT_CRYPTO_POLICY, checkCryptoConstraints, keySize } from './crypto_policy.js';
@@ -62,4 +62,4 @@ export type {
   SignatureFormat,
   SignatureLevel,
   SigningCertificateReference,
-} from './model.js';
+} from '../signature/model.js';

@@ -5,8 +5,8 @@
  * time (past certificate validation, clause 5.6.2.1), then the revocation status of every
  * certificate above the anchor.
  */
-import { decodeCertificate } from './path/certificate.js';
-import type { Certificate } from './path/certificate.js';
+import { decodeCertificate } from '../x509/certificate.js';
+import type { Certificate } from '../x509/certificate.js';
 import { validatePath } from './path/validator.js';
 import { PathValidationError } from './errors.js';
 import type { PathValidationCode } from './errors.js';

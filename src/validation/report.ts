@@ -4,7 +4,7 @@
  * Field names follow DESIGN.md's `validate` contract; indication and sub-indication values are
  * the names of ETSI EN 319 102-1 clause 5.1.3 (Table 5).
  */
-import type { SignatureFormat, SignatureLevel } from './model.js';
+import type { SignatureFormat, SignatureLevel } from '../signature/model.js';
 
 /** Main status indications (EN 319 102-1 clause 5.1.3). */
 export type Indication = 'TOTAL-PASSED' | 'TOTAL-FAILED' | 'INDETERMINATE';

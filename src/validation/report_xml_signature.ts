@@ -2,7 +2,7 @@
  * One SignatureValidationReport of an ETSI TS 119 102-2 report (clause 4.3), element by element
  * in the order of `SignatureValidationReportType`. Internal to `src/validation/report_xml*.ts`.
  */
-import type { SignatureLevel } from './model.js';
+import type { SignatureLevel } from '../signature/model.js';
 import type { SignatureReport, TimestampReport, ValidationReport } from './report.js';
 import { chainReportData, mainIndicationUri, reportData, validationStatus } from './report_xml_chain.js';
 import { sha256OfBase64 } from './report_xml_objects.js';

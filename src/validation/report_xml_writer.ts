@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TrustbridgeError } from '../lib/errors.js';
-import type { DigestName } from './model.js';
+import type { DigestName } from '../signature/model.js';
 
 /**
  * A report could not be rendered because one of its fields is malformed.

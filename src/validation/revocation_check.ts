@@ -15,11 +15,11 @@ import { SIGNATURE_OIDS, verifySignatureWith } from '../signature/algorithm_name
 import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../pki/ocsp_request.js';
 import { checkOcspResponse } from '../signature/revocation_fetcher.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
-import type { Certificate } from './path/certificate.js';
-import { decodeCrl } from './path/crl.js';
-import type { Crl } from './path/crl.js';
-import { namesEqual } from './path/name.js';
-import { verifySignature } from './path/signature.js';
+import type { Certificate } from '../x509/certificate.js';
+import { decodeCrl } from '../x509/crl.js';
+import type { Crl } from '../x509/crl.js';
+import { namesEqual } from '../x509/name.js';
+import { verifySignature } from '../x509/signature.js';
 import type { RevocationEvidence } from './report.js';
 
 /** A decided status with its evidence. */

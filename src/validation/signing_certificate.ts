@@ -5,8 +5,8 @@
  * x5t#S256, xades:SigningCertificateV2), whose digest matches it.
  */
 import { createHash } from 'node:crypto';
-import { decodeCertificate } from './path/certificate.js';
-import type { ExtractedSignature } from './model.js';
+import { decodeCertificate } from '../x509/certificate.js';
+import type { ExtractedSignature } from '../signature/model.js';
 
 /** The identified certificate, or why there is none. */
 export type SignerIdentification = { certificate: Buffer; warnings: string[] } | { failure: string };

@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTrustbridgeError } from '../../src/lib/errors.js';
 import { pemOrDer } from '../../src/lib/pem.js';
-import { bufferSource } from '../../src/validation/source.js';
+import { bufferSource } from '../../src/lib/document_source.js';
 import { validateDocument } from '../../src/validation/validate_document.js';
 import type { ValidationOptions } from '../../src/validation/validate_document.js';
 import { REPO_ROOT } from '../fixtures/cli.js';

@@ -29,7 +29,7 @@ import {
   tempDir,
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
-import { xmllint, xmlsecVerify } from '../trust/writer/helpers.js';
+import { xmllint, xmlsecVerify } from '../trust/writer/fixtures.js';
 import { santuarioVerify } from '../trust/writer/santuario.js';
 
 /** Starts `trustbridge hub serve` and resolves once it prints its URL. */

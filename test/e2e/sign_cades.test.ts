@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { parseSignedData } from '../../src/pki/cms_signed_data.js';
 import { CADES_OID } from '../../src/signature/cades/oids.js';
 import {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { parseSignedData } from '../../src/pki/cms_signed_data.js';
 import { detectCadesLevel } from '../../src/signature/cades/level.js';
 import { cliJson, errorCode, missingTools, runCli, startSigningNode, tool } from '../fixtures/cli.js';

@@ -17,7 +17,7 @@ import type { PadesLevel, PadesSignParams } from '../../src/signature/pades/sign
 import { signatureEntries } from '../../src/signature/pades/signatures.js';
 import { httpRevocationFetcher } from '../../src/signature/revocation_fetcher.js';
 import type { TspTransport } from '../../src/timestamp/client.js';
-import { bufferSource } from '../../src/validation/source.js';
+import { bufferSource } from '../../src/lib/document_source.js';
 import { WALLET_PASSWORD, createAndEnroll, missingTools, startSigningNode, tool } from '../fixtures/cli.js';
 import type { SigningNode } from '../fixtures/cli.js';
 import { samplePdf } from '../lib/pdf/fixtures.js';

@@ -27,7 +27,7 @@ import {
   tool,
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
-import { xmllint, xmlsecVerify } from '../trust/writer/helpers.js';
+import { xmllint, xmlsecVerify } from '../trust/writer/fixtures.js';
 import { santuarioVerify } from '../trust/writer/santuario.js';
 
 const pem = (file: string): Buffer => fromPemAll(readFileSync(file, 'utf8'), 'CERTIFICATE')[0]!;

@@ -5,7 +5,7 @@ import { enrolPerson, issueCertificates, proveCsrPair } from '../../src/eid/issu
 import { revoke } from '../../src/eid/lifecycle.js';
 import { registerPerson } from '../../src/eid/register.js';
 import { toPem } from '../../src/lib/pem.js';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { rejectsCode, rejectsUnchanged, throwsCode } from '../fixtures/assert.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { fixedKey, spkiOf } from '../fixtures/keys.js';

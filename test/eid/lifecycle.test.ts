@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { enrolPerson } from '../../src/eid/issuance.js';
 import type { IssuanceResult } from '../../src/eid/issuance.js';
 import { parseRevocationReason, renew, resume, revoke, suspend } from '../../src/eid/lifecycle.js';
-import { latestCrl } from '../../src/node/crl_publisher.js';
+import { latestCrl } from '../../src/eid/crl_publisher.js';
 import { rejectsCode, rejectsUnchanged, throwsCode } from '../fixtures/assert.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { enrolPerson } from '../../src/eid/issuance.js';
 import { createWallet, encodeWallet, installCertificates, openWallet } from '../../src/eid/wallet.js';
 import type { Wallet } from '../../src/eid/wallet.js';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { verifyCsr } from '../../src/pki/csr.js';
 import { throwsCode } from '../fixtures/assert.js';
 import { forEachEngine } from '../fixtures/engines.js';

@@ -12,7 +12,7 @@ import { HubError } from '../../src/hub/errors.js';
 import { initHub, openHub, parseMemberSigners, publishLotl } from '../../src/hub/hub.js';
 import type { HubContext } from '../../src/hub/hub.js';
 import { addHubMember, setHubMemberStatus } from '../../src/hub/operations.js';
-import { buildHubApp } from '../../src/hub/server.js';
+import { buildHubApp } from '../../src/server/hub_app.js';
 import { KeyStoreError } from '../../src/lib/errors.js';
 import { toPem } from '../../src/lib/pem.js';
 import { parseXml } from '../../src/lib/xml/parser.js';
@@ -22,7 +22,7 @@ import { NS, TSL } from '../../src/trust/uris.js';
 import { TrustListPublishError } from '../../src/trust/writer/errors.js';
 import { missingTools, tempDir } from '../fixtures/cli.js';
 import { FIXED_NOW, TEST_IDENTITY, makeTestNode, testClock } from '../fixtures/node.js';
-import { fixedTlSigner, xmllint, xmlsecVerify } from '../trust/writer/helpers.js';
+import { fixedTlSigner, xmllint, xmlsecVerify } from '../trust/writer/fixtures.js';
 
 const PASS = 'hub test passphrase';
 

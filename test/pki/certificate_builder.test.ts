@@ -13,7 +13,7 @@ import {
   signCertificate,
 } from '../../src/pki/certificate_builder.js';
 import type { CertificateTemplate } from '../../src/pki/certificate_builder.js';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { keyStoreSigner } from '../../src/pki/signer.js';
 import { MemoryKeyStore, fixedKey, spkiOf } from '../fixtures/keys.js';
 import { decodeCertificate } from '../fixtures/pki.js';

@@ -9,7 +9,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { fromPemAll } from '../../src/lib/pem.js';
 import { PkiError } from '../../src/lib/errors.js';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import {
   CMS_ERROR,
   CMS_OID,

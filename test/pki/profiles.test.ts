@@ -18,7 +18,7 @@ import { QcCClegislation, QcType } from '@peculiar/asn1-x509-qualified-etsi';
 import { toPem } from '../../src/lib/pem.js';
 import { OID, curveOfSpki } from '../../src/pki/algorithms.js';
 import { signCertificate } from '../../src/pki/certificate_builder.js';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { POLICY, citizenTemplate } from '../../src/pki/profiles.js';
 import type { EidUsage } from '../../src/pki/profiles.js';
 import { fixedKey, spkiOf } from '../fixtures/keys.js';

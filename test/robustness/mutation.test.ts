@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { ERROR_CATALOGUE, isTrustbridgeError } from '../../src/lib/errors.js';
 import { signCades } from '../../src/signature/cades/sign.js';
 import { signJades } from '../../src/signature/jades/sign.js';
-import { bufferSource } from '../../src/validation/source.js';
+import { bufferSource } from '../../src/lib/document_source.js';
 import { validateDocument } from '../../src/validation/validate_document.js';
 import { REPO_ROOT } from '../fixtures/cli.js';
-import { DOCUMENT, signingFixture } from '../signature/helpers.js';
-import type { SigningFixture } from '../signature/helpers.js';
+import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
+import type { SigningFixture } from '../signature/fixtures.js';
 
 const CASES_PER_SEED = Number(process.env['TRUSTBRIDGE_MUTATIONS'] ?? 150);
 const CASE_BUDGET_MS = 2000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { toPem } from '../../src/lib/pem.js';
-import { addOfficer, disableOfficer } from '../../src/server/officers.js';
+import { addOfficer, disableOfficer } from '../../src/node/officers.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { enrolBody, expectError, withApp } from '../fixtures/http.js';
 import { FIXED_NOW, PERSON_B } from '../fixtures/node.js';

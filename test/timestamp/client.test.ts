@@ -13,7 +13,7 @@ import { TSP_OID } from '../../src/timestamp/tsp.js';
 import { rejectsCode, throwsCode } from '../fixtures/assert.js';
 import { FIXED_NOW, makeTestNode } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
-import { DATA, digestOf } from './helpers.js';
+import { DATA, digestOf } from './fixtures.js';
 
 const URL_ = 'https://pki.test.example/tsa';
 let node: TestNode;

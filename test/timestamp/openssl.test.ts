@@ -13,7 +13,7 @@ import { TSP_OID } from '../../src/timestamp/tsp.js';
 import { makeTestNode } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
 import { throwsCode } from '../fixtures/assert.js';
-import { DATA, digestOf, tsaOf } from './helpers.js';
+import { DATA, digestOf, tsaOf } from './fixtures.js';
 
 // openssl reads the real clock, so this TSA and its certificates do too.
 let node: TestNode;

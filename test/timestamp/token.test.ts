@@ -11,7 +11,7 @@ import { encodeTstInfo } from '../../src/timestamp/tst_info.js';
 import { throwsCode } from '../fixtures/assert.js';
 import { FIXED_NOW, makeTestNode } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
-import { DATA, ask, digestOf, prng, rawRequest, tsaOf } from './helpers.js';
+import { DATA, ask, digestOf, prng, rawRequest, tsaOf } from './fixtures.js';
 
 let node: TestNode;
 let token: Buffer;

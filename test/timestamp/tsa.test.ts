@@ -9,7 +9,7 @@ import { parseTimeStampToken, verifyTimeStampToken } from '../../src/timestamp/t
 import { TSP_OID } from '../../src/timestamp/tsp.js';
 import { FIXED_NOW, makeTestNode, testClock } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
-import { DATA, ask, digestOf, prng, rawRequest, tsaOf } from './helpers.js';
+import { DATA, ask, digestOf, prng, rawRequest, tsaOf } from './fixtures.js';
 
 let node: TestNode;
 

@@ -6,7 +6,7 @@
 import { createHash, sign as cryptoSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as DER from '../../src/lib/der.js';
-import { latestCrl } from '../../src/node/crl_publisher.js';
+import { latestCrl } from '../../src/eid/crl_publisher.js';
 import { ocspServiceOf } from '../../src/node/ocsp_service.js';
 import {
   CMS_OID,
@@ -19,11 +19,11 @@ import {
 import type { CmsAttribute } from '../../src/pki/cms_signed_data.js';
 import type { RevocationFetcher } from '../../src/signature/revocation_fetcher.js';
 import { requestTimeStamp } from '../../src/timestamp/client.js';
-import { bufferSource } from '../../src/validation/source.js';
+import { bufferSource } from '../../src/lib/document_source.js';
 import { validateDocument } from '../../src/validation/validate_document.js';
 import type { ValidationOptions } from '../../src/validation/validate_document.js';
 import type { SignatureReport } from '../../src/validation/report.js';
-import type { SigningFixture } from '../signature/helpers.js';
+import type { SigningFixture } from '../signature/fixtures.js';
 
 /** A fetcher answering from the node's own OCSP responder and CRLs; `down` makes it fail. */
 export function nodeFetcher(f: SigningFixture, down = false): RevocationFetcher & { calls: string[] } {

@@ -6,11 +6,11 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { revoke } from '../../src/eid/lifecycle.js';
-import { parseCertificate } from '../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../src/x509/certificate_info.js';
 import { signCades } from '../../src/signature/cades/sign.js';
 import { fixedKey } from '../fixtures/keys.js';
-import { DOCUMENT, signingFixture } from '../signature/helpers.js';
-import type { SigningFixture } from '../signature/helpers.js';
+import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
+import type { SigningFixture } from '../signature/fixtures.js';
 import { contentTimestamp, handMadeCms, nodeFetcher, validateCms } from './fixtures_signing.js';
 
 const HOUR = 3600_000;

@@ -14,8 +14,8 @@ import { extendToLt } from '../../src/signature/cades/lt.js';
 import { signCades } from '../../src/signature/cades/sign.js';
 import { SERVICE_TYPE } from '../../src/trust/uris.js';
 import { runCli, tempDir } from '../fixtures/cli.js';
-import { DOCUMENT, signingFixture } from '../signature/helpers.js';
-import type { SigningFixture } from '../signature/helpers.js';
+import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
+import type { SigningFixture } from '../signature/fixtures.js';
 import { listSigner, signedList } from '../trust/store/tl_builder.js';
 import { nodeFetcher } from './fixtures_signing.js';
 

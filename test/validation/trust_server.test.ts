@@ -14,8 +14,8 @@ import { toPem } from '../../src/lib/pem.js';
 import { buildApp } from '../../src/server/app.js';
 import { signCades } from '../../src/signature/cades/sign.js';
 import { tempDir } from '../fixtures/cli.js';
-import { DOCUMENT, signingFixture } from '../signature/helpers.js';
-import type { SigningFixture } from '../signature/helpers.js';
+import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
+import type { SigningFixture } from '../signature/fixtures.js';
 import { listSigner, signedList } from '../trust/store/tl_builder.js';
 
 let f: SigningFixture;

@@ -5,7 +5,7 @@ import { createWallet, encodeWallet, installCertificates } from '../../eid/walle
 import { openNode } from '../../node/context.js';
 import { eidContextOf } from '../../node/eid_context.js';
 import { initNode } from '../../node/init.js';
-import { addOfficer } from '../../server/officers.js';
+import { addOfficer } from '../../node/officers.js';
 import { serveNode } from '../../server/serve.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';

@@ -1,5 +1,5 @@
-import { addOfficer, disableOfficer, listOfficers } from '../../server/officers.js';
-import type { OfficerRole } from '../../server/officers.js';
+import { addOfficer, disableOfficer, listOfficers } from '../../node/officers.js';
+import type { OfficerRole } from '../../node/officers.js';
 import { parseOptions, req, str } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';

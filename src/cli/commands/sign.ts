@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../../lib/errors.js';
-import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseCertificate } from '../../x509/certificate_info.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
 import { CADES_OID } from '../../signature/cades/oids.js';
 import { extendToLt } from '../../signature/cades/lt.js';
@@ -19,7 +19,7 @@ import type { JadesSerialization, JadesSignLevel } from '../../signature/jades/s
 import { keyObjectSigner } from '../../signature/key_signer.js';
 import { extractPades } from '../../signature/pades/extract.js';
 import { signPades } from '../../signature/pades/sign.js';
-import { bufferSource } from '../../validation/source.js';
+import { bufferSource } from '../../lib/document_source.js';
 import type { TspTransport } from '../../timestamp/client.js';
 import { parseTimeStampToken } from '../../timestamp/token.js';
 import { parseOptions, req, str } from '../args.js';

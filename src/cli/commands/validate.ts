@@ -10,7 +10,7 @@ import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
 import type { ValidationReport } from '../../validation/report.js';
 import { renderHtml } from '../../validation/report_html.js';
 import { renderEtsiXml } from '../../validation/report_xml.js';
-import { fileSource } from '../../validation/source.js';
+import { fileSource } from '../../lib/document_source.js';
 import { validateDocument } from '../../validation/validate_document.js';
 import { parseOptions, str } from '../args.js';
 import type { Options } from '../args.js';

@@ -3,7 +3,7 @@ import { UsageError } from '../../lib/errors.js';
 import { toPem } from '../../lib/pem.js';
 import { createWallet, encodeWallet, openWallet } from '../../eid/wallet.js';
 import type { Wallet } from '../../eid/wallet.js';
-import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseCertificate } from '../../x509/certificate_info.js';
 import { parseOptions, req, str } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';

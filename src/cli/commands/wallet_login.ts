@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { browserWalletFile } from '../../login/browser_wallet.js';
-import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseCertificate } from '../../x509/certificate_info.js';
 import { walletLogin } from '../../login/wallet_client.js';
 import { UsageError } from '../../lib/errors.js';
 import { parseOptions, req, str } from '../args.js';

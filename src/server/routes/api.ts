@@ -9,8 +9,8 @@ import type { Target } from '../../eid/lifecycle.js';
 import type { PersonInput } from '../../eid/person.js';
 import { getPerson, registerPerson } from '../../eid/register.js';
 import type { NodeContext } from '../../node/context.js';
-import { authenticateOfficer } from '../officers.js';
-import type { OfficerRecord, OfficerRole } from '../officers.js';
+import { authenticateOfficer } from '../../node/officers.js';
+import type { OfficerRecord, OfficerRole } from '../../node/officers.js';
 import type { ServerMetrics } from '../server_metrics.js';
 
 const NAME = { type: 'string', minLength: 1, maxLength: 100 } as const;

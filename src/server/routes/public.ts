@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../../lib/errors.js';
 import { toPem } from '../../lib/pem.js';
 import type { KeyHolder, NodeContext } from '../../node/context.js';
-import { latestCrl, publishCrl } from '../../node/crl_publisher.js';
+import { latestCrl, publishCrl } from '../../eid/crl_publisher.js';
 import type { OcspService } from '../../node/ocsp_service.js';
 import type { ServerMetrics } from '../server_metrics.js';
 

@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../lib/errors.js';
 import type { NodeContext } from '../../node/context.js';
 import { TSL } from '../../trust/uris.js';
-import { publishNodeTrustList } from '../../trust/writer/node_publisher.js';
-import type { NodeListPublisher } from '../../trust/writer/node_publisher.js';
+import { publishNodeTrustList } from '../../node/trust_list_publisher.js';
+import type { NodeListPublisher } from '../../node/trust_list_publisher.js';
 
 /**
  * Sends bytes with a strong ETag (SHA-256 of the content), or 304 when the client has them.

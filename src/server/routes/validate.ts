@@ -20,7 +20,7 @@ import type { RevocationFetcher } from '../../signature/revocation_fetcher.js';
 import { renderHtml } from '../../validation/report_html.js';
 import { renderEtsiXml } from '../../validation/report_xml.js';
 import { RevocationCache } from '../../validation/revocation_check.js';
-import { bufferSource } from '../../validation/source.js';
+import { bufferSource } from '../../lib/document_source.js';
 import { validateDocument } from '../../validation/validate_document.js';
 import type { ValidationOptions } from '../../validation/validate_document.js';
 import { currentCrl } from './public.js';

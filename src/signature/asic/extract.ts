@@ -6,8 +6,8 @@
  * other format's code.
  */
 import { isTrustbridgeError } from '../../lib/errors.js';
-import { readAll, bufferSource } from '../../validation/source.js';
-import type { ExtractedSignature, ExtractOptions, Extractor } from '../../validation/model.js';
+import { readAll, bufferSource } from '../../lib/document_source.js';
+import type { ExtractedSignature, ExtractOptions, Extractor } from '../model.js';
 import { archiveTimestamps, bindCades, cadesOptions } from './cades.js';
 import type { ArchiveTimestamps } from './cades.js';
 import { openAsicContainer } from './container.js';

@@ -6,7 +6,7 @@
  * a time-stamp token instead.
  */
 import { createHash } from 'node:crypto';
-import type { DigestName } from '../../validation/model.js';
+import type { DigestName } from '../model.js';
 import { descendants, parseXml } from './xml_scan.js';
 import type { XmlElement } from './xml_scan.js';
 

@@ -4,12 +4,7 @@
  * container's archive time-stamps and warnings. The inner object is delegated to, never copied,
  * so extractors may use classes and private state.
  */
-import type {
-  ExtractedSignature,
-  ExtractedTimestamp,
-  IntegrityResult,
-  SignatureFormat,
-} from '../../validation/model.js';
+import type { ExtractedSignature, ExtractedTimestamp, IntegrityResult, SignatureFormat } from '../model.js';
 
 /** What the container adds to one signature. */
 export interface ContainerAdditions {

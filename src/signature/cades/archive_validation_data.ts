@@ -5,13 +5,13 @@
  * and JAdES B-LT; the fetcher does the I/O.
  */
 import { X509Certificate } from 'node:crypto';
-import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseCertificate } from '../../x509/certificate_info.js';
 import { certIdMatches } from '../../pki/ocsp.js';
 import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../../pki/ocsp_request.js';
 import type { OcspRequestHash } from '../../pki/ocsp_request.js';
 import { parseOcspResponse } from '../../pki/ocsp_response_parser.js';
-import { decodeCrl } from '../../validation/path/crl.js';
-import { signedBy } from '../../validation/path/signature.js';
+import { decodeCrl } from '../../x509/crl.js';
+import { signedBy } from '../../x509/signature.js';
 import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';
 import { SignatureError } from '../errors.js';

@@ -9,7 +9,7 @@ import * as DER from '../../lib/der.js';
 import { TrustbridgeError, UsageError } from '../../lib/errors.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
-import { decodeCertificate } from '../../validation/path/certificate.js';
+import { decodeCertificate } from '../../x509/certificate.js';
 import type {
   DigestName,
   ExtractedSignature,
@@ -17,8 +17,8 @@ import type {
   ExtractOptions,
   Extractor,
   IntegrityResult,
-} from '../../validation/model.js';
-import { readAll } from '../../validation/source.js';
+} from '../model.js';
+import { readAll } from '../../lib/document_source.js';
 import {
   DIGEST_OIDS,
   SIGNATURE_OIDS,

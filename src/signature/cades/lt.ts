@@ -3,12 +3,12 @@
  * needed to validate it later embedded in SignedData.certificates and SignedData.crls (OCSP
  * responses as RFC 5940 RevocationInfoChoice `other`, CRLs as plain CertificateLists).
  */
-import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseCertificate } from '../../x509/certificate_info.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
 import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../../pki/ocsp_request.js';
 import type { OcspRequestHash } from '../../pki/ocsp_request.js';
-import { decodeCrl } from '../../validation/path/crl.js';
-import { signedBy } from '../../validation/path/signature.js';
+import { decodeCrl } from '../../x509/crl.js';
+import { signedBy } from '../../x509/signature.js';
 import { SIG_ERROR, SignatureError } from '../errors.js';
 import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';

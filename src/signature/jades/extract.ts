@@ -15,8 +15,8 @@ import type {
   Extractor,
   IntegrityResult,
   SigningCertificateReference,
-} from '../../validation/model.js';
-import { readAll } from '../../validation/source.js';
+} from '../model.js';
+import { readAll } from '../../lib/document_source.js';
 import { SIGNATURE_OIDS, verifySignatureWith } from '../algorithm_names.js';
 import type { SignatureAlgorithmInfo } from '../algorithm_names.js';
 import { ocspResponseOfBasic } from '../cades/attributes.js';

@@ -8,11 +8,11 @@ import { createVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as DER from '../../lib/der.js';
 import { childrenOf, elementAt, slice } from '../../lib/der_reader.js';
-import { parseCertificate } from '../../pki/certificate_info.js';
+import { parseCertificate } from '../../x509/certificate_info.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
-import { decodeCertificate } from '../../validation/path/certificate.js';
-import type { DigestName, SigningCertificateReference } from '../../validation/model.js';
+import { decodeCertificate } from '../../x509/certificate.js';
+import type { DigestName, SigningCertificateReference } from '../model.js';
 import {
   DIGEST_OIDS,
   SIGNATURE_OIDS,

@@ -13,7 +13,7 @@ import type { PdfObject } from '../../lib/pdf/objects.js';
 import { writeIncrementalUpdate } from '../../lib/pdf/writer.js';
 import type { UpdateObject } from '../../lib/pdf/writer.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
-import { bufferSource } from '../../validation/source.js';
+import { bufferSource } from '../../lib/document_source.js';
 import { extendToLt } from '../cades/lt.js';
 import type { CadesLtParams } from '../cades/lt.js';
 import { CADES_OID } from '../cades/oids.js';

@@ -19,7 +19,7 @@ import type {
   Extractor,
   IntegrityResult,
   SignatureLevel,
-} from '../../validation/model.js';
+} from '../model.js';
 import { byteRangeProblems, rangesOf } from './byte_range.js';
 import type { SignedRanges } from './byte_range.js';
 import { cmsSignatureParts } from './cms_parts.js';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { PdfDocument } from '../../lib/pdf/document.js';
 import { writeIncrementalUpdate } from '../../lib/pdf/writer.js';
 import type { HashAlgorithm } from '../../pki/key_store.js';
-import { bufferSource } from '../../validation/source.js';
+import { bufferSource } from '../../lib/document_source.js';
 import { PadesError } from './errors.js';
 import { planSignatureField } from './field.js';
 

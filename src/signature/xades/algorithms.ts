@@ -3,7 +3,7 @@
  * mapped to node:crypto and to the canonicalization options of `lib/xml/c14n.ts`.
  */
 import type { C14nMethod } from '../../lib/xml/c14n.js';
-import type { DigestName } from '../../validation/model.js';
+import type { DigestName } from '../model.js';
 import { XadesError } from './errors.js';
 
 /** XML namespaces of XMLDSig and XAdES. */

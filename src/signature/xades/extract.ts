@@ -18,7 +18,7 @@ import type {
   Extractor,
   IntegrityResult,
   SignatureLevel,
-} from '../../validation/model.js';
+} from '../model.js';
 import { NS, digestAlgorithm, signatureAlgorithm } from './algorithms.js';
 import { XadesError } from './errors.js';
 import { checkReferences, inspectSignature, targetOf } from './inspect.js';

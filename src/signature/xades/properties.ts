@@ -8,7 +8,7 @@ import type { XmlElement } from '../../lib/xml/dom.js';
 import { attribute, childElement, childElements, textContent } from '../../lib/xml/query.js';
 import { childrenOf, topElement } from '../../lib/der_reader.js';
 import { serialHex } from '../../lib/der_cursor.js';
-import type { DigestName } from '../../validation/model.js';
+import type { DigestName } from '../model.js';
 import { NS, digestAlgorithm } from './algorithms.js';
 import { XadesError } from './errors.js';
 import { decodeBase64, onlyChild } from './structure.js';

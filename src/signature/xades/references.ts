@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { XML_NAMESPACE } from '../../lib/xml/dom.js';
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
 import { allElements } from '../../lib/xml/query.js';
-import type { DetachedContent, DigestName } from '../../validation/model.js';
+import type { DetachedContent, DigestName } from '../model.js';
 import { digestAlgorithm } from './algorithms.js';
 import { XadesError } from './errors.js';
 import type { ParsedReference } from './structure.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { canonicalize } from '../../lib/xml/c14n.js';
 import type { XmlElement } from '../../lib/xml/dom.js';
 import { attribute, childElements } from '../../lib/xml/query.js';
-import type { DigestName, ExtractedTimestamp } from '../../validation/model.js';
+import type { DigestName, ExtractedTimestamp } from '../model.js';
 import { DEFAULT_C14N_URI, canonicalizationAlgorithm } from './algorithms.js';
 import { XadesError } from './errors.js';
 import type { TimestampProperty, XadesProperties } from './properties.js';

@@ -6,8 +6,8 @@
  * clause 5.5.9.2), at the status in force at the time that matters.
  */
 import { childrenOf, topElement } from '../../lib/der_reader.js';
-import { oidValue } from '../../validation/path/asn1.js';
-import type { Certificate } from '../../validation/path/certificate.js';
+import { oidValue } from '../../x509/asn1.js';
+import type { Certificate } from '../../x509/certificate.js';
 import type { QualificationCriteria, ServiceStatusEntry } from '../parse/model.js';
 import { ADDITIONAL_SERVICE_INFO, QUALIFIER } from '../uris.js';
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { childrenOf, slice, topElement } from '../../lib/der_reader.js';
-import { decodeName } from '../../validation/path/name.js';
+import { decodeName } from '../../x509/name.js';
 import type { TrustService, TrustedList } from '../parse/model.js';
 import { statusIntervals } from './status_intervals.js';
 import type { StatusInterval } from './status_intervals.js';

@@ -6,7 +6,7 @@
  * suspension after that time does not matter; one before it leaves the path without a trusted
  * anchor at that time.
  */
-import type { Certificate } from '../../validation/path/certificate.js';
+import type { Certificate } from '../../x509/certificate.js';
 import type { TrustServiceReport } from '../../validation/report.js';
 import { qualify } from './qualification.js';
 import { memberStatusAt } from './service_index.js';

@@ -12,7 +12,7 @@
  *   carries the hub's membership history (`tb:MemberStatus`, see HUB_LOTL in ../uris.ts) keeps
  *   the member trusted only at times it was `active` (before the first change: no objection).
  */
-import type { Certificate } from '../../validation/path/certificate.js';
+import type { Certificate } from '../../x509/certificate.js';
 import type { TrustServiceDecision, TrustServiceSource } from '../../validation/path_check.js';
 import type { TslPointer } from '../parse/model.js';
 import { TSL, isListOfListsType } from '../uris.js';

@@ -36,13 +36,6 @@ export type {
   ObservedService,
   StatusChange,
 } from './node_state.js';
-export {
-  TL_SIGNER_ID,
-  ensureTrustListSigner,
-  observeNodeServices,
-  publishNodeTrustList,
-} from './node_publisher.js';
-export type { ListFiles, NodeListFile, NodeListPublisher, PublishOutcome } from './node_publisher.js';
 export { lotlDocument, operatorNameOf } from './lotl.js';
 export type { LotlFacts, LotlMember, MemberStatus, MemberStatusChange } from './lotl.js';
 export { TL_PUBLISH_ERRORS, TrustListPublishError } from './errors.js';

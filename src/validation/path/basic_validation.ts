@@ -7,13 +7,13 @@
  */
 import { pathError } from '../errors.js';
 import type { PathValidationCode } from '../errors.js';
-import type { Certificate } from './certificate.js';
-import type { Crl } from './crl.js';
-import type { KeyUsageName } from './extensions.js';
-import { namesEqual } from './name.js';
+import type { Certificate } from '../../x509/certificate.js';
+import type { Crl } from '../../x509/crl.js';
+import type { KeyUsageName } from '../../x509/extensions.js';
+import { namesEqual } from '../../x509/name.js';
 import { NO_NAME_CONSTRAINTS, addNameConstraints, checkNameConstraints } from './name_constraints.js';
 import type { NameConstraintState } from './name_constraints.js';
-import { OID } from './oids.js';
+import { OID } from '../../x509/oids.js';
 import {
   applyPolicyConstraints,
   initialPolicyState,
@@ -26,7 +26,7 @@ import { checkProfile, checkWellFormed } from './profile.js';
 import type { CertificateRole } from './profile.js';
 import { crlStatus } from './revocation.js';
 import type { RevocationStatus } from './revocation.js';
-import { algorithmName, signedBy } from './signature.js';
+import { algorithmName, signedBy } from '../../x509/signature.js';
 import { checkValidityPeriod } from './time.js';
 
 /** Settings of one validation run, already normalised. */

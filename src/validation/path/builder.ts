@@ -6,8 +6,8 @@
  * the validator can try the next one when one fails. Loops (a repeated name and key) are cut,
  * and depth, signature checks and the number of paths are bounded against hostile pools.
  */
-import type { Certificate } from './certificate.js';
-import { signedBy } from './signature.js';
+import type { Certificate } from '../../x509/certificate.js';
+import { signedBy } from '../../x509/signature.js';
 
 /** Trust anchors and untrusted intermediates indexed by subject name. */
 export interface CertificatePool {

@@ -4,12 +4,12 @@
  * certificate (a name must fall in every group that constrains its form, which is the
  * intersection of §6.1.4 (g)(1)); excluded subtrees are their union.
  */
-import { attributeTexts, isWithinDirectorySubtree } from './name.js';
-import { isValidDnsName, isValidMailbox, uriHost } from './general_names.js';
-import type { GeneralName, GeneralNameType } from './general_names.js';
+import { attributeTexts, isWithinDirectorySubtree } from '../../x509/name.js';
+import { isValidDnsName, isValidMailbox, uriHost } from '../../x509/general_names.js';
+import type { GeneralName, GeneralNameType } from '../../x509/general_names.js';
 import { pathError } from '../errors.js';
-import type { Certificate } from './certificate.js';
-import { OID } from './oids.js';
+import type { Certificate } from '../../x509/certificate.js';
+import { OID } from '../../x509/oids.js';
 
 /** The permitted and excluded subtrees accumulated along a path. */
 export interface NameConstraintState {

@@ -7,7 +7,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { pathError } from '../errors.js';
-import type { Certificate } from './certificate.js';
+import type { Certificate } from '../../x509/certificate.js';
 
 /** The name a peer is expected to present. */
 export interface PeerName {

@@ -5,8 +5,8 @@
  * qualifiers are not tracked (they do not change the outcome).
  */
 import { pathError } from '../errors.js';
-import type { Certificate } from './certificate.js';
-import { OID } from './oids.js';
+import type { Certificate } from '../../x509/certificate.js';
+import { OID } from '../../x509/oids.js';
 
 const ANY = OID.anyPolicy;
 

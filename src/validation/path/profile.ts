@@ -5,10 +5,10 @@
  */
 import { pathError } from '../errors.js';
 import type { PathValidationCode } from '../errors.js';
-import type { Certificate } from './certificate.js';
-import { isValidDnsName, isValidMailbox } from './general_names.js';
-import type { GeneralName } from './general_names.js';
-import { signedBy } from './signature.js';
+import type { Certificate } from '../../x509/certificate.js';
+import { isValidDnsName, isValidMailbox } from '../../x509/general_names.js';
+import type { GeneralName } from '../../x509/general_names.js';
+import { signedBy } from '../../x509/signature.js';
 
 /** The part a certificate plays in the path. */
 export type CertificateRole = 'target' | 'intermediate' | 'anchor';

@@ -4,11 +4,11 @@
  * no delta CRLs, no indirect CRLs, no separate CRL-signing keys; partitioned CRLs (an
  * IssuingDistributionPoint) and reason-partitioned CRLs are honoured.
  */
-import type { Certificate } from './certificate.js';
-import type { Crl } from './crl.js';
-import type { GeneralName } from './general_names.js';
-import { namesEqual } from './name.js';
-import { verifySignature } from './signature.js';
+import type { Certificate } from '../../x509/certificate.js';
+import type { Crl } from '../../x509/crl.js';
+import type { GeneralName } from '../../x509/general_names.js';
+import { namesEqual } from '../../x509/name.js';
+import { verifySignature } from '../../x509/signature.js';
 import { validationSecond } from './time.js';
 
 /** What the supplied CRLs say about one certificate. */

@@ -3,7 +3,7 @@
  * the past-time and proof-of-existence logic of ETSI EN 319 102-1 §5.6.
  */
 import { pathError } from '../errors.js';
-import type { Certificate } from './certificate.js';
+import type { Certificate } from '../../x509/certificate.js';
 
 /**
  * The validation time in whole seconds, rounded down. Certificate times have one-second

@@ -8,12 +8,12 @@ import { validateCertificationPath } from './basic_validation.js';
 import type { PathOutcome, ProcessingOptions } from './basic_validation.js';
 import { buildPaths, createPool } from './builder.js';
 import type { BuildReport } from './builder.js';
-import { decodeCertificate } from './certificate.js';
-import type { Certificate } from './certificate.js';
-import { decodeCrl } from './crl.js';
-import { KEY_USAGES } from './extensions.js';
-import type { KeyUsageName } from './extensions.js';
-import { EKU_BY_NAME } from './oids.js';
+import { decodeCertificate } from '../../x509/certificate.js';
+import type { Certificate } from '../../x509/certificate.js';
+import { decodeCrl } from '../../x509/crl.js';
+import { KEY_USAGES } from '../../x509/extensions.js';
+import type { KeyUsageName } from '../../x509/extensions.js';
+import { EKU_BY_NAME } from '../../x509/oids.js';
 import type { PolicyInputs } from './policy.js';
 import { checkProfile, checkWellFormed } from './profile.js';
 

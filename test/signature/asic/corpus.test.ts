@@ -11,8 +11,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { asicExtractor } from '../../../src/signature/asic/extract.js';
 import { openAsicContainer } from '../../../src/signature/asic/container.js';
-import { bufferSource } from '../../../src/validation/source.js';
-import type { ExtractedSignature, IntegrityResult } from '../../../src/validation/model.js';
+import { bufferSource } from '../../../src/lib/document_source.js';
+import type { ExtractedSignature, IntegrityResult } from '../../../src/signature/model.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
 import { digestStubs } from './digest_stubs.js';
 

@@ -10,7 +10,7 @@ import { CMS_OID, hashOfOid, parseSignedData } from '../../../src/pki/cms_signed
 import { DS_NS, uriToPath } from '../../../src/signature/asic/manifest.js';
 import { parseXml } from '../../../src/signature/asic/xml_scan.js';
 import type { XmlElement } from '../../../src/signature/asic/xml_scan.js';
-import type { DetachedContent, Extractor, IntegrityResult } from '../../../src/validation/model.js';
+import type { DetachedContent, Extractor, IntegrityResult } from '../../../src/signature/model.js';
 import { fakeSignature } from './stubs.js';
 import type { StubCall } from './stubs.js';
 

@@ -8,7 +8,7 @@ import type {
   Extractor,
   IntegrityResult,
   SignatureFormat,
-} from '../../../src/validation/model.js';
+} from '../../../src/signature/model.js';
 
 /** One call of a stub. */
 export interface StubCall {

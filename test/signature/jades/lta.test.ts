@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { latestCrl } from '../../../src/node/crl_publisher.js';
+import { latestCrl } from '../../../src/eid/crl_publisher.js';
 import { ocspServiceOf } from '../../../src/node/ocsp_service.js';
 import type { OcspService } from '../../../src/node/ocsp_service.js';
 import { parseOcspResponse } from '../../../src/pki/ocsp_response_parser.js';
@@ -21,8 +21,8 @@ import { parseTimeStampToken, verifyTimeStampToken } from '../../../src/timestam
 import { rejectsCode, throwsCode } from '../../fixtures/assert.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
 import { FIXED_NOW } from '../../fixtures/node.js';
-import { DOCUMENT, signingFixture } from '../helpers.js';
-import type { SigningFixture } from '../helpers.js';
+import { DOCUMENT, signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
 
 const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'dss', 'jades');
 

@@ -11,8 +11,8 @@ import {
 import { signJades } from '../../../src/signature/jades/sign.js';
 import { throwsCode } from '../../fixtures/assert.js';
 import { FIXED_NOW } from '../../fixtures/node.js';
-import { DOCUMENT, signingFixture } from '../helpers.js';
-import type { SigningFixture } from '../helpers.js';
+import { DOCUMENT, signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
 
 let f: SigningFixture;
 before(async () => {

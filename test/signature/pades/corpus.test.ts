@@ -10,11 +10,11 @@ import { createPublicKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrustbridgeError } from '../../../src/lib/errors.js';
-import { parseCertificate } from '../../../src/pki/certificate_info.js';
+import { parseCertificate } from '../../../src/x509/certificate_info.js';
 import { extractPades } from '../../../src/signature/pades/extract.js';
-import type { ExtractedSignature } from '../../../src/validation/model.js';
-import { fileSource } from '../../../src/validation/source.js';
-import type { FileDocumentSource } from '../../../src/validation/source.js';
+import type { ExtractedSignature } from '../../../src/signature/model.js';
+import { fileSource } from '../../../src/lib/document_source.js';
+import type { FileDocumentSource } from '../../../src/lib/document_source.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
 
 const DIR = join(REPO_ROOT, '..', 'shared', 'corpus', 'dss', 'pades');

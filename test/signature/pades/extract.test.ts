@@ -9,13 +9,13 @@ import { PdfDict, PdfRef, name } from '../../../src/lib/pdf/objects.js';
 import { writeIncrementalUpdate } from '../../../src/lib/pdf/writer.js';
 import { extractPades } from '../../../src/signature/pades/extract.js';
 import { parsePdfDate } from '../../../src/signature/pades/pdf_date.js';
-import type { DocumentSource } from '../../../src/validation/model.js';
-import { bufferSource, fileSource } from '../../../src/validation/source.js';
+import type { DocumentSource } from '../../../src/signature/model.js';
+import { bufferSource, fileSource } from '../../../src/lib/document_source.js';
 import { tempDir } from '../../fixtures/cli.js';
 import { paddedPdf, samplePdf } from '../../lib/pdf/fixtures.js';
-import { signingFixture } from '../helpers.js';
-import type { SigningFixture } from '../helpers.js';
-import { extract, signAt } from './helpers.js';
+import { signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
+import { extract, signAt } from './fixtures.js';
 
 let f: SigningFixture;
 before(async () => {

@@ -9,14 +9,14 @@ import { vriKey } from '../../../src/signature/pades/dss.js';
 import { readDss } from '../../../src/signature/pades/dss_reader.js';
 import { signatureEntries } from '../../../src/signature/pades/signatures.js';
 import { parseTimeStampToken } from '../../../src/timestamp/token.js';
-import type { DigestName } from '../../../src/validation/model.js';
-import { bufferSource } from '../../../src/validation/source.js';
+import type { DigestName } from '../../../src/signature/model.js';
+import { bufferSource } from '../../../src/lib/document_source.js';
 import { rejectsCode } from '../../fixtures/assert.js';
 import { FIXED_NOW } from '../../fixtures/node.js';
 import { samplePdf, sampleXrefStreamPdf } from '../../lib/pdf/fixtures.js';
-import { signingFixture } from '../helpers.js';
-import type { SigningFixture } from '../helpers.js';
-import { extract, inProcessFetcher, signAt } from './helpers.js';
+import { signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
+import { extract, inProcessFetcher, signAt } from './fixtures.js';
 
 let f: SigningFixture;
 before(async () => {

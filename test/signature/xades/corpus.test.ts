@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { extractXades } from '../../../src/signature/xades/extract.js';
 import { parseTimeStampToken } from '../../../src/timestamp/token.js';
-import type { ExtractedSignature, IntegrityResult, SignatureLevel } from '../../../src/validation/model.js';
-import { bufferSource } from '../../../src/validation/source.js';
+import type { ExtractedSignature, IntegrityResult, SignatureLevel } from '../../../src/signature/model.js';
+import { bufferSource } from '../../../src/lib/document_source.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
 
 const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'dss');

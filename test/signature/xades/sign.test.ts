@@ -9,7 +9,7 @@ import { verifyEnvelopedSignature } from '../../../src/signature/xades/enveloped
 import { XadesError } from '../../../src/signature/xades/errors.js';
 import { extractXades } from '../../../src/signature/xades/extract.js';
 import { signXmlEnveloped } from '../../../src/signature/xades/sign.js';
-import { bufferSource } from '../../../src/validation/source.js';
+import { bufferSource } from '../../../src/lib/document_source.js';
 import { missingTools, run, tempDir } from '../../fixtures/cli.js';
 import { FIXED_NOW } from '../../fixtures/node.js';
 import { XMLSEC_TIME, xadesTestSigner } from './fixtures.js';

@@ -3,8 +3,8 @@
  * member listed as CA/QC, and a qualified signature certificate under each CA.
  */
 import { ext } from '../../../src/pki/certificate_builder.js';
-import { decodeCertificate } from '../../../src/validation/path/certificate.js';
-import type { Certificate } from '../../../src/validation/path/certificate.js';
+import { decodeCertificate } from '../../../src/x509/certificate.js';
+import type { Certificate } from '../../../src/x509/certificate.js';
 import { issue } from '../../validation/fixtures.js';
 import type { Issued } from '../../validation/fixtures.js';
 import { listSigner } from './tl_builder.js';

@@ -9,7 +9,7 @@ import { before, describe, it } from 'node:test';
 import { TrustStore } from '../../../src/trust/store/trust_store.js';
 import type { TrustStoreEvent, TrustStoreOptions } from '../../../src/trust/store/trust_store.js';
 import type { TrustListCache } from '../../../src/trust/store/fetcher.js';
-import { decodeCertificate } from '../../../src/validation/path/certificate.js';
+import { decodeCertificate } from '../../../src/x509/certificate.js';
 import { pathOf, trustPki } from './pki.js';
 import type { TrustPki } from './pki.js';
 import {

@@ -19,7 +19,7 @@ import { buildTsl } from '../../../src/trust/writer/tsl.js';
 import { missingTools } from '../../fixtures/cli.js';
 import { fixedKey, spkiOf } from '../../fixtures/keys.js';
 import { FIXED_NOW, TEST_IDENTITY, makeTestNode } from '../../fixtures/node.js';
-import { fixedTlSigner, xmllint, xmlsecVerify } from './helpers.js';
+import { fixedTlSigner, xmllint, xmlsecVerify } from './fixtures.js';
 
 const DAY = 86_400_000;
 

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toPem } from '../../../src/lib/pem.js';
 import { run, tempDir } from '../../fixtures/cli.js';
-import type { ToolOutcome } from './helpers.js';
+import type { ToolOutcome } from './fixtures.js';
 
 const VERIFY_JAVA = `import java.io.FileInputStream;
 import java.security.Key;

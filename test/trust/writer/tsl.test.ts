@@ -14,7 +14,7 @@ import { signTsl } from '../../../src/trust/writer/sign.js';
 import { buildTsl } from '../../../src/trust/writer/tsl.js';
 import { missingTools } from '../../fixtures/cli.js';
 import { FIXED_NOW, TEST_IDENTITY, makeTestNode } from '../../fixtures/node.js';
-import { fixedTlSigner, xmllint } from './helpers.js';
+import { fixedTlSigner, xmllint } from './fixtures.js';
 
 const CERT = Buffer.from('3003020101', 'hex');
 

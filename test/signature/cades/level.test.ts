@@ -1,15 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as DER from '../../src/lib/der.js';
-import { CMS_OID, buildSignedData } from '../../src/pki/cms_signed_data.js';
-import { detectCadesLevel } from '../../src/signature/cades/level.js';
-import { CADES_OID } from '../../src/signature/cades/oids.js';
-import { signCades } from '../../src/signature/cades/sign.js';
-import { editSignedData, ocspRevocationInfoChoice } from '../../src/signature/cades/signed_data_editor.js';
-import { throwsCode } from '../fixtures/assert.js';
-import { FIXED_NOW } from '../fixtures/node.js';
-import { DOCUMENT, signingFixture } from './helpers.js';
-import type { SigningFixture } from './helpers.js';
+import * as DER from '../../../src/lib/der.js';
+import { CMS_OID, buildSignedData } from '../../../src/pki/cms_signed_data.js';
+import { detectCadesLevel } from '../../../src/signature/cades/level.js';
+import { CADES_OID } from '../../../src/signature/cades/oids.js';
+import { signCades } from '../../../src/signature/cades/sign.js';
+import { editSignedData, ocspRevocationInfoChoice } from '../../../src/signature/cades/signed_data_editor.js';
+import { throwsCode } from '../../fixtures/assert.js';
+import { FIXED_NOW } from '../../fixtures/node.js';
+import { DOCUMENT, signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
 
 let f: SigningFixture;
 let bt: Buffer;

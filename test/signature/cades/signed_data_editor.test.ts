@@ -1,19 +1,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CMS_OID, parseSignedData, verifySignerInfo } from '../../src/pki/cms_signed_data.js';
-import { detectCadesLevel } from '../../src/signature/cades/level.js';
-import { CADES_OID } from '../../src/signature/cades/oids.js';
-import { signCades } from '../../src/signature/cades/sign.js';
+import { CMS_OID, parseSignedData, verifySignerInfo } from '../../../src/pki/cms_signed_data.js';
+import { detectCadesLevel } from '../../../src/signature/cades/level.js';
+import { CADES_OID } from '../../../src/signature/cades/oids.js';
+import { signCades } from '../../../src/signature/cades/sign.js';
 import {
   addUnsignedAttribute,
   editSignedData,
   ocspRevocationInfoChoice,
-} from '../../src/signature/cades/signed_data_editor.js';
-import * as DER from '../../src/lib/der.js';
-import { throwsCode } from '../fixtures/assert.js';
-import { FIXED_NOW } from '../fixtures/node.js';
-import { DOCUMENT, signingFixture } from './helpers.js';
-import type { SigningFixture } from './helpers.js';
+} from '../../../src/signature/cades/signed_data_editor.js';
+import * as DER from '../../../src/lib/der.js';
+import { throwsCode } from '../../fixtures/assert.js';
+import { FIXED_NOW } from '../../fixtures/node.js';
+import { DOCUMENT, signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
 
 let f: SigningFixture;
 let bb: Buffer;

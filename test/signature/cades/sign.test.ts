@@ -1,24 +1,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import * as DER from '../../src/lib/der.js';
+import * as DER from '../../../src/lib/der.js';
 import {
   CMS_ERROR,
   CMS_OID,
   parseSignedData,
   signingCertificateV2Attribute,
   verifySignerInfo,
-} from '../../src/pki/cms_signed_data.js';
-import type { ParsedSignedData } from '../../src/pki/cms_signed_data.js';
-import { detectCadesLevel } from '../../src/signature/cades/level.js';
-import { CADES_OID } from '../../src/signature/cades/oids.js';
-import { signCades } from '../../src/signature/cades/sign.js';
-import type { CadesSignParams } from '../../src/signature/cades/sign.js';
-import { parseTimeStampToken, verifyTimeStampToken } from '../../src/timestamp/token.js';
-import { rejectsCode, throwsCode } from '../fixtures/assert.js';
-import { FIXED_NOW } from '../fixtures/node.js';
-import { DOCUMENT, signingFixture } from './helpers.js';
-import type { SigningFixture } from './helpers.js';
+} from '../../../src/pki/cms_signed_data.js';
+import type { ParsedSignedData } from '../../../src/pki/cms_signed_data.js';
+import { detectCadesLevel } from '../../../src/signature/cades/level.js';
+import { CADES_OID } from '../../../src/signature/cades/oids.js';
+import { signCades } from '../../../src/signature/cades/sign.js';
+import type { CadesSignParams } from '../../../src/signature/cades/sign.js';
+import { parseTimeStampToken, verifyTimeStampToken } from '../../../src/timestamp/token.js';
+import { rejectsCode, throwsCode } from '../../fixtures/assert.js';
+import { FIXED_NOW } from '../../fixtures/node.js';
+import { DOCUMENT, signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
 
 let f: SigningFixture;
 

@@ -10,20 +10,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { derToP1363 } from '../../src/signature/jades/ecdsa.js';
+import { derToP1363 } from '../../../src/signature/jades/ecdsa.js';
 import {
   parseJades,
   sigTstImprintInput,
   signatureTimeStampTokens,
   verifyJades,
-} from '../../src/signature/jades/parse.js';
-import { signJades } from '../../src/signature/jades/sign.js';
-import type { JadesSignParams } from '../../src/signature/jades/sign.js';
-import { verifyTimeStampToken } from '../../src/timestamp/token.js';
-import { rejectsCode, throwsCode } from '../fixtures/assert.js';
-import { FIXED_NOW } from '../fixtures/node.js';
-import { DOCUMENT, signingFixture } from './helpers.js';
-import type { SigningFixture } from './helpers.js';
+} from '../../../src/signature/jades/parse.js';
+import { signJades } from '../../../src/signature/jades/sign.js';
+import type { JadesSignParams } from '../../../src/signature/jades/sign.js';
+import { verifyTimeStampToken } from '../../../src/timestamp/token.js';
+import { rejectsCode, throwsCode } from '../../fixtures/assert.js';
+import { FIXED_NOW } from '../../fixtures/node.js';
+import { DOCUMENT, signingFixture } from '../fixtures.js';
+import type { SigningFixture } from '../fixtures.js';
 
 let f: SigningFixture;
 let tmp: string;

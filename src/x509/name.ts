@@ -2,8 +2,8 @@
  * Distinguished names for path validation: decoding, RFC 5280 §7.1 comparison and the
  * directoryName subtree test of §4.2.1.10.
  */
-import { childrenOf, elementAt, fail, topElement } from '../../lib/der_reader.js';
-import { decodeOid } from '../../pki/certificate_info.js';
+import { childrenOf, elementAt, fail, topElement } from '../lib/der_reader.js';
+import { decodeOid } from './certificate_info.js';
 
 /** One AttributeTypeAndValue: its type OID, the value's tag and content octets. */
 export interface AttributeValue {

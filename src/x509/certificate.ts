@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate as AsnCertificate } from '@peculiar/asn1-x509';
-import { childrenOf, fail, slice, topElement } from '../../lib/der_reader.js';
-import type { DerElement } from '../../lib/der_reader.js';
-import { pemOrDer } from '../../lib/pem.js';
-import { nameToString } from '../../pki/certificate_info.js';
-import { pathError } from '../errors.js';
+import { childrenOf, fail, slice, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
+import { pemOrDer } from '../lib/pem.js';
+import { nameToString } from './certificate_info.js';
+import { pathError } from '../validation/errors.js';
 import { contents, octetAlignedBits, timeValue } from './asn1.js';
 import { decodeExtensions } from './extensions.js';
 import type { CertificateExtensions, ExtensionEntry } from './extensions.js';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { test } from 'node:test';
-import { toPem } from '../../../src/lib/pem.js';
-import { ext } from '../../../src/pki/certificate_builder.js';
-import { decodeCertificate } from '../../../src/validation/index.js';
-import { assertPathError } from '../assert_path.js';
-import { FIXED_KEYS } from '../../fixtures/keys.js';
+import { toPem } from '../../src/lib/pem.js';
+import { ext } from '../../src/pki/certificate_builder.js';
+import { decodeCertificate } from '../../src/validation/index.js';
+import { assertPathError } from '../validation/assert_path.js';
+import { FIXED_KEYS } from '../fixtures/keys.js';
 import {
   NOT_AFTER,
   NOT_BEFORE,
@@ -16,8 +16,8 @@ import {
   rawCertificate,
   standardChain,
   xt,
-} from '../fixtures.js';
-import { ecdsaAlgorithm } from '../../../src/pki/certificate_builder.js';
+} from '../validation/fixtures.js';
+import { ecdsaAlgorithm } from '../../src/pki/certificate_builder.js';
 
 test('the decoded model: exact bytes, names, validity, extensions', async () => {
   const { ca, leaf } = await standardChain([

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { constants, createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { test } from 'node:test';
-import { explicit, integer, nullValue, oid, seq } from '../../../src/lib/der.js';
-import { decodeCertificate, validatePath } from '../../../src/validation/index.js';
-import { verifySignature } from '../../../src/validation/path/signature.js';
+import { explicit, integer, nullValue, oid, seq } from '../../src/lib/der.js';
+import { decodeCertificate, validatePath } from '../../src/validation/index.js';
+import { verifySignature } from '../../src/x509/signature.js';
 import {
   ED25519_KEY,
   NOW,
@@ -13,8 +13,8 @@ import {
   keyIdExtensions,
   rawCertificate,
   spkiOf,
-} from '../fixtures.js';
-import { ext } from '../../../src/pki/certificate_builder.js';
+} from '../validation/fixtures.js';
+import { ext } from '../../src/pki/certificate_builder.js';
 
 const rsa = createPrivateKey(RSA_KEY);
 const ed = createPrivateKey(ED25519_KEY);

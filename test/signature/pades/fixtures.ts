@@ -1,14 +1,14 @@
 /** Shared set-up of the PAdES tests: the signing fixture, an in-process revocation fetcher, signing shorthands. */
-import { latestCrl } from '../../../src/node/crl_publisher.js';
+import { latestCrl } from '../../../src/eid/crl_publisher.js';
 import { ocspServiceOf } from '../../../src/node/ocsp_service.js';
 import type { RevocationFetcher } from '../../../src/signature/revocation_fetcher.js';
 import { signPades } from '../../../src/signature/pades/sign.js';
 import type { PadesLevel, PadesSignParams } from '../../../src/signature/pades/sign.js';
 import { extractPades } from '../../../src/signature/pades/extract.js';
-import type { ExtractedSignature } from '../../../src/validation/model.js';
-import { bufferSource } from '../../../src/validation/source.js';
+import type { ExtractedSignature } from '../../../src/signature/model.js';
+import { bufferSource } from '../../../src/lib/document_source.js';
 import { FIXED_NOW } from '../../fixtures/node.js';
-import type { SigningFixture } from '../helpers.js';
+import type { SigningFixture } from '../fixtures.js';
 
 /** A fetcher answering from the test node's OCSP service and CRL store, recording the URLs. */
 export function inProcessFetcher(f: SigningFixture, calls: string[] = []): RevocationFetcher {

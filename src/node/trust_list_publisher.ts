@@ -5,19 +5,19 @@
  * files are passed in (DESIGN.md: the core does no I/O of its own).
  */
 import { createHash } from 'node:crypto';
-import { toPem } from '../../lib/pem.js';
-import { signCertificate } from '../../pki/certificate_builder.js';
-import { parseCertificate } from '../../pki/certificate_info.js';
-import type { KeyStore, Signer } from '../../pki/key_store.js';
-import { trustListSignerTemplate } from '../../pki/profiles.js';
-import type { IssuerRef, NodeIdentity } from '../../pki/profiles.js';
-import type { Store } from '../../store/database.js';
-import { nodeTrustListDocument } from './node_list.js';
-import type { NodeListDetails } from './node_list.js';
-import { isoSeconds, parseNodeListState, reconcileServices } from './node_state.js';
-import type { NodeListState, NodeServiceKind, ObservedService } from './node_state.js';
-import { signTsl } from './sign.js';
-import { buildTsl } from './tsl.js';
+import { toPem } from '../lib/pem.js';
+import { signCertificate } from '../pki/certificate_builder.js';
+import { parseCertificate } from '../x509/certificate_info.js';
+import type { KeyStore, Signer } from '../pki/key_store.js';
+import { trustListSignerTemplate } from '../pki/profiles.js';
+import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
+import type { Store } from '../store/database.js';
+import { nodeTrustListDocument } from '../trust/writer/node_list.js';
+import type { NodeListDetails } from '../trust/writer/node_list.js';
+import { isoSeconds, parseNodeListState, reconcileServices } from '../trust/writer/node_state.js';
+import type { NodeListState, NodeServiceKind, ObservedService } from '../trust/writer/node_state.js';
+import { signTsl } from '../trust/writer/sign.js';
+import { buildTsl } from '../trust/writer/tsl.js';
 
 /** The files a node's list lives in. */
 export type NodeListFile = 'state' | 'trustlist' | 'signer';

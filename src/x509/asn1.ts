@@ -9,9 +9,9 @@
  * booleanValue(value, ca!); smallInteger(value, pathLen!);
  * ```
  */
-import { childrenOf, fail, topElement } from '../../lib/der_reader.js';
-import type { DerElement } from '../../lib/der_reader.js';
-import { decodeOid } from '../../pki/certificate_info.js';
+import { childrenOf, fail, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
+import { decodeOid } from './certificate_info.js';
 
 /** Content octets of an element. */
 export function contents(der: Buffer, el: DerElement): Buffer {

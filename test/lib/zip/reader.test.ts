@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from '../../src/lib/zip/crc32.js';
-import { readZip } from '../../src/lib/zip/reader.js';
-import type { ZipLimits } from '../../src/lib/zip/reader.js';
-import { missingTools, tempDir, tool } from '../fixtures/cli.js';
-import { buildZip } from '../signature/asic/zip_builder.js';
-import type { BuildEntry, BuildOptions } from '../signature/asic/zip_builder.js';
+import { crc32 } from '../../../src/lib/zip/crc32.js';
+import { readZip } from '../../../src/lib/zip/reader.js';
+import type { ZipLimits } from '../../../src/lib/zip/reader.js';
+import { missingTools, tempDir, tool } from '../../fixtures/cli.js';
+import { buildZip } from '../../signature/asic/zip_builder.js';
+import type { BuildEntry, BuildOptions } from '../../signature/asic/zip_builder.js';
 
 function refuses(bytes: Buffer, code: string, message: RegExp, limits?: Partial<ZipLimits>): void {
   assert.throws(

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from '../lib/errors.js';
-import { handleError } from '../server/errors.js';
-import { sendWithEtag } from '../server/routes/trustlist.js';
+import { handleError } from './errors.js';
+import { sendWithEtag } from './routes/trustlist.js';
 import { TSL } from '../trust/uris.js';
-import { HUB_FILES, readHubState } from './config.js';
-import { publishLotl } from './hub.js';
-import type { HubContext } from './hub.js';
-import { memberStatus } from './members.js';
+import { HUB_FILES, readHubState } from '../hub/config.js';
+import { publishLotl } from '../hub/hub.js';
+import type { HubContext } from '../hub/hub.js';
+import { memberStatus } from '../hub/members.js';
 
 function publicFile(hub: HubContext, name: string): Buffer {
   const file = join(hub.dir, HUB_FILES.public, name);

@@ -4,7 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { DocumentSource } from './model.js';
+import type { DocumentSource } from '../signature/model.js';
 
 const CHUNK = 1 << 20;
 

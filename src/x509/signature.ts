@@ -4,8 +4,8 @@
  */
 import { constants, createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { childrenOf, fail, topElement } from '../../lib/der_reader.js';
-import type { DerElement } from '../../lib/der_reader.js';
+import { childrenOf, fail, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
 import { contents, oidValue, smallInteger } from './asn1.js';
 import { OID } from './oids.js';
 

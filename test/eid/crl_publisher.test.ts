@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { enrolPerson } from '../../src/eid/issuance.js';
 import { revoke, suspend } from '../../src/eid/lifecycle.js';
-import { latestCrl, publishCrl } from '../../src/node/crl_publisher.js';
+import { latestCrl, publishCrl } from '../../src/eid/crl_publisher.js';
 import { buildApp } from '../../src/server/app.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { PERSON_A, csrPair, makeTestNode, testClock } from '../fixtures/node.js';

@@ -5,20 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { toPem } from '../../../src/lib/pem.js';
-import { parseXml } from '../../../src/lib/xml/parser.js';
-import { attribute, childElement, descendants, textContent } from '../../../src/lib/xml/query.js';
-import type { XmlElement } from '../../../src/lib/xml/dom.js';
-import { verifyEnvelopedSignature } from '../../../src/signature/xades/enveloped.js';
-import { NS, QUALIFIER, SERVICE_STATUS, SERVICE_TYPE } from '../../../src/trust/uris.js';
-import { TrustListPublishError } from '../../../src/trust/writer/errors.js';
-import { publishNodeTrustList } from '../../../src/trust/writer/node_publisher.js';
-import type { NodeListPublisher } from '../../../src/trust/writer/node_publisher.js';
-import { setServiceStatus } from '../../../src/trust/writer/node_state.js';
-import { missingTools } from '../../fixtures/cli.js';
-import { FIXED_NOW, TEST_IDENTITY, makeTestNode, testClock } from '../../fixtures/node.js';
-import type { TestClock, TestNode } from '../../fixtures/node.js';
-import { fixedTlSigner, memoryFiles, xmllint, xmlsecVerify } from './helpers.js';
+import { toPem } from '../../src/lib/pem.js';
+import { parseXml } from '../../src/lib/xml/parser.js';
+import { attribute, childElement, descendants, textContent } from '../../src/lib/xml/query.js';
+import type { XmlElement } from '../../src/lib/xml/dom.js';
+import { verifyEnvelopedSignature } from '../../src/signature/xades/enveloped.js';
+import { NS, QUALIFIER, SERVICE_STATUS, SERVICE_TYPE } from '../../src/trust/uris.js';
+import { TrustListPublishError } from '../../src/trust/writer/errors.js';
+import { publishNodeTrustList } from '../../src/node/trust_list_publisher.js';
+import type { NodeListPublisher } from '../../src/node/trust_list_publisher.js';
+import { setServiceStatus } from '../../src/trust/writer/node_state.js';
+import { missingTools } from '../fixtures/cli.js';
+import { FIXED_NOW, TEST_IDENTITY, makeTestNode, testClock } from '../fixtures/node.js';
+import type { TestClock, TestNode } from '../fixtures/node.js';
+import { fixedTlSigner, memoryFiles, xmllint, xmlsecVerify } from '../trust/writer/fixtures.js';
 
 const DAY = 86_400_000;
 

@@ -3,8 +3,8 @@
  * malformed value is recorded in `problems` rather than thrown, so that a bad certificate in
  * the intermediate pool only fails the paths that actually use it.
  */
-import { childrenOf, fail, topElement } from '../../lib/der_reader.js';
-import type { DerElement } from '../../lib/der_reader.js';
+import { childrenOf, fail, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
 import { booleanValue, contents, namedBitPositions, oidValue, smallInteger, topChildren } from './asn1.js';
 import { decodeGeneralName, decodeGeneralNames } from './general_names.js';
 import type { GeneralName } from './general_names.js';

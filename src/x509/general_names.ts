@@ -2,9 +2,9 @@
  * GeneralName (RFC 5280 §4.2.1.6) decoding with exact bytes, and the syntax rules for the
  * name forms the validator understands.
  */
-import { childrenOf, fail, topElement } from '../../lib/der_reader.js';
-import type { DerElement } from '../../lib/der_reader.js';
-import { decodeOid } from '../../pki/certificate_info.js';
+import { childrenOf, fail, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
+import { decodeOid } from './certificate_info.js';
 import { decodeName } from './name.js';
 import type { DistinguishedName } from './name.js';
 

@@ -10,7 +10,7 @@ import { trustListSignerTemplate } from '../../../src/pki/profiles.js';
 import type { IssuerRef, NodeIdentity } from '../../../src/pki/profiles.js';
 import type { Signer } from '../../../src/pki/key_store.js';
 import { keyObjectSigner } from '../../../src/signature/key_signer.js';
-import type { ListFiles, NodeListFile } from '../../../src/trust/writer/node_publisher.js';
+import type { ListFiles, NodeListFile } from '../../../src/node/trust_list_publisher.js';
 import { REPO_ROOT, run, tempDir } from '../../fixtures/cli.js';
 import { fixedKey, spkiOf } from '../../fixtures/keys.js';
 import { FIXED_NOW } from '../../fixtures/node.js';

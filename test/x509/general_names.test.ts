@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seq, tlv } from '../../../src/lib/der.js';
-import {
-  decodeGeneralNames,
-  isValidDnsName,
-  isValidMailbox,
-  uriHost,
-} from '../../../src/validation/path/general_names.js';
-import { cnName, gn } from '../fixtures.js';
+import { seq, tlv } from '../../src/lib/der.js';
+import { decodeGeneralNames, isValidDnsName, isValidMailbox, uriHost } from '../../src/x509/general_names.js';
+import { cnName, gn } from '../validation/fixtures.js';
 
 test('RFC 5280 §4.2.1.6 preferred name syntax for dNSName', () => {
   for (const ok of [

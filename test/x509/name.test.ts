@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { seq, setOf, oid, tlv } from '../../../src/lib/der.js';
-import { encodeName } from '../../../src/pki/certificate_builder.js';
-import { OID } from '../../../src/pki/algorithms.js';
-import {
-  attributeTexts,
-  decodeName,
-  isWithinDirectorySubtree,
-  namesEqual,
-} from '../../../src/validation/path/name.js';
+import { seq, setOf, oid, tlv } from '../../src/lib/der.js';
+import { encodeName } from '../../src/pki/certificate_builder.js';
+import { OID } from '../../src/pki/algorithms.js';
+import { attributeTexts, decodeName, isWithinDirectorySubtree, namesEqual } from '../../src/x509/name.js';
 
 function attr(type: string, tag: number, text: string, encoding: BufferEncoding = 'utf8'): Buffer {
   return seq(oid(type), tlv(tag, Buffer.from(text, encoding)));

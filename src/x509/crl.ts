@@ -4,12 +4,12 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificateList } from '@peculiar/asn1-x509';
-import { childrenOf, fail, slice, topElement } from '../../lib/der_reader.js';
-import type { DerElement } from '../../lib/der_reader.js';
-import { pemOrDer } from '../../lib/pem.js';
-import { REVOCATION_REASON_CODES } from '../../pki/revocation_reason.js';
-import type { RevocationReasonName } from '../../pki/revocation_reason.js';
-import { pathError } from '../errors.js';
+import { childrenOf, fail, slice, topElement } from '../lib/der_reader.js';
+import type { DerElement } from '../lib/der_reader.js';
+import { pemOrDer } from '../lib/pem.js';
+import { REVOCATION_REASON_CODES } from '../pki/revocation_reason.js';
+import type { RevocationReasonName } from '../pki/revocation_reason.js';
+import { pathError } from '../validation/errors.js';
 import { contents, namedBitPositions, octetAlignedBits, timeValue } from './asn1.js';
 import { decodeDistributionPointName } from './extensions.js';
 import type { DistributionPoint } from './extensions.js';
