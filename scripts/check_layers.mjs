@@ -6,6 +6,7 @@
  *
  *   node scripts/check_layers.mjs          # exit 1 and one line per offending import
  *   node scripts/check_layers.mjs --graph  # the folder-to-folder import counts
+ *   node scripts/check_layers.mjs --src DIR  # check another tree (the test uses it)
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -33,8 +34,10 @@ export const LAYERS = [
   'cli',
 ];
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SRC = join(ROOT, 'src');
+const srcArg = process.argv.indexOf('--src');
+const SRC =
+  srcArg > 0 ? process.argv[srcArg + 1] : join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const ROOT = dirname(SRC);
 const IMPORT =
   /(?:^\s*(?:import|export)\s[^;]*?\sfrom\s*|\bimport\s*\(\s*|^\s*import\s*)(['"])(\.{1,2}\/[^'"]+)\1/gm;
 
