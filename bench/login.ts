@@ -12,13 +12,14 @@
  * (default 16), BENCH_LOGIN_WORKERS (server processes per node, default: the core count).
  */
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { setUpFederation, startFederation } from '../src/cli/commands/federation.js';
+import { setUpFederation, startFederation } from '../src/federation/index.js';
 import { addClient } from '../src/login/clients.js';
+import { updateNodeConfig } from '../src/node/config.js';
 import { openNode } from '../src/node/context.js';
 import { serverNodeFlags } from '../src/lib/node_flags.js';
 import { onCleanup, ENV, tempDir } from './common.js';
@@ -128,9 +129,7 @@ async function prepare(): Promise<Federation> {
   const clients = {} as Federation['clients'];
   for (const cc of ['PH', 'VN'] as const) {
     const dir = join(tmp.dir, cc.toLowerCase());
-    const cfg = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8')) as Record<string, unknown>;
-    cfg['loginRateLimit'] = { burst: 1e9, perSecond: 1e9 };
-    writeFileSync(join(dir, 'node.json'), `${JSON.stringify(cfg, null, 2)}\n`);
+    updateNodeConfig(dir, { loginRateLimit: { burst: 1e9, perSecond: 1e9 } });
     const node = await openNode(dir, { passphrase });
     try {
       const redirectUri = `http://127.0.0.1:9/${cc.toLowerCase()}-service/cb`;

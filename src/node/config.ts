@@ -68,13 +68,44 @@ export function readNodeConfig(dir: string): NodeConfig {
     throw new NodeError('NODE_NOT_INITIALISED', `${dir} holds no node (run trustbridge node init)`);
   try {
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as NodeConfig;
-    if (cfg.version !== 1 || !/^[A-Z]{2}$/.test(cfg.country)) throw new Error('unsupported node.json');
+    if (!isSupportedConfig(cfg)) throw new Error('unsupported node.json');
     return cfg;
   } catch (e) {
     throw new NodeError('NODE_NOT_INITIALISED', `${file} is unreadable: ${(e as Error).message}`, {
       cause: e,
     });
   }
+}
+
+/** The checks every `node.json` passes: this version of the format, an ISO 3166-1 alpha-2 country. */
+function isSupportedConfig(cfg: NodeConfig): boolean {
+  return cfg.version === 1 && /^[A-Z]{2}$/.test(cfg.country);
+}
+
+/** A change to `node.json`: the fields to set, each replacing the whole field. */
+export type NodeConfigChange = Partial<Omit<NodeConfig, 'version'>>;
+
+/**
+ * Changes `DIR/node.json`: reads and checks it as {@link readNodeConfig} does, sets the fields of
+ * `change`, checks the result the same way and writes it atomically, so a node starting meanwhile
+ * reads either the old configuration or the new one, never half of one.
+ *
+ * @param dir - node directory
+ * @param change - the fields to set; those it leaves out keep their value
+ * @returns the configuration as written
+ * @throws NodeError NODE_NOT_INITIALISED when `node.json` is missing or unreadable,
+ *   USAGE_INVALID_ARGUMENT when the change leaves it unsupported
+ * @example
+ * ```ts
+ * updateNodeConfig('nodes/ph', { lotlUrl: 'http://127.0.0.1:8080/lotl.xml' });
+ * ```
+ */
+export function updateNodeConfig(dir: string, change: NodeConfigChange): NodeConfig {
+  const cfg: NodeConfig = { ...readNodeConfig(dir), ...change };
+  if (!isSupportedConfig(cfg))
+    throw new NodeError('USAGE_INVALID_ARGUMENT', `the change would make ${configPath(dir)} unsupported`);
+  writeNodeConfig(dir, cfg);
+  return cfg;
 }
 
 /** Writes `DIR/node.json` atomically. */

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startFederation } from '../../src/cli/commands/federation.js';
-import type { RunningFederation } from '../../src/cli/commands/federation.js';
+import { startFederation } from '../../src/federation/index.js';
+import type { RunningFederation } from '../../src/federation/index.js';
 import { childEnv, runCli, tempDir } from '../fixtures/cli.js';
 import { samplePdf } from '../lib/pdf/fixtures.js';
 

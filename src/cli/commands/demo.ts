@@ -1,82 +1,13 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+/**
+ * `trustbridge demo`: one country node with sample citizens, served in this process on loopback.
+ */
 import { join, resolve } from 'node:path';
-import { enrolPerson } from '../../eid/issuance.js';
-import { createWallet, encodeWallet, installCertificates } from '../../eid/wallet.js';
+import { demoNodeDir, federationPassphrase, setUpDemoNode } from '../../federation/index.js';
 import { openNode } from '../../node/context.js';
-import { eidContextOf } from '../../node/eid_context.js';
-import { initNode } from '../../node/init.js';
-import { addOfficer } from '../../node/officers.js';
 import { serveNode } from '../../server/serve.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';
-import { federationPassphrase } from './federation.js';
 import { waitForSignal } from './node.js';
-
-/** Sample citizens of the demo node (fictitious). */
-const SAMPLE_CITIZENS = [
-  {
-    givenNames: 'Maria Clara',
-    familyName: 'Santos',
-    birthDate: '1990-05-17',
-    placeOfBirth: 'Quezon City',
-    sex: 'F',
-  },
-  {
-    givenNames: 'Jose',
-    familyName: 'Rizal Mercado',
-    birthDate: '1986-06-19',
-    placeOfBirth: 'Calamba',
-    sex: 'M',
-  },
-  {
-    givenNames: 'Andrea',
-    familyName: 'Bautista',
-    birthDate: '2001-11-02',
-    placeOfBirth: 'Cebu City',
-    sex: 'F',
-  },
-];
-
-async function setUpDemo(dir: string, port: number, passphrase: string): Promise<string | undefined> {
-  const nodeDir = join(dir, 'ph');
-  if (existsSync(join(nodeDir, 'node.json'))) return undefined;
-  await initNode({
-    dir: nodeDir,
-    country: 'PH',
-    name: 'Republic of the Philippines',
-    baseUrl: `http://127.0.0.1:${port}`,
-    passphrase,
-  });
-  const node = await openNode(nodeDir, { passphrase });
-  try {
-    const eid = eidContextOf(node);
-    mkdirSync(join(dir, 'wallets'), { recursive: true });
-    for (const c of SAMPLE_CITIZENS) {
-      const wallet = await createWallet();
-      const r = await enrolPerson(
-        eid,
-        c,
-        { authentication: wallet.keys.authentication.csr, signature: wallet.keys.signature.csr },
-        'demo',
-      );
-      const filled = installCertificates(
-        wallet,
-        { authentication: r.certificates.authentication.der, signature: r.certificates.signature.der },
-        [node.eidCa.certificate.der, node.root.certificate.der],
-      );
-      const file = join(dir, 'wallets', `${c.familyName.toLowerCase().replace(/\s+/g, '-')}.p12`);
-      writeFileSync(file, encodeWallet(filled, passphrase), { mode: 0o600 });
-      process.stdout.write(
-        `  enrolled ${c.givenNames} ${c.familyName}: national id ${r.person.nationalId}, wallet ${file}\n`,
-      );
-    }
-    const officer = await addOfficer(node.store, 'Demo Supervisor', 'supervisor', node.clock());
-    writeFileSync(join(dir, 'officer-token'), officer.token + '\n', { mode: 0o600 });
-    return officer.token;
-  } finally {
-    await node.close();
-  }
-}
 
 const demo: Command = {
   words: ['demo'],
@@ -87,8 +18,8 @@ const demo: Command = {
     const port = int(o, 'port', 8080, 1, 65535);
     const passphrase = federationPassphrase(dir);
     process.stdout.write(`trustbridge demo in ${dir}\n`);
-    await setUpDemo(dir, port, passphrase);
-    const node = await openNode(join(dir, 'ph'), { passphrase });
+    await setUpDemoNode(dir, port, passphrase);
+    const node = await openNode(demoNodeDir(dir), { passphrase });
     try {
       const srv = await serveNode(node, '127.0.0.1', port);
       process.stdout.write(
@@ -113,4 +44,12 @@ const demo: Command = {
   },
 };
 
+/**
+ * The `demo` command.
+ *
+ * @example
+ * ```ts
+ * const COMMANDS: Command[] = [...demoCommands, ...federationCommands];
+ * ```
+ */
 export const demoCommands: Command[] = [demo];

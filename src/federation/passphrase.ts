@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The passphrase of a demo's keys and wallets (federation or single node): random on first run,
+ * kept beside the data in `DIR/.passphrase` so a restart opens what the first run made.
+ *
+ * @param dir - the demo directory
+ * @example
+ * ```ts
+ * const passphrase = federationPassphrase('federation');
+ * ```
+ */
+export function federationPassphrase(dir: string): string {
+  const file = join(dir, '.passphrase');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true });
+  const p = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${p}\n`, { mode: 0o600 });
+  return p;
+}
