@@ -4,7 +4,29 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { DocumentSource } from '../signature/model.js';
+
+/**
+ * Random access to the document being validated, so that large files (a 100 MB PDF) are never
+ * held in memory whole: extractors read the parts they parse and stream the ranges they digest.
+ */
+export interface DocumentSource {
+  /** Length in bytes. */
+  readonly size: number;
+  /** Reads `length` bytes at `offset` (fewer at the end of the document). */
+  read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Streams the bytes of [start, end) in chunks. A chunk is valid only until the next one is
+   * asked for (file sources reuse their buffers): copy it to keep it.
+   */
+  stream(start: number, end: number): AsyncIterable<Buffer>;
+}
+
+/** A detached document given to the validator. */
+export interface DetachedContent {
+  /** File name, matched against reference URIs (XAdES, ASiC manifests). */
+  name?: string;
+  bytes: Buffer;
+}
 
 const CHUNK = 1 << 20;
 

@@ -6,8 +6,14 @@
  */
 import type { Adapter, AnyObject } from 'oidc-provider';
 import type { Store } from '../store/database.js';
-import { rawQuery } from '../store/raw_query.js';
-import { loginDb } from './schema.js';
+import {
+  consumePayload,
+  deleteExpiredPayloads,
+  destroyPayload,
+  findPayload,
+  revokePayloadsOfGrant,
+  upsertPayload,
+} from './store/index.js';
 
 /** How often expired rows are deleted (at most). */
 const SWEEP_EVERY_MS = 60_000;
@@ -18,28 +24,6 @@ interface SweepState {
 }
 
 const sweeps = new WeakMap<Store, SweepState>();
-
-/** The adapter's statements, the same on SQLite and PostgreSQL (run precompiled: raw_query.ts). */
-const SQL = {
-  upsert:
-    'insert into oidc_payload (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at) ' +
-    'values (?, ?, ?, ?, ?, ?, ?, null) on conflict (model, id) do update set payload = excluded.payload, ' +
-    'grant_id = excluded.grant_id, uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at',
-  find: {
-    id: 'select payload, expires_at, consumed_at from oidc_payload where model = ? and id = ?',
-    uid: 'select payload, expires_at, consumed_at from oidc_payload where model = ? and uid = ?',
-    userCode: 'select payload, expires_at, consumed_at from oidc_payload where model = ? and user_code = ?',
-  },
-  consume: 'update oidc_payload set consumed_at = ? where model = ? and id = ?',
-  destroy: 'delete from oidc_payload where model = ? and id = ?',
-  revokeByGrant: 'delete from oidc_payload where grant_id = ?',
-} as const;
-
-interface PayloadRow {
-  payload: string;
-  expires_at: string | null;
-  consumed_at: string | null;
-}
 
 function isoIn(seconds: number | undefined, now: number): string | null {
   return seconds === undefined || !Number.isFinite(seconds)
@@ -74,21 +58,20 @@ export class StoreAdapter implements Adapter {
   async upsert(id: string, payload: AnyObject, expiresIn: number): Promise<void> {
     const str = (k: string): string | null =>
       typeof payload[k] === 'string' ? (payload[k] as string) : null;
-    await rawQuery(this.#store, SQL.upsert, [
-      this.#model,
+    await upsertPayload(this.#store, {
+      model: this.#model,
       id,
-      JSON.stringify(payload),
-      str('grantId'),
-      str('uid'),
-      str('userCode'),
-      isoIn(expiresIn, this.#now()),
-    ]);
+      payload: JSON.stringify(payload),
+      grantId: str('grantId'),
+      uid: str('uid'),
+      userCode: str('userCode'),
+      expiresAt: isoIn(expiresIn, this.#now()),
+    });
     this.#maybeSweep();
   }
 
   async #findWhere(by: 'id' | 'uid' | 'userCode', value: string): Promise<AnyObject | undefined> {
-    const { rows } = await rawQuery<PayloadRow>(this.#store, SQL.find[by], [this.#model, value]);
-    const row = rows[0];
+    const row = await findPayload(this.#store, by, this.#model, value);
     if (!row) return undefined;
     if (row.expires_at !== null && row.expires_at <= new Date(this.#now()).toISOString()) return undefined;
     const payload = JSON.parse(row.payload) as AnyObject;
@@ -111,15 +94,15 @@ export class StoreAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await rawQuery(this.#store, SQL.consume, [new Date(this.#now()).toISOString(), this.#model, id]);
+    await consumePayload(this.#store, this.#model, id, new Date(this.#now()).toISOString());
   }
 
   async destroy(id: string): Promise<void> {
-    await rawQuery(this.#store, SQL.destroy, [this.#model, id]);
+    await destroyPayload(this.#store, this.#model, id);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await rawQuery(this.#store, SQL.revokeByGrant, [grantId]);
+    await revokePayloadsOfGrant(this.#store, grantId);
   }
 
   /** Deletes expired rows of every model, at most once a minute per store, off the request path. */
@@ -129,10 +112,6 @@ export class StoreAdapter implements Adapter {
     if (!state) sweeps.set(this.#store, (state = { last: now }));
     if (now - state.last < SWEEP_EVERY_MS) return;
     state.last = now;
-    void loginDb(this.#store)
-      .deleteFrom('oidc_payload')
-      .where('expires_at', '<', new Date(now).toISOString())
-      .execute()
-      .catch(() => undefined);
+    void deleteExpiredPayloads(this.#store, new Date(now).toISOString()).catch(() => undefined);
   }
 }

@@ -7,19 +7,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/database.js';
 import { LoginError } from './errors.js';
-import { rawQuery } from '../store/raw_query.js';
-import { loginDb } from './schema.js';
-import type { LoginChallengeTable } from './schema.js';
+import {
+  answerChallenge,
+  deleteOpenChallenge,
+  findChallengeRow,
+  insertChallenge,
+  takeAnsweredChallenge,
+} from './store/index.js';
 import type { WalletChallenge } from './wallet_response.js';
-
-/** The statements of the login paths (run precompiled: raw_query.ts). */
-const SQL = {
-  insert:
-    'insert into login_challenge (id, uid, challenge, created_at, expires_at, used_at, result) ' +
-    'values (?, ?, ?, ?, ?, null, null)',
-  find: 'select * from login_challenge where id = ?',
-  consume: 'delete from login_challenge where id = ? and used_at is null and expires_at > ?',
-} as const;
 
 /** How long a challenge can be answered (default). */
 export const CHALLENGE_TTL_MS = 120_000;
@@ -52,7 +47,7 @@ export async function issueChallenge(
   const cid = randomBytes(16).toString('base64url');
   const challenge = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
-  await rawQuery(store, SQL.insert, [cid, uid, challenge, now.toISOString(), expiresAt.toISOString()]);
+  await insertChallenge(store, cid, uid, challenge, now.toISOString(), expiresAt.toISOString());
   return { cid, challenge, aud, expiresAt };
 }
 
@@ -77,7 +72,7 @@ export interface ChallengeRecord {
  * ```
  */
 export async function findChallenge(store: Store, cid: string): Promise<ChallengeRecord> {
-  const row = (await rawQuery<LoginChallengeTable>(store, SQL.find, [cid])).rows[0];
+  const row = await findChallengeRow(store, cid);
   if (!row) throw new LoginError('LOGIN_CHALLENGE_UNKNOWN', cid.slice(0, 40));
   return {
     cid: row.id,
@@ -122,14 +117,7 @@ export async function checkChallenge(
  */
 export async function markAnswered(store: Store, cid: string, result: string, now: Date): Promise<void> {
   const at = now.toISOString();
-  const r = await loginDb(store)
-    .updateTable('login_challenge')
-    .set({ used_at: at, result })
-    .where('id', '=', cid)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', at)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 1) return;
+  if ((await answerChallenge(store, cid, result, at)) === 1) return;
   const rec = await findChallenge(store, cid);
   if (rec.usedAt) throw new LoginError('LOGIN_CHALLENGE_USED');
   throw new LoginError('LOGIN_CHALLENGE_EXPIRED', `it expired at ${rec.expiresAt.toISOString()}`);
@@ -146,8 +134,7 @@ export async function markAnswered(store: Store, cid: string, result: string, no
  * ```
  */
 export async function consumeChallenge(store: Store, cid: string, now: Date): Promise<void> {
-  const { changed } = await rawQuery(store, SQL.consume, [cid, now.toISOString()]);
-  if (changed === 1) return;
+  if ((await deleteOpenChallenge(store, cid, now.toISOString())) === 1) return;
   const rec = await findChallenge(store, cid);
   if (rec.usedAt) throw new LoginError('LOGIN_CHALLENGE_USED');
   throw new LoginError('LOGIN_CHALLENGE_EXPIRED', `it expired at ${rec.expiresAt.toISOString()}`);
@@ -163,17 +150,7 @@ export async function consumeChallenge(store: Store, cid: string, now: Date): Pr
  * ```
  */
 export async function takeAnswer(store: Store, uid: string): Promise<string | undefined> {
-  const row = await loginDb(store)
-    .selectFrom('login_challenge')
-    .select(['id', 'result'])
-    .where('uid', '=', uid)
-    .where('result', 'is not', null)
-    .orderBy('used_at', 'desc')
-    .executeTakeFirst();
-  if (!row?.result) return undefined;
-  const del = await loginDb(store).deleteFrom('login_challenge').where('id', '=', row.id).executeTakeFirst();
-  // Two "continue" requests racing: only the one that deleted the row logs in.
-  return Number(del.numDeletedRows) === 1 ? row.result : undefined;
+  return takeAnsweredChallenge(store, uid);
 }
 
 /**

@@ -7,7 +7,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/database.js';
 import { LoginError } from './errors.js';
-import { ensureLoginSchema, loginDb } from './schema.js';
+import { ensureLoginSchema } from './schema.js';
+import { disableClientRow, findClientMetadata, insertClient, listClientRows } from './store/index.js';
 
 /** What an operator gives to register a relying party. */
 export interface ClientRegistration {
@@ -156,7 +157,7 @@ export async function addClient(
     created_at: now.toISOString(),
     disabled: 0,
   };
-  await loginDb(store).insertInto('login_client').values(row).execute();
+  await insertClient(store, row);
   return { ...fromRow(row), ...(secret ? { clientSecret: secret } : {}) };
 }
 
@@ -170,7 +171,7 @@ export async function addClient(
  */
 export async function listClients(store: Store): Promise<RegisteredClient[]> {
   await ensureLoginSchema(store);
-  const rows = await loginDb(store).selectFrom('login_client').selectAll().orderBy('created_at').execute();
+  const rows = await listClientRows(store);
   return rows.map(fromRow);
 }
 
@@ -185,12 +186,7 @@ export async function listClients(store: Store): Promise<RegisteredClient[]> {
  */
 export async function disableClient(store: Store, clientId: string): Promise<void> {
   await ensureLoginSchema(store);
-  const r = await loginDb(store)
-    .updateTable('login_client')
-    .set({ disabled: 1 })
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new LoginError('LOGIN_CLIENT_UNKNOWN', clientId);
+  if ((await disableClientRow(store, clientId)) === 0) throw new LoginError('LOGIN_CLIENT_UNKNOWN', clientId);
 }
 
 /**
@@ -205,11 +201,7 @@ export async function clientMetadata(
   store: Store,
   clientId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const row = await loginDb(store)
-    .selectFrom('login_client')
-    .select(['metadata', 'disabled'])
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
+  const row = await findClientMetadata(store, clientId);
   if (!row || row.disabled !== 0) return undefined;
   return JSON.parse(row.metadata) as Record<string, unknown>;
 }

@@ -8,7 +8,8 @@ import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import type { KeyStore } from '../pki/key_store.js';
 import type { Store } from '../store/database.js';
-import { ensureLoginSchema, loginDb } from './schema.js';
+import { ensureLoginSchema } from './schema.js';
+import { insertKey, listPublishedKeys, retireCurrentKeys } from './store/index.js';
 import { loginSecret } from './secrets.js';
 
 /** How long a retired key stays in the JWKS (longer than any ID token or cache lives). */
@@ -58,17 +59,14 @@ async function newKey(host: LoginKeyHost): Promise<LoginKey> {
   const keyId = `oidc-${randomBytes(6).toString('hex')}`;
   const spki = await host.keys.generate(keyId, 'P-256');
   const key: LoginKey = { kid: jwkThumbprint(spki), keyId, spki, createdAt: host.clock().toISOString() };
-  await loginDb(host.store)
-    .insertInto('login_key')
-    .values({
-      kid: key.kid,
-      key_id: keyId,
-      algorithm: 'ES256',
-      spki: spki.toString('base64'),
-      created_at: key.createdAt,
-      retired_at: null,
-    })
-    .execute();
+  await insertKey(host.store, {
+    kid: key.kid,
+    key_id: keyId,
+    algorithm: 'ES256',
+    spki: spki.toString('base64'),
+    created_at: key.createdAt,
+    retired_at: null,
+  });
   return key;
 }
 
@@ -84,12 +82,7 @@ async function newKey(host: LoginKeyHost): Promise<LoginKey> {
 export async function loginKeys(host: LoginKeyHost): Promise<LoginKey[]> {
   await ensureLoginSchema(host.store);
   const since = new Date(host.clock().getTime() - RETIRED_KEY_GRACE_MS).toISOString();
-  const rows = await loginDb(host.store)
-    .selectFrom('login_key')
-    .selectAll()
-    .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', since)]))
-    .orderBy('created_at', 'desc')
-    .execute();
+  const rows = await listPublishedKeys(host.store, since);
   const keys: LoginKey[] = rows.map((r) => ({
     kid: r.kid,
     keyId: r.key_id,
@@ -114,11 +107,7 @@ export async function loginKeys(host: LoginKeyHost): Promise<LoginKey[]> {
  */
 export async function rotateLoginKey(host: LoginKeyHost): Promise<LoginKey> {
   await ensureLoginSchema(host.store);
-  await loginDb(host.store)
-    .updateTable('login_key')
-    .set({ retired_at: host.clock().toISOString() })
-    .where('retired_at', 'is', null)
-    .execute();
+  await retireCurrentKeys(host.store, host.clock().toISOString());
   return newKey(host);
 }
 

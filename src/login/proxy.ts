@@ -12,10 +12,9 @@ import type { AuthenticatedCitizen, LevelOfAssurance } from './eid_authenticatio
 import { LoginError } from './errors.js';
 import { proxyRedirectUri } from './federation.js';
 import { clientAssertion, discoverPeer, exchangeCode, verifyIdToken } from './peer_client.js';
-import { loginDb } from './schema.js';
+import { findProxyState, insertProxyState, takeProxyState } from './store/index.js';
 import type { LoginService } from './service.js';
 
-const STATE_MODEL = 'ProxyState';
 /** How long the citizen may take at their home node. */
 const STATE_TTL_S = 600;
 const SCOPE = 'openid profile eidas';
@@ -32,19 +31,13 @@ interface ProxyState {
 const random = (): string => randomBytes(32).toString('base64url');
 
 async function saveState(svc: LoginService, state: string, s: ProxyState): Promise<void> {
-  await loginDb(svc.store)
-    .insertInto('oidc_payload')
-    .values({
-      model: STATE_MODEL,
-      id: state,
-      payload: JSON.stringify(s),
-      grant_id: null,
-      uid: s.uid,
-      user_code: null,
-      expires_at: new Date(Date.now() + STATE_TTL_S * 1000).toISOString(),
-      consumed_at: null,
-    })
-    .execute();
+  await insertProxyState(
+    svc.store,
+    state,
+    JSON.stringify(s),
+    s.uid,
+    new Date(Date.now() + STATE_TTL_S * 1000).toISOString(),
+  );
 }
 
 /**
@@ -55,12 +48,7 @@ async function saveState(svc: LoginService, state: string, s: ProxyState): Promi
 export async function proxyStateUid(svc: LoginService, state: unknown): Promise<string> {
   if (typeof state !== 'string' || state.length > 128)
     throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'no state');
-  const row = await loginDb(svc.store)
-    .selectFrom('oidc_payload')
-    .select(['uid', 'expires_at'])
-    .where('model', '=', STATE_MODEL)
-    .where('id', '=', state)
-    .executeTakeFirst();
+  const row = await findProxyState(svc.store, state);
   if (!row?.uid || (row.expires_at ?? '') <= new Date().toISOString())
     throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'unknown or expired state');
   return row.uid;
@@ -68,19 +56,8 @@ export async function proxyStateUid(svc: LoginService, state: unknown): Promise<
 
 /** Takes the state (single use: a replayed callback finds nothing). */
 async function takeState(svc: LoginService, state: string, uid: string): Promise<ProxyState> {
-  const db = loginDb(svc.store);
-  const row = await db
-    .selectFrom('oidc_payload')
-    .select(['payload', 'expires_at'])
-    .where('model', '=', STATE_MODEL)
-    .where('id', '=', state)
-    .executeTakeFirst();
-  const del = await db
-    .deleteFrom('oidc_payload')
-    .where('model', '=', STATE_MODEL)
-    .where('id', '=', state)
-    .executeTakeFirst();
-  if (!row || Number(del.numDeletedRows) !== 1 || (row.expires_at ?? '') <= new Date().toISOString())
+  const { row, deleted } = await takeProxyState(svc.store, state);
+  if (!row || !deleted || (row.expires_at ?? '') <= new Date().toISOString())
     throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'unknown, used or expired state');
   const s = JSON.parse(row.payload) as ProxyState;
   if (s.uid !== uid) throw new LoginError('LOGIN_INTERACTION_UNKNOWN', 'the state belongs to another login');

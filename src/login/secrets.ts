@@ -5,9 +5,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/database.js';
-import { loginDb } from './schema.js';
-
-const SECRET_MODEL = 'TrustbridgeSecret';
+import { keepLoginSecret } from './store/index.js';
 
 /**
  * The node's login secret (32 random bytes, base64url), created on first use.
@@ -18,30 +16,8 @@ const SECRET_MODEL = 'TrustbridgeSecret';
  * ```
  */
 export async function loginSecret(store: Store): Promise<string> {
-  const db = loginDb(store);
-  const fresh = randomBytes(32).toString('base64url');
   // Two processes starting together: the first insert wins, both read it back.
-  await db
-    .insertInto('oidc_payload')
-    .values({
-      model: SECRET_MODEL,
-      id: 'login',
-      payload: JSON.stringify({ secret: fresh }),
-      grant_id: null,
-      uid: null,
-      user_code: null,
-      expires_at: null,
-      consumed_at: null,
-    })
-    .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('oidc_payload')
-    .select('payload')
-    .where('model', '=', SECRET_MODEL)
-    .where('id', '=', 'login')
-    .executeTakeFirstOrThrow();
-  return (JSON.parse(row.payload) as { secret: string }).secret;
+  return keepLoginSecret(store, randomBytes(32).toString('base64url'));
 }
 
 /**

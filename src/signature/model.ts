@@ -9,6 +9,7 @@
  * and a PDF of any size is digested by streaming.
  */
 import type { KeyObject } from 'node:crypto';
+import type { DetachedContent, DocumentSource } from '../lib/document_source.js';
 
 /** The signature formats (EN 319 122, 142, 182, 132; ASiC wraps CAdES or XAdES). */
 export type SignatureFormat = 'CAdES' | 'PAdES' | 'JAdES' | 'XAdES';
@@ -109,29 +110,6 @@ export interface ExtractOptions {
   detached?: readonly DetachedContent[];
   /** Signing certificates supplied out of band (DSS "signing-certificate source"). */
   signingCertificates?: readonly Buffer[];
-}
-
-/** A detached document given to the validator. */
-export interface DetachedContent {
-  /** File name, matched against reference URIs (XAdES, ASiC manifests). */
-  name?: string;
-  bytes: Buffer;
-}
-
-/**
- * Random access to the document being validated, so that large files (a 100 MB PDF) are never
- * held in memory whole: extractors read the parts they parse and stream the ranges they digest.
- */
-export interface DocumentSource {
-  /** Length in bytes. */
-  readonly size: number;
-  /** Reads `length` bytes at `offset` (fewer at the end of the document). */
-  read(offset: number, length: number): Promise<Buffer>;
-  /**
-   * Streams the bytes of [start, end) in chunks. A chunk is valid only until the next one is
-   * asked for (file sources reuse their buffers): copy it to keep it.
-   */
-  stream(start: number, end: number): AsyncIterable<Buffer>;
 }
 
 /**

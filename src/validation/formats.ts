@@ -8,7 +8,8 @@ import { extractJades } from '../signature/jades/extract.js';
 import { asicExtractor } from '../signature/asic/extract.js';
 import { extractXades } from '../signature/xades/extract.js';
 import { extractPades } from '../signature/pades/extract.js';
-import type { DocumentSource, Extractor } from '../signature/model.js';
+import type { DocumentSource } from '../lib/document_source.js';
+import type { Extractor } from '../signature/model.js';
 
 /** The container or signature syntax of a document. */
 export type DocumentFormat = 'cades' | 'jades' | 'pades' | 'xades' | 'asic';

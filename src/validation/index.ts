@@ -50,10 +50,9 @@ export type {
   TimestampReport,
   ValidationReport,
 } from './report.js';
+export type { DetachedContent, DocumentSource } from '../lib/document_source.js';
 export type {
-  DetachedContent,
   DigestName,
-  DocumentSource,
   ExtractedSignature,
   ExtractedTimestamp,
   ExtractOptions,

@@ -9,7 +9,7 @@ import { DEFAULT_CRYPTO_POLICY } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
 import type { TrustServiceSource } from './path_check.js';
 import { detectFormat, extractorFor } from './formats.js';
-import type { DetachedContent, DocumentSource } from '../signature/model.js';
+import type { DetachedContent, DocumentSource } from '../lib/document_source.js';
 import type { SignatureReport, ValidationReport } from './report.js';
 import { RevocationCache } from './revocation_check.js';
 import { validateSignature } from './signature_process.js';

@@ -3,7 +3,7 @@
  * cross-reference sections, object lookup (direct, or compressed in object streams §7.5.7), and
  * views of earlier revisions (the document as it was when a signature was made, §7.5.6).
  */
-import type { DocumentSource } from '../../signature/model.js';
+import type { DocumentSource } from '../document_source.js';
 import { malformed } from './errors.js';
 import { decodeStream } from './filters.js';
 import { Lexer } from './lexer.js';

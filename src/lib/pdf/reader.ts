@@ -3,7 +3,7 @@
  * offset, parsed, and grown only when an object does not fit (ISO 32000-1 §7.3.10 indirect
  * objects, §7.3.8 streams). Stream data is located, not read.
  */
-import type { DocumentSource } from '../../signature/model.js';
+import type { DocumentSource } from '../document_source.js';
 import { PdfError, malformed } from './errors.js';
 import { Lexer, NeedMoreInput, isWhite } from './lexer.js';
 import { Parser } from './parser.js';

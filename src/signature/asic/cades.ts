@@ -6,7 +6,8 @@
  * archive time-stamps here.
  */
 import { createHash } from 'node:crypto';
-import type { DetachedContent, ExtractedTimestamp, ExtractOptions, IntegrityResult } from '../model.js';
+import type { DetachedContent } from '../../lib/document_source.js';
+import type { ExtractedTimestamp, ExtractOptions, IntegrityResult } from '../model.js';
 import type { AsicContainer } from './container.js';
 import { checkManifest } from './manifest.js';
 import type { AsicManifest } from './manifest.js';

@@ -6,7 +6,8 @@
  * signature names but the container lacks is SIGNED_DATA_NOT_FOUND whatever the extractor says, and
  * files no signature covers are reported (DSS: a warning).
  */
-import type { DetachedContent, ExtractedSignature, IntegrityResult } from '../model.js';
+import type { DetachedContent } from '../../lib/document_source.js';
+import type { ExtractedSignature, IntegrityResult } from '../model.js';
 import type { AsicContainer } from './container.js';
 import { DS_NS, uriToPath } from './manifest.js';
 import { listNames } from './rules.js';

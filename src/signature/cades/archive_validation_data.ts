@@ -7,26 +7,13 @@
 import { X509Certificate } from 'node:crypto';
 import { parseCertificate } from '../../x509/certificate_info.js';
 import { certIdMatches } from '../../pki/ocsp.js';
-import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../../pki/ocsp_request.js';
-import type { OcspRequestHash } from '../../pki/ocsp_request.js';
 import { parseOcspResponse } from '../../pki/ocsp_response_parser.js';
 import { decodeCrl } from '../../x509/crl.js';
 import { signedBy } from '../../x509/signature.js';
-import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
-import type { RevocationFetcher } from '../revocation_fetcher.js';
+import { REVOCATION_ERROR } from '../revocation_fetcher.js';
 import { SignatureError } from '../errors.js';
-
-/** How revocation data is fetched. */
-export interface ValidationDataParams {
-  /** Where OCSP responses and CRLs come from. */
-  fetcher: RevocationFetcher;
-  /** The time the fetched data must be current at (default now). */
-  at?: Date;
-  /** CertID hash of the OCSP requests (default sha1, RFC 5019). */
-  hash?: OcspRequestHash;
-  /** Send a nonce with each OCSP request (default false). */
-  nonce?: boolean;
-}
+import { fetchRevocation, isSelfIssued } from './collect_validation_data.js';
+import type { ValidationDataParams } from './collect_validation_data.js';
 
 /** A certificate whose path needs validation data. */
 export interface ValidationTarget {
@@ -49,11 +36,6 @@ export interface ValidationData {
 }
 
 const MAX_PATH = 10;
-
-function isSelfIssued(der: Buffer): boolean {
-  const c = parseCertificate(der);
-  return c.issuerDer.equals(c.subjectDer);
-}
 
 /** Whether `issuer`'s key verifies `child`'s signature (names alone can collide across CAs). */
 function issued(issuer: Buffer, child: Buffer): boolean {
@@ -116,45 +98,6 @@ function covered(have: ValidationData, cert: Buffer, issuer: Buffer, after?: Dat
   );
 }
 
-async function fetchOcsp(cert: Buffer, issuer: Buffer, url: string, p: ValidationDataParams, ca: boolean) {
-  const request = buildOcspRequest(cert, issuer, {
-    hash: p.hash ?? 'sha1',
-    ...(p.nonce ? { nonce: true } : {}),
-  });
-  const der = await p.fetcher.ocsp(url, request.der);
-  checkOcspResponse(der, {
-    certificate: cert,
-    issuer,
-    ca,
-    ...(p.at ? { at: p.at } : {}),
-    ...(request.nonce ? { nonce: request.nonce } : {}),
-  });
-  return der;
-}
-
-async function fetchCrl(cert: Buffer, issuer: Buffer, url: string, p: ValidationDataParams, ca: boolean) {
-  const der = await p.fetcher.crl!(url);
-  const bad = (m: string): never => {
-    throw new SignatureError(REVOCATION_ERROR.invalid, `the CRL at ${url} ${m}`);
-  };
-  let crl: ReturnType<typeof decodeCrl>;
-  try {
-    crl = decodeCrl(der);
-  } catch {
-    return bad('does not parse');
-  }
-  if (crl.problems.length) bad(`is malformed: ${crl.problems.join('; ')}`);
-  if (signedBy(crl, parseCertificate(issuer).spki) !== 'valid') bad('is not signed by the issuer');
-  if (crl.nextUpdate && crl.nextUpdate.getTime() < (p.at ?? new Date()).getTime()) bad('is stale');
-  const serial = parseCertificate(cert).serial;
-  if (crl.entries.has(serial))
-    throw new SignatureError(
-      ca ? REVOCATION_ERROR.caRevoked : REVOCATION_ERROR.revoked,
-      `certificate ${serial} is on the CRL at ${url}`,
-    );
-  return der;
-}
-
 /** OCSP when the certificate names a responder, else its CRL; nothing when it names neither. */
 async function fetchFor(
   cert: Buffer,
@@ -163,15 +106,10 @@ async function fetchFor(
   ca: boolean,
   out: ValidationData,
 ): Promise<boolean> {
-  const ocspUrl = ocspUrlOf(cert);
-  if (ocspUrl) {
-    out.ocspResponses.push(await fetchOcsp(cert, issuer, ocspUrl, p, ca));
-    return true;
-  }
-  const crlUrl = crlUrlOf(cert);
-  if (!crlUrl || !p.fetcher.crl) return false;
-  const der = await fetchCrl(cert, issuer, crlUrl, p, ca);
-  if (!out.crls.some((c) => c.equals(der))) out.crls.push(der);
+  const got = await fetchRevocation(cert, issuer, p, ca);
+  if (!got) return false;
+  if (got.kind === 'ocsp') out.ocspResponses.push(got.der);
+  else if (!out.crls.some((c) => c.equals(got.der))) out.crls.push(got.der);
   return true;
 }
 

@@ -5,38 +5,22 @@
  */
 import { parseCertificate } from '../../x509/certificate_info.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
-import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../../pki/ocsp_request.js';
-import type { OcspRequestHash } from '../../pki/ocsp_request.js';
-import { decodeCrl } from '../../x509/crl.js';
-import { signedBy } from '../../x509/signature.js';
 import { SIG_ERROR, SignatureError } from '../errors.js';
-import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
-import type { RevocationFetcher } from '../revocation_fetcher.js';
+import { REVOCATION_ERROR } from '../revocation_fetcher.js';
+import { fetchRevocation, isSelfIssued } from './collect_validation_data.js';
+import type { ValidationDataParams } from './collect_validation_data.js';
 import { CADES_OID } from './oids.js';
 import { editSignedData, ocspRevocationInfoChoice } from './signed_data_editor.js';
 
 /** Inputs of {@link extendToLt}. */
-export interface CadesLtParams {
+export interface CadesLtParams extends ValidationDataParams {
   /** The signer's issuer chain (DER), issuing CA first, up to and including the root. */
   chain: Buffer[];
-  /** Where OCSP responses and CRLs come from. */
-  fetcher: RevocationFetcher;
-  /** The time the revocation data must be current at (default now). */
-  at?: Date;
-  /** CertID hash of the OCSP requests (default sha1, RFC 5019). */
-  hash?: OcspRequestHash;
-  /** Send a random nonce with each OCSP request (default false: RFC 5019 pre-produced responses). */
-  nonce?: boolean;
 }
 
 /** The revocation data gathered for one certificate. */
 interface Gathered {
   revocationInfoChoices: Buffer[];
-}
-
-function isSelfIssued(der: Buffer): boolean {
-  const c = parseCertificate(der);
-  return c.issuerDer.equals(c.subjectDer);
 }
 
 /** The issuer of `der` among `candidates` (by name), if any. */
@@ -45,66 +29,12 @@ function issuerIn(der: Buffer, candidates: Buffer[]): Buffer | undefined {
   return candidates.find((c) => parseCertificate(c).subjectDer.equals(issuerName));
 }
 
-async function ocspFor(
-  cert: Buffer,
-  issuer: Buffer,
-  url: string,
-  p: CadesLtParams,
-  ca: boolean,
-): Promise<Buffer> {
-  const request = buildOcspRequest(cert, issuer, {
-    hash: p.hash ?? 'sha1',
-    ...(p.nonce ? { nonce: true } : {}),
-  });
-  const der = await p.fetcher.ocsp(url, request.der);
-  checkOcspResponse(der, {
-    certificate: cert,
-    issuer,
-    ca,
-    ...(p.at ? { at: p.at } : {}),
-    ...(request.nonce ? { nonce: request.nonce } : {}),
-  });
-  return der;
-}
-
-async function crlFor(
-  cert: Buffer,
-  issuer: Buffer,
-  url: string,
-  p: CadesLtParams,
-  ca: boolean,
-): Promise<Buffer> {
-  const der = await p.fetcher.crl!(url);
-  const bad = (m: string): never => {
-    throw new SignatureError(REVOCATION_ERROR.invalid, `the CRL at ${url} ${m}`);
-  };
-  const crl = (() => {
-    try {
-      return decodeCrl(der);
-    } catch {
-      return bad('does not parse');
-    }
-  })();
-  const issuerInfo = parseCertificate(issuer);
-  if (crl.problems.length) bad(`is malformed: ${crl.problems.join('; ')}`);
-  if (signedBy(crl, issuerInfo.spki) !== 'valid') bad('is not signed by the issuer');
-  const at = p.at ?? new Date();
-  if (crl.nextUpdate && crl.nextUpdate.getTime() < at.getTime()) bad('is stale');
-  const serial = parseCertificate(cert).serial;
-  if (crl.entries.has(serial))
-    throw new SignatureError(
-      ca ? REVOCATION_ERROR.caRevoked : REVOCATION_ERROR.revoked,
-      `certificate ${serial} is on the CRL at ${url}`,
-    );
-  return der;
-}
-
 /** OCSP when the certificate names a responder, else the CRL when the fetcher can get CRLs. */
 async function revocationOf(cert: Buffer, issuer: Buffer, p: CadesLtParams, ca: boolean): Promise<Buffer[]> {
-  const ocspUrl = ocspUrlOf(cert);
-  if (ocspUrl) return [ocspRevocationInfoChoice(await ocspFor(cert, issuer, ocspUrl, p, ca))];
-  const crlUrl = crlUrlOf(cert);
-  if (crlUrl && p.fetcher.crl) return [await crlFor(cert, issuer, crlUrl, p, ca)];
+  const got = await fetchRevocation(cert, issuer, p, ca);
+  // RFC 5940 §3: an OCSP response goes into SignedData.crls as RevocationInfoChoice `other`.
+  if (got?.kind === 'ocsp') return [ocspRevocationInfoChoice(got.der)];
+  if (got) return [got.der];
   if (!ca)
     throw new SignatureError(
       REVOCATION_ERROR.invalid,

@@ -15,7 +15,8 @@ import { ATS_HASH_INDEX_OID, archiveImprintDigest, buildAtsHashIndexV3 } from '.
 import { appendToSignedData, readRawSignedData } from './archive_signed_data.js';
 import type { RawSignedData, RawSignerInfo } from './archive_signed_data.js';
 import { gatherValidationData } from './archive_validation_data.js';
-import type { ValidationData, ValidationDataParams, ValidationTarget } from './archive_validation_data.js';
+import type { ValidationData, ValidationTarget } from './archive_validation_data.js';
+import type { ValidationDataParams } from './collect_validation_data.js';
 import { CADES_OID } from './oids.js';
 import type { TsaEndpoint } from './sign.js';
 import { addUnsignedAttribute, ocspRevocationInfoChoice } from './signed_data_editor.js';

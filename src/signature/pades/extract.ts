@@ -11,9 +11,9 @@ import { PdfError } from '../../lib/pdf/errors.js';
 import { PdfString } from '../../lib/pdf/objects.js';
 import { pageRefs } from '../../lib/pdf/structure.js';
 import { TrustbridgeError } from '../../lib/errors.js';
+import type { DocumentSource } from '../../lib/document_source.js';
 import type {
   DigestName,
-  DocumentSource,
   ExtractedSignature,
   ExtractedTimestamp,
   Extractor,

@@ -10,9 +10,9 @@ import { parseXml } from '../../lib/xml/parser.js';
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
 import { descendants, isWithin } from '../../lib/xml/query.js';
 import { isTrustbridgeError } from '../../lib/errors.js';
+import type { DocumentSource } from '../../lib/document_source.js';
 import type {
   DigestName,
-  DocumentSource,
   ExtractOptions,
   ExtractedSignature,
   Extractor,

@@ -10,7 +10,8 @@
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
 import { attribute, isElement } from '../../lib/xml/query.js';
 import { isTrustbridgeError } from '../../lib/errors.js';
-import type { DetachedContent, IntegrityResult } from '../model.js';
+import type { DetachedContent } from '../../lib/document_source.js';
+import type { IntegrityResult } from '../model.js';
 import { NS, REFERENCE_TYPE } from './algorithms.js';
 import { findQualifyingProperties, readQualifyingProperties } from './properties.js';
 import type { XadesProperties } from './properties.js';

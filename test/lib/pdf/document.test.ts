@@ -6,7 +6,7 @@ import { TrustbridgeError } from '../../../src/lib/errors.js';
 import { PdfDict, PdfRef, PdfStream, PdfString, name } from '../../../src/lib/pdf/objects.js';
 import { formFields, pageRefs } from '../../../src/lib/pdf/structure.js';
 import { writeIncrementalUpdate } from '../../../src/lib/pdf/writer.js';
-import type { DocumentSource } from '../../../src/signature/model.js';
+import type { DocumentSource } from '../../../src/lib/document_source.js';
 import { bufferSource } from '../../../src/lib/document_source.js';
 import { rejectsCode } from '../../fixtures/assert.js';
 import { paddedPdf, samplePdf, sampleXrefStreamPdf } from './fixtures.js';

@@ -10,7 +10,8 @@ import { CMS_OID, hashOfOid, parseSignedData } from '../../../src/pki/cms_signed
 import { DS_NS, uriToPath } from '../../../src/signature/asic/manifest.js';
 import { parseXml } from '../../../src/signature/asic/xml_scan.js';
 import type { XmlElement } from '../../../src/signature/asic/xml_scan.js';
-import type { DetachedContent, Extractor, IntegrityResult } from '../../../src/signature/model.js';
+import type { DetachedContent } from '../../../src/lib/document_source.js';
+import type { Extractor, IntegrityResult } from '../../../src/signature/model.js';
 import { fakeSignature } from './stubs.js';
 import type { StubCall } from './stubs.js';
 

@@ -9,7 +9,7 @@ import { PdfDict, PdfRef, name } from '../../../src/lib/pdf/objects.js';
 import { writeIncrementalUpdate } from '../../../src/lib/pdf/writer.js';
 import { extractPades } from '../../../src/signature/pades/extract.js';
 import { parsePdfDate } from '../../../src/signature/pades/pdf_date.js';
-import type { DocumentSource } from '../../../src/signature/model.js';
+import type { DocumentSource } from '../../../src/lib/document_source.js';
 import { bufferSource, fileSource } from '../../../src/lib/document_source.js';
 import { tempDir } from '../../fixtures/cli.js';
 import { paddedPdf, samplePdf } from '../../lib/pdf/fixtures.js';
