@@ -1,7 +1,8 @@
 /**
- * Small strict DER value readers for the X.509 decoders (INTEGER, BOOLEAN, BIT STRING, OID),
- * on top of the bounds-checked walker in `src/lib/der_reader.ts`. Internal to `src/x509/` and its readers. Each
- * reader takes the buffer and an element of it and throws DerSyntaxError on anything not DER.
+ * Small strict DER value readers for the X.509 decoders (INTEGER, BOOLEAN, BIT STRING, OID), on
+ * top of the bounds-checked walker in `src/lib/der_reader.ts` (times and OID text are in
+ * `src/lib/der_values.ts`). Each reader takes the buffer and an element of it and throws
+ * DerSyntaxError on anything not DER.
  *
  * @example
  * ```ts

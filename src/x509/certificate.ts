@@ -1,7 +1,8 @@
 /**
  * The one decoded certificate model (RFC 5280 §4.1) of issuance, validation, trust lists and
- * login: the exact bytes that are signed and compared, the decoded names and extensions. Each certificate is decoded once and
- * cached, by buffer and by SHA-256 fingerprint, because schema parsing costs about a millisecond.
+ * login: the exact bytes that are signed and compared, the decoded names and extensions. Each
+ * certificate is decoded once and cached, by buffer and by SHA-256 fingerprint, because schema
+ * parsing costs about a millisecond.
  */
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
