@@ -3,7 +3,7 @@ import { buildCrl } from '../pki/crl.js';
 import type { CrlEntry } from '../pki/crl.js';
 import type { Signer } from '../pki/key_store.js';
 import type { IssuerRef } from '../pki/profiles.js';
-import { isRevocationReason } from '../pki/revocation_reason.js';
+import { isRevocationReason } from '../x509/revocation_reason.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/database.js';
 

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { EidError, PkiError } from '../lib/errors.js';
 import { signCertificate } from '../pki/certificate_builder.js';
 import { createHash } from 'node:crypto';
-import { nameToString } from '../x509/certificate_info.js';
+import { nameToString } from '../x509/name_string.js';
 import { verifyCsr } from '../pki/csr.js';
 import { citizenTemplate } from '../pki/profiles.js';
 import type { EidUsage } from '../pki/profiles.js';

@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import { EidError } from '../lib/errors.js';
 import { CERT_STATUS_CHANNEL, notifyChange } from '../store/notifications.js';
-import { isRevocationReason } from '../pki/revocation_reason.js';
-import type { RevocationReasonName } from '../pki/revocation_reason.js';
+import { isRevocationReason } from '../x509/revocation_reason.js';
+import type { RevocationReasonName } from '../x509/revocation_reason.js';
 import { publishCrl } from './crl_publisher.js';
 import type { CertificateTable, Database } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';

@@ -5,7 +5,7 @@
  */
 import { childrenOf, fail } from './der_reader.js';
 import type { DerElement } from './der_reader.js';
-import { decodeOid } from '../x509/certificate_info.js';
+import { decodeOid } from './der_values.js';
 
 /** Reads children in order: `optional` (consumed only if `tag` matches), `take` (must match), `end`. */
 export interface DerCursor {

@@ -18,6 +18,12 @@ export const ERROR_CATALOGUE = {
   },
   KEY_STORE_UNAVAILABLE: { status: 503, text: 'the key store (file or HSM) cannot be used' },
   KEY_ALGORITHM_UNSUPPORTED: { status: 400, text: 'the key type or curve is not supported' },
+  // X.509 (RFC 5280 §4.1 certificates, §5.1 CRLs) -- section owned by src/x509
+  X509_CERTIFICATE_MALFORMED: {
+    status: 400,
+    text: 'the certificate is not a valid DER/PEM X.509 certificate',
+  },
+  X509_CRL_MALFORMED: { status: 400, text: 'the CRL is not a valid DER/PEM X.509 CRL' },
   // PKI structures
   PKI_CSR_MALFORMED: { status: 400, text: 'the certificate signing request is not valid DER/PEM PKCS#10' },
   PKI_CSR_SIGNATURE_INVALID: { status: 400, text: 'the CSR signature does not prove possession of the key' },

@@ -4,7 +4,7 @@ import type { CompiledQuery } from 'kysely';
 import { subjectPublicKeyBits } from '../pki/algorithms.js';
 import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest } from '../pki/ocsp.js';
 import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
-import { isRevocationReason } from '../pki/revocation_reason.js';
+import { isRevocationReason } from '../x509/revocation_reason.js';
 import type { Store } from '../store/database.js';
 import { CERT_STATUS_CHANNEL } from '../store/notifications.js';
 import type { Subscription } from '../store/notifications.js';

@@ -2,8 +2,8 @@ import { bitString, explicit, integer, seq, time, tlv } from '../lib/der.js';
 import { OID, keyIdentifier } from './algorithms.js';
 import { ecdsaAlgorithm, encodeExtension } from './certificate_builder.js';
 import type { Signer } from './key_store.js';
-import { REVOCATION_REASON_CODES } from './revocation_reason.js';
-import type { RevocationReasonName } from './revocation_reason.js';
+import { REVOCATION_REASON_CODES } from '../x509/revocation_reason.js';
+import type { RevocationReasonName } from '../x509/revocation_reason.js';
 
 /** A revoked or suspended certificate on a CRL. */
 export interface CrlEntry {

@@ -6,7 +6,8 @@ export { keyStoreSigner } from './signer.js';
 export { OID, keyIdentifier, curveOfSpki } from './algorithms.js';
 export { encodeName, ext, signCertificate, randomSerial } from './certificate_builder.js';
 export type { CertificateTemplate, Extension, NameAttribute } from './certificate_builder.js';
-export { parseCertificate, nameToString } from '../x509/certificate_info.js';
+export { parseCertificate } from '../x509/certificate_info.js';
+export { nameToString } from '../x509/name_string.js';
 export type { CertificateInfo } from '../x509/certificate_info.js';
 export {
   rootCaTemplate,
@@ -34,8 +35,8 @@ export { parseOcspResponse } from './ocsp_response_parser.js';
 export type { ParsedOcspResponse, ParsedOcspAnswer } from './ocsp_response_parser.js';
 export { encodePkcs12, decodePkcs12 } from './pkcs12.js';
 export type { Pkcs12Entry, Pkcs12Contents } from './pkcs12.js';
-export { REVOCATION_REASON_CODES, isRevocationReason } from './revocation_reason.js';
-export type { RevocationReasonName } from './revocation_reason.js';
+export { REVOCATION_REASON_CODES, isRevocationReason } from '../x509/revocation_reason.js';
+export type { RevocationReasonName } from '../x509/revocation_reason.js';
 export {
   buildSignedData,
   parseSignedData,

@@ -12,8 +12,8 @@ import { childrenOf, fail, firstChild, guarded, slice, topElement } from '../lib
 import type { DerElement } from '../lib/der_reader.js';
 import { PkiError } from '../lib/errors.js';
 import type { HashAlgorithm, Signer } from './key_store.js';
-import { REVOCATION_REASON_CODES } from './revocation_reason.js';
-import type { RevocationReasonName } from './revocation_reason.js';
+import { REVOCATION_REASON_CODES } from '../x509/revocation_reason.js';
+import type { RevocationReasonName } from '../x509/revocation_reason.js';
 
 /** A CertID (RFC 6960 §4.1.1) of a request; `raw` is its DER, echoed unchanged in the response. */
 export interface OcspCertId {

@@ -4,12 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { AuthorityInfoAccessSyntax, CRLDistributionPoints, Certificate } from '@peculiar/asn1-x509';
+import { AuthorityInfoAccessSyntax, CRLDistributionPoints } from '@peculiar/asn1-x509';
 import type { GeneralName } from '@peculiar/asn1-x509';
 import * as DER from '../lib/der.js';
 import { guarded } from '../lib/der_reader.js';
 import { PkiError } from '../lib/errors.js';
 import { OID, subjectPublicKeyBits } from './algorithms.js';
+import { decodeCertificate } from '../x509/certificate.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import { NONCE_OID } from './ocsp.js';
 
@@ -100,12 +101,11 @@ export function buildOcspRequest(
   return { der, certId, ...(nonce === undefined ? {} : { nonce }) };
 }
 
-function certificateExtension(certDer: Uint8Array, oid: string): ArrayBuffer | undefined {
-  return guarded('PKI_CERT_MALFORMED', () => {
-    const cert = AsnConvert.parse(Buffer.from(certDer), Certificate);
-    const ext = cert.tbsCertificate.extensions?.find((e) => e.extnID === oid);
-    return ext?.extnValue.buffer;
-  });
+function certificateExtension(certDer: Uint8Array, oid: string): Buffer | undefined {
+  return guarded(
+    'PKI_CERT_MALFORMED',
+    () => decodeCertificate(certDer).extensions.all.find((e) => e.oid === oid)?.value,
+  );
 }
 
 function httpUri(names: GeneralName[] | undefined): string | undefined {

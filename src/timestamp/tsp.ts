@@ -11,6 +11,7 @@ import { OID } from '../pki/algorithms.js';
 import { CMS_OID, algorithmIdentifier } from '../pki/cms_signed_data.js';
 import type { HashAlgorithm } from '../pki/key_store.js';
 import { algorithmAt, cursor, integerAt, oidAt } from '../lib/der_cursor.js';
+import { decodeCertificate } from '../x509/certificate.js';
 import { TSP_ERROR, TimestampError } from './errors.js';
 
 /** Object identifiers of time-stamping (RFC 3161, RFC 2634, ETSI EN 319 421/422). */
@@ -129,22 +130,8 @@ export function certificateExtensions(
   certDer: Uint8Array,
 ): Map<string, { critical: boolean; value: Buffer }> {
   return guarded('PKI_CERT_MALFORMED', () => {
-    const der = Buffer.from(certDer);
-    const tbs = cursor(der, topElement(der, 0x30, 'Certificate')).take(0x30, 'TBSCertificate');
-    const wrapper = childrenOf(der, tbs).find((e) => e.tag === 0xa3);
-    const out = new Map<string, { critical: boolean; value: Buffer }>();
-    for (const ext of wrapper ? childrenOf(der, cursor(der, wrapper).take(0x30, 'Extensions')) : []) {
-      const c = cursor(der, ext);
-      const id = oidAt(der, c.take(0x06, 'extnID'));
-      const critical = c.optional(0x01);
-      const value = c.take(0x04, 'extnValue');
-      c.end('Extension');
-      out.set(id, {
-        critical: critical !== undefined && der[critical.start] !== 0,
-        value: der.subarray(value.start, value.end),
-      });
-    }
-    return out;
+    const { all } = decodeCertificate(certDer).extensions;
+    return new Map(all.map((e) => [e.oid, { critical: e.critical, value: e.value }]));
   });
 }
 

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { Lru } from '../lib/lru.js';
 import { certificateInfo } from './certificate_report.js';
-import { decodeCertificate } from '../x509/certificate.js';
+import { decodeCertificate } from './x509_decode.js';
 import type { CertificateInfo } from './report.js';
 
 const KEYS = new Lru<string, KeyObject | null>(4096);

@@ -1,6 +1,7 @@
 /** How certificates and paths appear in the validation report. */
 import { createHash } from 'node:crypto';
-import { nameToString, parseCertificate } from '../x509/certificate_info.js';
+import { parseCertificate } from '../x509/certificate_info.js';
+import { nameToString } from '../x509/name_string.js';
 import type { Certificate } from '../x509/certificate.js';
 import { cachedCertificateInfo } from './certificate_cache.js';
 import type { CertificateInfo, ChainEntry, RevocationEvidence } from './report.js';

@@ -1,12 +1,12 @@
 export { validatePath } from './path/validator.js';
 export type { ValidatePathInput, PathValidationResult } from './path/validator.js';
-export { decodeCertificate } from '../x509/certificate.js';
+export { decodeCertificate } from './x509_decode.js';
 export type { Certificate } from '../x509/certificate.js';
 export type { CertificateExtensions, KeyUsageName, GeneralSubtree } from '../x509/extensions.js';
 export type { GeneralName } from '../x509/general_names.js';
 export type { DistinguishedName } from '../x509/name.js';
 export { namesEqual } from '../x509/name.js';
-export { decodeCrl } from '../x509/crl.js';
+export { decodeCrl } from './x509_decode.js';
 export type { Crl, CrlEntry } from '../x509/crl.js';
 export type { RevocationStatus } from './path/revocation.js';
 export type { PolicyInputs } from './path/policy.js';

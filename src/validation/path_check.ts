@@ -5,7 +5,7 @@
  * time (past certificate validation, clause 5.6.2.1), then the revocation status of every
  * certificate above the anchor.
  */
-import { decodeCertificate } from '../x509/certificate.js';
+import { decodeCertificate } from './x509_decode.js';
 import type { Certificate } from '../x509/certificate.js';
 import { validatePath } from './path/validator.js';
 import { PathValidationError } from './errors.js';

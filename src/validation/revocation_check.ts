@@ -16,7 +16,7 @@ import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../pki/ocsp_request.js';
 import { checkOcspResponse } from '../signature/revocation_fetcher.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
 import type { Certificate } from '../x509/certificate.js';
-import { decodeCrl } from '../x509/crl.js';
+import { decodeCrl } from './x509_decode.js';
 import type { Crl } from '../x509/crl.js';
 import { namesEqual } from '../x509/name.js';
 import { verifySignature } from '../x509/signature.js';

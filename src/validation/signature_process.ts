@@ -12,7 +12,7 @@ import { cachedCertificateInfo, certificateKey } from './certificate_cache.js';
 import { checkCryptoConstraints } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
 import type { ExtractedSignature } from '../signature/model.js';
-import { decodeCertificate } from '../x509/certificate.js';
+import { decodeCertificate } from './x509_decode.js';
 import { checkPath, evidenceOf } from './path_check.js';
 import type { PathCheck, PathContext } from './path_check.js';
 import type { CheckResult, Indication, SignatureReport, SubIndication } from './report.js';

@@ -5,7 +5,7 @@
  * x5t#S256, xades:SigningCertificateV2), whose digest matches it.
  */
 import { createHash } from 'node:crypto';
-import { decodeCertificate } from '../x509/certificate.js';
+import { decodeCertificate } from './x509_decode.js';
 import type { ExtractedSignature } from '../signature/model.js';
 
 /** The identified certificate, or why there is none. */

@@ -9,7 +9,7 @@ import { certificateKey } from './certificate_cache.js';
 import { CMS_OID } from '../pki/cms_signed_data.js';
 import type { ParsedSignerInfo } from '../pki/cms_signed_data.js';
 import { parseCertificate } from '../x509/certificate_info.js';
-import { decodeCertificate } from '../x509/certificate.js';
+import { decodeCertificate } from './x509_decode.js';
 import { parseTimeStampToken } from '../timestamp/token.js';
 import type { TimeStampToken } from '../timestamp/token.js';
 import { DIGEST_OIDS, SIGNATURE_OIDS, verifySignatureWith } from '../signature/algorithm_names.js';

@@ -1,7 +1,8 @@
 /**
- * Small strict DER value readers for the validator (INTEGER, BOOLEAN, BIT STRING, OID, Time),
- * on top of the bounds-checked walker in `src/lib/der_reader.ts`. Internal to the validator. Each
- * reader takes the buffer and an element of it and throws DerSyntaxError on anything not DER.
+ * Small strict DER value readers for the X.509 decoders (INTEGER, BOOLEAN, BIT STRING, OID), on
+ * top of the bounds-checked walker in `src/lib/der_reader.ts` (times and OID text are in
+ * `src/lib/der_values.ts`). Each reader takes the buffer and an element of it and throws
+ * DerSyntaxError on anything not DER.
  *
  * @example
  * ```ts
@@ -11,7 +12,7 @@
  */
 import { childrenOf, fail, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
-import { decodeOid } from './certificate_info.js';
+import { decodeOid } from '../lib/der_values.js';
 
 /** Content octets of an element. */
 export function contents(der: Buffer, el: DerElement): Buffer {
@@ -62,27 +63,4 @@ export function namedBitPositions(der: Buffer, el: DerElement, tag = 0x03): Set<
 export function octetAlignedBits(der: Buffer, el: DerElement): Buffer {
   if (el.tag !== 0x03 || el.length === 0 || der[el.start] !== 0) fail('expected octet-aligned BIT STRING');
   return der.subarray(el.start + 1, el.end);
-}
-
-const UTC = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
-const GENERALIZED = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
-
-/**
- * RFC 5280 §4.1.2.5 Time: UTCTime YYMMDDHHMMSSZ (YY ≥ 50 is 19YY) or GeneralizedTime
- * YYYYMMDDHHMMSSZ, both in whole seconds and Zulu, as the profile requires.
- */
-export function timeValue(der: Buffer, el: DerElement): Date {
-  const s = contents(der, el).toString('latin1');
-  const m = el.tag === 0x17 ? UTC.exec(s) : el.tag === 0x18 ? GENERALIZED.exec(s) : null;
-  if (!m) return fail(`bad Time ${JSON.stringify(s)}`);
-  let year = Number(m[1]);
-  if (el.tag === 0x17) year += year >= 50 ? 1900 : 2000;
-  const [mo, d, h, mi, se] = m.slice(2).map(Number) as [number, number, number, number, number];
-  const date = new Date(0);
-  date.setUTCFullYear(year, mo - 1, d); // not Date.UTC, which maps years 0..99 to 19xx
-  date.setUTCHours(h, mi, se, 0);
-  if (date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d || h > 23 || mi > 59 || se > 59) {
-    fail(`bad Time ${JSON.stringify(s)}`);
-  }
-  return date;
 }

@@ -1,23 +1,25 @@
 /**
- * The decoded certificate model of the path validator (RFC 5280 §4.1): the exact bytes that are
- * signed and compared, the decoded names and extensions. Each certificate is decoded once and
- * cached, by buffer and by SHA-256 fingerprint, because schema parsing costs about a millisecond.
+ * The one decoded certificate model (RFC 5280 §4.1) of issuance, validation, trust lists and
+ * login: the exact bytes that are signed and compared, the decoded names and extensions. Each
+ * certificate is decoded once and cached, by buffer and by SHA-256 fingerprint, because schema
+ * parsing costs about a millisecond.
  */
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate as AsnCertificate } from '@peculiar/asn1-x509';
 import { childrenOf, fail, slice, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
+import { timeValue } from '../lib/der_values.js';
 import { pemOrDer } from '../lib/pem.js';
-import { nameToString } from './certificate_info.js';
-import { pathError } from '../validation/errors.js';
-import { contents, octetAlignedBits, timeValue } from './asn1.js';
+import { contents, octetAlignedBits } from './asn1.js';
+import { X509Error } from './errors.js';
 import { decodeExtensions } from './extensions.js';
 import type { CertificateExtensions, ExtensionEntry } from './extensions.js';
 import { decodeName, namesEqual } from './name.js';
 import type { DistinguishedName } from './name.js';
+import { nameToString } from './name_string.js';
 
-/** A decoded X.509 certificate, as the path builder and validator use it. */
+/** A decoded X.509 certificate. `CertificateInfo` (certificate_info.ts) is a view of it. */
 export interface Certificate {
   readonly der: Buffer;
   /** SHA-256 of the DER, lower-case hex: the certificate's identity in paths and caches. */
@@ -164,7 +166,7 @@ function remember(input: object, cert: Certificate): Certificate {
  * return the cached model.
  *
  * @param input - DER bytes or PEM text
- * @throws PathValidationError PATH_MALFORMED when the certificate cannot be decoded
+ * @throws X509Error X509_CERTIFICATE_MALFORMED when the certificate cannot be decoded
  * @example
  * ```ts
  * const cert = decodeCertificate(readFileSync('leaf.pem'));
@@ -176,7 +178,7 @@ export function decodeCertificate(input: Uint8Array | string): Certificate {
   const cached = key && byInput.get(key);
   if (cached) return cached;
   const der = pemOrDer(input, 'CERTIFICATE');
-  if (!der) throw pathError('PATH_MALFORMED', 'no CERTIFICATE block in the PEM input');
+  if (!der) throw new X509Error('X509_CERTIFICATE_MALFORMED', 'no CERTIFICATE block in the PEM input');
   const fingerprint = createHash('sha256').update(der).digest('hex');
   const known = byFingerprint.get(fingerprint);
   if (known) return key ? remember(key, known) : known;
@@ -184,6 +186,8 @@ export function decodeCertificate(input: Uint8Array | string): Certificate {
     const cert = decodeDer(der, fingerprint);
     return remember(key ?? cert, cert);
   } catch (e) {
-    throw pathError('PATH_MALFORMED', `certificate: ${(e as Error).message}`);
+    throw new X509Error('X509_CERTIFICATE_MALFORMED', `certificate: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }

@@ -6,11 +6,12 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificateList } from '@peculiar/asn1-x509';
 import { childrenOf, fail, slice, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
+import { timeValue } from '../lib/der_values.js';
 import { pemOrDer } from '../lib/pem.js';
-import { REVOCATION_REASON_CODES } from '../pki/revocation_reason.js';
-import type { RevocationReasonName } from '../pki/revocation_reason.js';
-import { pathError } from '../validation/errors.js';
-import { contents, namedBitPositions, octetAlignedBits, timeValue } from './asn1.js';
+import { REVOCATION_REASON_CODES } from './revocation_reason.js';
+import type { RevocationReasonName } from './revocation_reason.js';
+import { contents, namedBitPositions, octetAlignedBits } from './asn1.js';
+import { X509Error } from './errors.js';
 import { decodeDistributionPointName } from './extensions.js';
 import type { DistributionPoint } from './extensions.js';
 import { decodeName } from './name.js';
@@ -185,7 +186,7 @@ const cache = new WeakMap<object, Crl>();
  * Decodes a CRL (DER or PEM), once per buffer.
  *
  * @param input - DER bytes or PEM text (`X509 CRL`)
- * @throws PathValidationError PATH_MALFORMED
+ * @throws X509Error X509_CRL_MALFORMED
  * @example
  * ```ts
  * const crl = decodeCrl(readFileSync('eid-ca.crl'));
@@ -196,12 +197,12 @@ export function decodeCrl(input: Uint8Array | string): Crl {
   const cached = typeof input === 'string' ? undefined : cache.get(input);
   if (cached) return cached;
   const der = pemOrDer(input, 'X509 CRL');
-  if (!der) throw pathError('PATH_MALFORMED', 'no X509 CRL block in the PEM input');
+  if (!der) throw new X509Error('X509_CRL_MALFORMED', 'no X509 CRL block in the PEM input');
   try {
     const crl = decodeCrlDer(der);
     if (typeof input !== 'string') cache.set(input, crl);
     return crl;
   } catch (e) {
-    throw pathError('PATH_MALFORMED', `CRL: ${(e as Error).message}`);
+    throw new X509Error('X509_CRL_MALFORMED', `CRL: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -4,7 +4,7 @@
  */
 import { childrenOf, fail, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
-import { decodeOid } from './certificate_info.js';
+import { decodeOid } from '../lib/der_values.js';
 import { decodeName } from './name.js';
 import type { DistinguishedName } from './name.js';
 

@@ -3,7 +3,7 @@
  * directoryName subtree test of §4.2.1.10.
  */
 import { childrenOf, elementAt, fail, topElement } from '../lib/der_reader.js';
-import { decodeOid } from './certificate_info.js';
+import { decodeOid } from '../lib/der_values.js';
 
 /** One AttributeTypeAndValue: its type OID, the value's tag and content octets. */
 export interface AttributeValue {

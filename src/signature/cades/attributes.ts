@@ -8,7 +8,7 @@ import { childrenOf, elementAt, fail, slice } from '../../lib/der_reader.js';
 import type { DerElement } from '../../lib/der_reader.js';
 import * as DER from '../../lib/der.js';
 import { algorithmAt, oidAt, serialHex } from '../../lib/der_cursor.js';
-import { decodeTime } from '../../x509/certificate_info.js';
+import { decodeTime } from '../../lib/der_values.js';
 import type { ParsedSignedData } from '../../pki/cms_signed_data.js';
 import type { DigestName, SigningCertificateReference } from '../model.js';
 import { DIGEST_OIDS } from '../algorithm_names.js';

@@ -8,7 +8,6 @@ import { createVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as DER from '../../lib/der.js';
 import { childrenOf, elementAt, slice } from '../../lib/der_reader.js';
-import { parseCertificate } from '../../x509/certificate_info.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
 import { decodeCertificate } from '../../x509/certificate.js';
@@ -79,12 +78,12 @@ function adobeRevocation(si: ParsedSignerInfo): { crls: Buffer[]; ocsp: Buffer[]
 
 function namesSignerOf(si: ParsedSignerInfo, certDer: Buffer): boolean {
   try {
+    const c = decodeCertificate(certDer);
     if (si.sidKeyIdentifier) {
-      const ski = decodeCertificate(certDer).extensions.subjectKeyIdentifier?.keyId;
+      const ski = c.extensions.subjectKeyIdentifier?.keyId;
       return ski !== undefined && Buffer.from(ski).equals(si.sidKeyIdentifier);
     }
-    const c = parseCertificate(certDer);
-    return si.sidIssuerDer?.equals(c.issuerDer) === true && si.sidSerial === c.serial;
+    return si.sidIssuerDer?.equals(c.issuer.der) === true && si.sidSerial === c.serialHex;
   } catch {
     return false;
   }

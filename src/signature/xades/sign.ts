@@ -12,6 +12,7 @@ import { canonicalize } from '../../lib/xml/c14n.js';
 import { parseXml } from '../../lib/xml/parser.js';
 import { descendants } from '../../lib/xml/query.js';
 import type { Signer } from '../../pki/key_store.js';
+import { decodeCertificate } from '../../x509/certificate.js';
 import { DIGEST_URI, ECDSA_URI, EXC_C14N_URI, NS, REFERENCE_TYPE, TRANSFORM } from './algorithms.js';
 import { XadesError } from './errors.js';
 import { verifyEnvelopedSignature } from './enveloped.js';
@@ -40,13 +41,8 @@ function escapeXml(s: string): string {
 /** RFC 5035 IssuerSerial of a certificate: GeneralNames { directoryName issuer }, serialNumber. */
 function issuerSerialV2(certDer: Buffer): Buffer {
   try {
-    const [tbs] = childrenOf(certDer, topElement(certDer, 0x30, 'Certificate'));
-    const parts = childrenOf(certDer, tbs!);
-    const i = parts[0]?.tag === 0xa0 ? 1 : 0;
-    const serial = parts[i]!;
-    const issuer = parts[i + 2]!;
-    const issuerDer = certDer.subarray(issuer.offset, issuer.end);
-    return seq(seq(explicit(4, issuerDer)), integer(certDer.subarray(serial.start, serial.end)));
+    const cert = decodeCertificate(certDer);
+    return seq(seq(explicit(4, cert.issuer.der)), integer(cert.serial));
   } catch (e) {
     throw new XadesError('XADES_MALFORMED', 'the signing certificate is not DER X.509', { cause: e });
   }

@@ -1,4 +1,12 @@
-/** CRLReason values (RFC 5280 §5.3.1); `certificateHold` marks a suspended certificate. */
+/**
+ * CRLReason values (RFC 5280 §5.3.1); `certificateHold` marks a suspended certificate. Value 7 is
+ * not used.
+ *
+ * @example
+ * ```ts
+ * REVOCATION_REASON_CODES.keyCompromise; // 1
+ * ```
+ */
 export const REVOCATION_REASON_CODES = {
   unspecified: 0,
   keyCompromise: 1,
@@ -15,7 +23,15 @@ export const REVOCATION_REASON_CODES = {
 /** A CRLReason name. */
 export type RevocationReasonName = keyof typeof REVOCATION_REASON_CODES;
 
-/** True when `s` is a CRLReason name. */
+/**
+ * True when `s` is a CRLReason name.
+ *
+ * @param s - a reason name, e.g. from the store
+ * @example
+ * ```ts
+ * isRevocationReason('superseded'); // true
+ * ```
+ */
 export function isRevocationReason(s: string): s is RevocationReasonName {
   return Object.hasOwn(REVOCATION_REASON_CODES, s);
 }
