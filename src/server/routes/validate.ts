@@ -23,7 +23,8 @@ import { RevocationCache } from '../../validation/revocation_check.js';
 import { bufferSource } from '../../lib/document_source.js';
 import { validateDocument } from '../../validation/validate_document.js';
 import type { ValidationOptions } from '../../validation/validate_document.js';
-import { currentCrl } from './public.js';
+import { currentCrl } from '../../eid/crl_publisher.js';
+import { eidContextOf } from '../../node/eid_context.js';
 
 /** Largest document accepted (bytes of the body). */
 export const VALIDATE_BODY_LIMIT = 48 * 1024 * 1024;
@@ -86,6 +87,7 @@ function checkJsonBody(body: unknown): JsonBody {
 function nodeFetcher(node: NodeContext, ocsp: OcspService): RevocationFetcher {
   const http = httpRevocationFetcher();
   const base = node.config.baseUrl;
+  const eid = eidContextOf(node);
   return {
     async ocsp(url, requestDer) {
       if (url === `${base}/ocsp`) return (await ocsp.respond(requestDer)).der;
@@ -93,7 +95,7 @@ function nodeFetcher(node: NodeContext, ocsp: OcspService): RevocationFetcher {
     },
     async crl(url) {
       const m = url.startsWith(`${base}/crl/`) ? /\/crl\/(root|eid-ca)\.crl$/.exec(url) : null;
-      if (m) return currentCrl(node, m[1]!, m[1] === 'root' ? node.root : node.eidCa);
+      if (m) return currentCrl(eid, m[1]!, m[1] === 'root' ? node.root : node.eidCa);
       return http.crl!(url);
     },
   };
