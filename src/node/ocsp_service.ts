@@ -6,6 +6,7 @@ import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
 import { isRevocationReason } from '../pki/revocation_reason.js';
 import type { Store } from '../store/database.js';
 import { certificateStatusReader } from '../eid/register_store/index.js';
+import type { CertificateStatusRow } from '../eid/register_store/index.js';
 import { CERT_STATUS_CHANNEL } from '../store/notifications.js';
 import type { Subscription } from '../store/notifications.js';
 import type { KeyHolder, NodeContext } from './context.js';
@@ -230,11 +231,7 @@ function remember<T>(map: Map<string, T>, key: string, value: T, max: number): v
 
 type Authority = OcspServiceOptions['authorities'][number];
 
-interface StatusRow {
-  status: string;
-  status_changed_at: string | null;
-  revocation_reason: string | null;
-}
+type StatusRow = CertificateStatusRow;
 
 function errorOutcome(status: 'malformedRequest' | 'unauthorized'): OcspOutcome {
   return { der: buildOcspErrorResponse(status), result: status, cached: false, maxAge: 0 };
