@@ -9,6 +9,13 @@ import type { EidContext, Officer } from './context.js';
 import { generateNationalId } from './national_id.js';
 import { dedupKey, normalisePerson } from './person.js';
 import type { PersonData } from './person.js';
+import {
+  importRowsDone,
+  insertEventRows,
+  insertPersonRows,
+  registeredDedupKeys,
+  saveImportProgress,
+} from './register_store/index.js';
 
 /** Columns of an import file; the first three are required. */
 export const IMPORT_COLUMNS = [
@@ -108,19 +115,10 @@ async function insertBatch(
 ): Promise<number> {
   const keyed = rows.map((r) => ({ ...r, key: dedupKey(r.data) }));
   const existing = new Set(
-    keyed.length === 0
-      ? []
-      : (
-          await trx
-            .selectFrom('person')
-            .select('dedup_key')
-            .where(
-              'dedup_key',
-              'in',
-              keyed.map((k) => k.key),
-            )
-            .execute()
-        ).map((r) => r.dedup_key),
+    await registeredDedupKeys(
+      trx,
+      keyed.map((k) => k.key),
+    ),
   );
   const fresh: PersonTable[] = [];
   for (const r of keyed) {
@@ -142,20 +140,18 @@ async function insertBatch(
   }
   for (let i = 0; i < fresh.length; i += 500) {
     const part = fresh.slice(i, i + 500);
-    await trx.insertInto('person').values(part).execute();
-    await trx
-      .insertInto('event')
-      .values(
-        part.map((p) => ({
-          at: p.created_at,
-          officer,
-          action: 'import',
-          national_id: p.national_id,
-          serial: null,
-          detail: '{}',
-        })),
-      )
-      .execute();
+    await insertPersonRows(trx, part);
+    await insertEventRows(
+      trx,
+      part.map((p) => ({
+        at: p.created_at,
+        officer,
+        action: 'import',
+        national_id: p.national_id,
+        serial: null,
+        detail: '{}',
+      })),
+    );
   }
   return fresh.length;
 }
@@ -182,12 +178,7 @@ export async function importPeople(
   const fileHash = await hashFile(path);
   let total = 0;
   for await (const _row of parseRows(path, ctx, [])) total++;
-  const progress = await ctx.store.db
-    .selectFrom('import_progress')
-    .select('rows_done')
-    .where('file_hash', '=', fileHash)
-    .executeTakeFirst();
-  const resumedFrom = progress?.rows_done ?? 0;
+  const resumedFrom = (await importRowsDone(ctx.store, fileHash)) ?? 0;
   const summary: ImportSummary = {
     fileHash,
     rows: total,
@@ -232,17 +223,7 @@ async function commitBatch(
     try {
       return await ctx.store.transaction(async (trx) => {
         const n = await insertBatch(trx, rows, officer, now);
-        const updated = await trx
-          .updateTable('import_progress')
-          .set({ rows_done: rowsDone, updated_at: now.toISOString() })
-          .where('file_hash', '=', fileHash)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) {
-          await trx
-            .insertInto('import_progress')
-            .values({ file_hash: fileHash, rows_done: rowsDone, updated_at: now.toISOString() })
-            .execute();
-        }
+        await saveImportProgress(trx, fileHash, rowsDone, now);
         return n;
       });
     } catch (e) {

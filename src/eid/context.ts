@@ -1,4 +1,4 @@
-import type { KeyHolder } from '../node/context.js';
+import type { KeyHolder } from '../pki/key_holder.js';
 import type { NodeIdentity } from '../pki/profiles.js';
 import type { Store } from '../store/database.js';
 

@@ -6,6 +6,9 @@ import type { IssuerRef } from '../pki/profiles.js';
 import { isRevocationReason } from '../x509/revocation_reason.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/database.js';
+import type { KeyHolder } from '../pki/key_holder.js';
+import type { EidContext } from './context.js';
+import { insertCrlRow, nextCrlNumber, selectCrlEntries, selectLatestCrl } from './register_store/index.js';
 
 /** What it takes to publish a CRL. */
 export interface PublishCrlParams {
@@ -31,18 +34,8 @@ export interface PublishCrlParams {
  * ```
  */
 export async function publishCrl(trx: Transaction<Database>, p: PublishCrlParams): Promise<Buffer> {
-  const ca = await trx
-    .updateTable('ca')
-    .set((eb) => ({ crl_number: eb('crl_number', '+', 1) }))
-    .where('id', '=', p.caId)
-    .returning(['crl_number'])
-    .executeTakeFirstOrThrow();
-  const rows = await trx
-    .selectFrom('certificate')
-    .select(['serial', 'status_changed_at', 'revocation_reason'])
-    .where('issuer_ca', '=', p.caId)
-    .where('status', 'in', ['revoked', 'suspended'])
-    .execute();
+  const crlNumber = await nextCrlNumber(trx, p.caId);
+  const rows = await selectCrlEntries(trx, p.caId);
   const entries: CrlEntry[] = rows.map((r) => ({
     serial: r.serial,
     revokedAt: new Date(r.status_changed_at ?? p.now.toISOString()),
@@ -52,7 +45,6 @@ export async function publishCrl(trx: Transaction<Database>, p: PublishCrlParams
   }));
   const thisUpdate = new Date(Math.floor(p.now.getTime() / 1000) * 1000);
   const nextUpdate = new Date(thisUpdate.getTime() + p.validityHours * 3600_000);
-  const crlNumber = Number(ca.crl_number);
   const der = await buildCrl({
     issuerDer: p.issuer.subjectDer,
     issuerSpki: p.issuer.spki,
@@ -62,16 +54,13 @@ export async function publishCrl(trx: Transaction<Database>, p: PublishCrlParams
     nextUpdate,
     entries,
   });
-  await trx
-    .insertInto('crl')
-    .values({
-      ca_id: p.caId,
-      crl_number: crlNumber,
-      this_update: thisUpdate.toISOString(),
-      next_update: nextUpdate.toISOString(),
-      der,
-    })
-    .execute();
+  await insertCrlRow(trx, {
+    ca_id: p.caId,
+    crl_number: crlNumber,
+    this_update: thisUpdate.toISOString(),
+    next_update: nextUpdate.toISOString(),
+    der,
+  });
   return der;
 }
 
@@ -80,14 +69,39 @@ export async function latestCrl(
   store: Store,
   caId: string,
 ): Promise<{ der: Buffer; nextUpdate: Date; crlNumber: number } | undefined> {
-  const row = await store.db
-    .selectFrom('crl')
-    .select(['der', 'next_update', 'crl_number'])
-    .where('ca_id', '=', caId)
-    .orderBy('crl_number', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await selectLatestCrl(store, caId);
   return row
     ? { der: row.der, nextUpdate: new Date(row.next_update), crlNumber: Number(row.crl_number) }
     : undefined;
+}
+
+/**
+ * Fresh CRL bytes for a CA: the stored one, or a new one when a quarter of its validity is left.
+ *
+ * @param ctx - the register's store, clock and CRL validity
+ * @param caId - `root` or `eid-ca`
+ * @param ca - the CA as issuer, with its signer
+ * @example
+ * ```ts
+ * const der = await currentCrl(eidContextOf(node), 'eid-ca', node.eidCa);
+ * ```
+ */
+export async function currentCrl(
+  ctx: Pick<EidContext, 'store' | 'clock' | 'crlValidityHours'>,
+  caId: string,
+  ca: KeyHolder,
+): Promise<Buffer> {
+  const now = ctx.clock();
+  const latest = await latestCrl(ctx.store, caId);
+  const margin = (ctx.crlValidityHours * 3600_000) / 4;
+  if (latest && latest.nextUpdate.getTime() - now.getTime() > margin) return latest.der;
+  return ctx.store.transaction((trx) =>
+    publishCrl(trx, {
+      caId,
+      issuer: ca.ref,
+      signer: ca.signer,
+      now,
+      validityHours: ctx.crlValidityHours,
+    }),
+  );
 }

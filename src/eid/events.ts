@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { insertEventRow } from './register_store/index.js';
 
 /** Register and lifecycle actions recorded in the audit trail. */
 export type EventAction = 'register' | 'issue' | 'suspend' | 'resume' | 'revoke' | 'renew' | 'import';
@@ -29,15 +30,12 @@ export async function recordEvent(
     detail?: Record<string, unknown>;
   },
 ): Promise<void> {
-  await trx
-    .insertInto('event')
-    .values({
-      at: e.at.toISOString(),
-      officer: e.officer,
-      action: e.action,
-      national_id: e.nationalId ?? null,
-      serial: e.serial ?? null,
-      detail: JSON.stringify(e.detail ?? {}),
-    })
-    .execute();
+  await insertEventRow(trx, {
+    at: e.at.toISOString(),
+    officer: e.officer,
+    action: e.action,
+    national_id: e.nationalId ?? null,
+    serial: e.serial ?? null,
+    detail: JSON.stringify(e.detail ?? {}),
+  });
 }

@@ -7,7 +7,7 @@ export {
   assertNationalId,
   generateNationalId,
 } from './national_id.js';
-export { registerPerson, getPerson, personIdentifier } from './register.js';
+export { registerPerson, getPerson, getPersonWithCertificates, personIdentifier } from './register.js';
 export { enrolPerson, issueCertificates, proveCsrPair } from './issuance.js';
 export type { CsrPair, IssuanceResult, IssuedCertificate } from './issuance.js';
 export { suspend, resume, revoke, renew, parseRevocationReason } from './lifecycle.js';
@@ -17,4 +17,4 @@ export type { Wallet, WalletKey } from './wallet.js';
 export { importPeople, IMPORT_COLUMNS } from './bulk_import.js';
 export type { ImportSummary, ImportOptions, RejectedRow } from './bulk_import.js';
 export type { EidEvent, EventAction } from './events.js';
-export { publishCrl, latestCrl } from './crl_publisher.js';
+export { publishCrl, latestCrl, currentCrl } from './crl_publisher.js';

@@ -12,6 +12,12 @@ import { normalisePerson } from './person.js';
 import type { Person, PersonInput } from './person.js';
 import { assertNationalId } from './national_id.js';
 import { insertPerson, personFromRow, personIdentifier, withFreshNationalId } from './register.js';
+import {
+  findCertificateOfKeys,
+  insertCertificatesWithEvents,
+  selectPersonForIssuance,
+  touchPerson,
+} from './register_store/index.js';
 
 /** The two CSRs a wallet sends, DER or PEM. */
 export interface CsrPair {
@@ -101,11 +107,7 @@ export async function assertKeysUnused(
   certs: Record<EidUsage, IssuedCertificate>,
 ): Promise<void> {
   const hashes = Object.values(certs).map((c) => c.spkiSha256);
-  const used = await trx
-    .selectFrom('certificate')
-    .select('serial')
-    .where('spki_sha256', 'in', hashes)
-    .executeTakeFirst();
+  const used = await findCertificateOfKeys(trx, hashes);
   if (used)
     throw new PkiError(
       'PKI_CSR_KEY_REUSED',
@@ -118,12 +120,8 @@ export async function assertKeysUnused(
  * PostgreSQL and the database in SQLite), so concurrent lifecycle operations on one person queue.
  */
 export async function lockPerson(trx: Transaction<Database>, nationalId: string): Promise<void> {
-  const r = await trx
-    .updateTable('person')
-    .set({ national_id: nationalId })
-    .where('national_id', '=', nationalId)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
+  if ((await touchPerson(trx, nationalId)) === 0)
+    throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
 }
 
 /** Stores issued certificates and their events in the caller's transaction (two multi-row inserts). */
@@ -161,17 +159,7 @@ export async function insertCertificates(
     serial: c.serial,
     detail: JSON.stringify({ usage: c.usage }),
   }));
-  if (engine === 'postgres') {
-    // One round trip: a data-modifying CTE inserts the certificates, the outer statement the events.
-    await trx
-      .with('issued', (db) => db.insertInto('certificate').values(certRows).returning('serial'))
-      .insertInto('event')
-      .values(eventRows)
-      .execute();
-    return;
-  }
-  await trx.insertInto('certificate').values(certRows).execute();
-  await trx.insertInto('event').values(eventRows).execute();
+  await insertCertificatesWithEvents(trx, certRows, eventRows, engine);
 }
 
 /**
@@ -241,8 +229,7 @@ export async function issueCertificates(
 
 /**
  * Reads and locks the person and checks, in the same round trip, that they hold no certificate
- * in force and that neither key was certified before. SQLite transactions already hold the
- * write lock (BEGIN IMMEDIATE); PostgreSQL takes the person's row lock (FOR UPDATE).
+ * in force and that neither key was certified before.
  */
 async function personForIssuance(
   trx: Transaction<Database>,
@@ -250,29 +237,7 @@ async function personForIssuance(
   nationalId: string,
   keyHashes: string[],
 ): Promise<Person> {
-  let q = trx
-    .selectFrom('person')
-    .selectAll('person')
-    .select((eb) =>
-      eb
-        .selectFrom('certificate')
-        .select('serial')
-        .where('national_id', '=', nationalId)
-        .where('status', 'in', ['good', 'suspended'])
-        .limit(1)
-        .as('in_force'),
-    )
-    .select((eb) =>
-      eb
-        .selectFrom('certificate')
-        .select('serial')
-        .where('spki_sha256', 'in', keyHashes)
-        .limit(1)
-        .as('key_used'),
-    )
-    .where('person.national_id', '=', nationalId);
-  if (engine === 'postgres') q = q.forUpdate();
-  const row = await q.executeTakeFirst();
+  const row = await selectPersonForIssuance(trx, engine, nationalId, keyHashes);
   if (!row) throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
   if (row.in_force) {
     throw new EidError(

@@ -17,6 +17,11 @@ import {
 import type { CsrPair, IssuanceResult } from './issuance.js';
 import { assertNationalId } from './national_id.js';
 import { getPerson, personIdentifier } from './register.js';
+import {
+  selectLifecycleTargets,
+  selectPersonCertificateStates,
+  setCertificateStatus,
+} from './register_store/index.js';
 
 /** Which certificates a lifecycle operation applies to. */
 export type Target = { nationalId: string } | { serial: string };
@@ -44,21 +49,15 @@ async function selectTargets(
   target: Target,
   from: CertificateTable['status'][],
 ): Promise<{ serial: string; national_id: string | null }[]> {
-  let q = trx.selectFrom('certificate').select(['serial', 'national_id', 'status']);
   if ('nationalId' in target) {
     assertNationalId(target.nationalId);
     await lockPerson(trx, target.nationalId);
-    q = q.where('national_id', '=', target.nationalId);
   } else {
     if (!/^[0-9a-f]{1,40}$/.test(target.serial))
       throw new EidError('EID_CERT_NOT_FOUND', `bad serial ${JSON.stringify(target.serial)}`);
-    // Only citizen certificates: the node's own (OCSP responder) are not the register's to change.
-    q = q
-      .where('serial', '=', target.serial)
-      .where('issuer_ca', '=', 'eid-ca')
-      .where('national_id', 'is not', null);
   }
-  const rows = await q.execute();
+  // By serial, only citizen certificates: the node's own (OCSP responder) are not the register's to change.
+  const rows = await selectLifecycleTargets(trx, target);
   if (rows.length === 0 && 'serial' in target)
     throw new EidError('EID_CERT_NOT_FOUND', `no eID certificate ${target.serial}`);
   const eligible = rows.filter((r) => from.includes(r.status));
@@ -84,11 +83,11 @@ async function changeStatus(
   return ctx.store.transaction(async (trx) => {
     const rows = await selectTargets(trx, target, from);
     for (const r of rows) {
-      await trx
-        .updateTable('certificate')
-        .set({ status: to, status_changed_at: now.toISOString(), revocation_reason: reason })
-        .where('serial', '=', r.serial)
-        .execute();
+      await setCertificateStatus(trx, r.serial, {
+        status: to,
+        status_changed_at: now.toISOString(),
+        revocation_reason: reason,
+      });
       await recordEvent(trx, {
         at: now,
         officer,
@@ -158,23 +157,15 @@ export async function renew(
   await ctx.store.transaction(async (trx) => {
     await lockPerson(trx, nationalId);
     await assertKeysUnused(trx, certificates);
-    const old = await trx
-      .selectFrom('certificate')
-      .select(['serial', 'usage', 'status'])
-      .where('national_id', '=', nationalId)
-      .execute();
+    const old = await selectPersonCertificateStates(trx, nationalId);
     for (const o of old.filter((x) => x.status !== 'revoked')) {
       const replacement = certificates[o.usage as 'authentication' | 'signature']?.serial ?? null;
-      await trx
-        .updateTable('certificate')
-        .set({
-          status: 'revoked',
-          status_changed_at: now.toISOString(),
-          revocation_reason: 'superseded',
-          replaced_by: replacement,
-        })
-        .where('serial', '=', o.serial)
-        .execute();
+      await setCertificateStatus(trx, o.serial, {
+        status: 'revoked',
+        status_changed_at: now.toISOString(),
+        revocation_reason: 'superseded',
+        replaced_by: replacement,
+      });
     }
     const superseded = old.filter((x) => x.status !== 'revoked').map((x) => x.serial);
     await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, superseded.join(','));

@@ -3,12 +3,18 @@ import { EidError } from '../lib/errors.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database, PersonTable } from '../store/schema.js';
 import type { Store } from '../store/database.js';
-import { rawQuery } from '../store/raw_query.js';
 import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';
 import { assertNationalId, generateNationalId } from './national_id.js';
 import { dedupKey, normalisePerson } from './person.js';
 import type { Person, PersonData, PersonInput } from './person.js';
+import {
+  findPersonByDedupKey,
+  insertPersonRows,
+  listPersonCertificates,
+  selectPersonRow,
+} from './register_store/index.js';
+import type { PersonCertificateRow } from './register_store/index.js';
 
 /** Turns a register row into a {@link Person}. */
 export function personFromRow(r: PersonTable): Person {
@@ -48,11 +54,7 @@ export async function insertPerson(
   nationalId: string = generateNationalId(),
 ): Promise<Person> {
   const key = dedupKey(data);
-  const existing = await trx
-    .selectFrom('person')
-    .select('national_id')
-    .where('dedup_key', '=', key)
-    .executeTakeFirst();
+  const existing = await findPersonByDedupKey(trx, key);
   if (existing) throw duplicate(existing.national_id);
   const row: PersonTable = {
     national_id: nationalId,
@@ -66,7 +68,7 @@ export async function insertPerson(
     created_at: now.toISOString(),
     created_by: officer,
   };
-  await trx.insertInto('person').values(row).execute();
+  await insertPersonRows(trx, [row]);
   await recordEvent(trx, { at: now, officer, action: 'register', nationalId });
   return personFromRow(row);
 }
@@ -120,9 +122,27 @@ export async function registerPerson(ctx: EidContext, input: PersonInput, office
  */
 export async function getPerson(store: Store, nationalId: string): Promise<Person> {
   assertNationalId(nationalId);
-  // Precompiled: every login reads the register once or twice.
-  const row = (await rawQuery<PersonTable>(store, 'select * from person where national_id = ?', [nationalId]))
-    .rows[0];
+  const row = await selectPersonRow(store, nationalId);
   if (!row) throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
   return personFromRow(row);
+}
+
+/**
+ * A person and their certificates in issuance order (what an operator looks at).
+ *
+ * @param store - the node store
+ * @param nationalId - the person
+ * @throws EidError EID_INVALID_NATIONAL_ID | EID_PERSON_NOT_FOUND
+ * @example
+ * ```ts
+ * const { person, certificates } = await getPersonWithCertificates(store, '492817365021');
+ * ```
+ */
+export async function getPersonWithCertificates(
+  store: Store,
+  nationalId: string,
+): Promise<{ person: Person; certificates: PersonCertificateRow[] }> {
+  const person = await getPerson(store, nationalId);
+  const certificates = await listPersonCertificates(store, person.nationalId);
+  return { person, certificates };
 }

@@ -6,14 +6,10 @@
  * same directory tells a node which peers may use it as their citizens' home node (peer
  * clients authenticate with `private_key_jwt` against the JWKS at their issuer).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AnyObject } from 'oidc-provider';
-import { fromPemAll } from '../lib/pem.js';
 import type { NodeContext } from '../node/context.js';
-import { httpTrustListFetcher } from '../trust/store/http_fetcher.js';
-import { TrustStore } from '../trust/store/trust_store.js';
-import type { ListSummary } from '../trust/store/trust_store.js';
+import { nodeTrustOf } from '../node/node_trust.js';
+import type { ListSummary, TrustStore } from '../trust/store/trust_store.js';
 import type { Federation, PeerNode } from './service.js';
 
 /** Where a member's trusted list sits relative to its node's base URL (src/server/routes/trustlist.ts). */
@@ -120,7 +116,8 @@ export function trustStoreFederation(store: TrustStore, country: string): Federa
 
 /**
  * The node's federation from its configuration: `node.json` `lotlUrl` with the LOTL signer
- * pinned in `DIR/lotl-signer.pem` (as `/api/v1/validate` uses them); undefined without both.
+ * pinned in `DIR/lotl-signer.pem`, over the node's one trust store (the one `/api/v1/validate`
+ * uses); undefined without both.
  *
  * @example
  * ```ts
@@ -128,12 +125,6 @@ export function trustStoreFederation(store: TrustStore, country: string): Federa
  * ```
  */
 export function nodeFederation(node: NodeContext): Federation | undefined {
-  const url = node.config.lotlUrl;
-  const pin = join(node.dir, 'lotl-signer.pem');
-  if (!url || !existsSync(pin)) return undefined;
-  const store = new TrustStore([{ url, signers: fromPemAll(readFileSync(pin, 'latin1'), 'CERTIFICATE') }], {
-    fetcher: httpTrustListFetcher(),
-    clock: node.clock,
-  });
-  return trustStoreFederation(store, node.config.country);
+  const trust = nodeTrustOf(node);
+  return trust ? trustStoreFederation(trust.store, node.config.country) : undefined;
 }

@@ -7,7 +7,8 @@ import type { Provider } from 'oidc-provider';
 import { LoginError } from './errors.js';
 import type { NodeContext } from '../node/context.js';
 import type { OcspService } from '../node/ocsp_service.js';
-import { currentCrl } from '../server/routes/public.js';
+import { currentCrl } from '../eid/crl_publisher.js';
+import { eidContextOf } from '../node/eid_context.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
 import type { Store } from '../store/database.js';
 import type { EidVerifier } from './eid_authentication.js';
@@ -82,6 +83,7 @@ export interface LoginService {
  */
 function ownRevocation(node: NodeContext, ocsp: OcspService): RevocationFetcher {
   const base = node.config.baseUrl.replace(/\/+$/, '');
+  const eid = eidContextOf(node);
   return {
     async ocsp(url, requestDer) {
       if (url !== `${base}/ocsp`)
@@ -89,8 +91,8 @@ function ownRevocation(node: NodeContext, ocsp: OcspService): RevocationFetcher 
       return (await ocsp.respond(requestDer)).der;
     },
     crl(url) {
-      if (url === `${base}/crl/root.crl`) return currentCrl(node, 'root', node.root);
-      if (url === `${base}/crl/eid-ca.crl`) return currentCrl(node, 'eid-ca', node.eidCa);
+      if (url === `${base}/crl/root.crl`) return currentCrl(eid, 'root', node.root);
+      if (url === `${base}/crl/eid-ca.crl`) return currentCrl(eid, 'eid-ca', node.eidCa);
       return Promise.reject(new LoginError('LOGIN_EID_STATUS_UNKNOWN', `not this node's CRL: ${url}`));
     },
   };

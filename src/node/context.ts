@@ -3,26 +3,21 @@ import { join, resolve } from 'node:path';
 import { KeyStoreError, NodeError } from '../lib/errors.js';
 import { curveOfSpki } from '../pki/algorithms.js';
 import { parseCertificate } from '../x509/certificate_info.js';
-import type { CertificateInfo } from '../x509/certificate_info.js';
 import { FileKeyStore } from '../pki/file_key_store.js';
-import type { KeyStore, Signer } from '../pki/key_store.js';
-import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
+import type { KeyHolder } from '../pki/key_holder.js';
+import type { KeyStore } from '../pki/key_store.js';
+import type { NodeIdentity } from '../pki/profiles.js';
 import { keyStoreSigner } from '../pki/signer.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
+import { currentCertificateOfUsage } from '../eid/register_store/index.js';
 import { NODE_FILES, nodeListFiles, readNodeConfig, storeLocation } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from './trust_list_publisher.js';
 import type { NodeListPublisher } from './trust_list_publisher.js';
 
 /** A certification authority or service key of the node, ready to sign. */
-export interface KeyHolder {
-  id: string;
-  certificate: CertificateInfo;
-  signer: Signer;
-  /** As an issuer of other certificates. */
-  ref: IssuerRef;
-}
+export type { KeyHolder };
 
 /** An open country node: configuration, store, keys. */
 export interface NodeContext {
@@ -77,14 +72,7 @@ function identityOf(config: NodeConfig): NodeIdentity {
 }
 
 async function holder(store: Store, keys: KeyStore, id: string, usage: string): Promise<KeyHolder> {
-  const row = await store.db
-    .selectFrom('certificate')
-    .select(['cert_der'])
-    .where('usage', '=', usage)
-    .where('status', '=', 'good')
-    .orderBy('not_before', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await currentCertificateOfUsage(store, usage);
   if (!row) throw new NodeError('NODE_NOT_INITIALISED', `no current ${usage} certificate in the store`);
   const certificate = parseCertificate(row.cert_der);
   // Unlock the key now: a wrong passphrase or a key that does not match its certificate fails

@@ -6,6 +6,8 @@ export { readNodeConfig, updateNodeConfig } from './config.js';
 export type { NodeConfig, NodeConfigChange, CaKeyStoreConfig } from './config.js';
 export { eidContextOf } from './eid_context.js';
 export { OcspService, ocspServiceOf } from './ocsp_service.js';
+export { nodeTrustOf } from './node_trust.js';
+export type { NodeTrust } from './node_trust.js';
 export { addOfficer, authenticateOfficer, listOfficers, disableOfficer } from './officers.js';
 export type { OfficerRecord, OfficerRole } from './officers.js';
 export {

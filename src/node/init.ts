@@ -19,6 +19,7 @@ import { keyStoreSigner } from '../pki/signer.js';
 import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
 import { publishCrl } from '../eid/crl_publisher.js';
+import { insertCaRow, insertCertificateRow, insertEventRow } from '../eid/register_store/index.js';
 import { NODE_FILES, configPath, nodeListFiles, storeLocation, writeNodeConfig } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { openCaKeyStore } from './context.js';
@@ -72,47 +73,45 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
   await store.transaction(async (trx) => {
     for (const [usage, issuerCa, c] of certs) {
       const info = parseCertificate(c.der);
-      await trx
-        .insertInto('certificate')
-        .values({
-          serial: info.serial,
-          issuer_ca: issuerCa,
-          national_id: null,
-          usage,
-          subject: info.subject,
-          not_before: info.notBefore.toISOString(),
-          not_after: info.notAfter.toISOString(),
-          cert_der: c.der,
-          spki_sha256: createHash('sha256').update(info.spki).digest('hex'),
-          status: 'good',
-          status_changed_at: null,
-          revocation_reason: null,
-          replaced_by: null,
-          created_at: at,
-        })
-        .execute();
+      await insertCertificateRow(trx, {
+        serial: info.serial,
+        issuer_ca: issuerCa,
+        national_id: null,
+        usage,
+        subject: info.subject,
+        not_before: info.notBefore.toISOString(),
+        not_after: info.notAfter.toISOString(),
+        cert_der: c.der,
+        spki_sha256: createHash('sha256').update(info.spki).digest('hex'),
+        status: 'good',
+        status_changed_at: null,
+        revocation_reason: null,
+        replaced_by: null,
+        created_at: at,
+      });
     }
     for (const [id, c] of [
       ['root', certs[0]![2]],
       ['eid-ca', certs[1]![2]],
     ] as const) {
       const info = parseCertificate(c.der);
-      await trx
-        .insertInto('ca')
-        .values({ id, subject: info.subject, cert_der: c.der, key_id: id, crl_number: 0, created_at: at })
-        .execute();
+      await insertCaRow(trx, {
+        id,
+        subject: info.subject,
+        cert_der: c.der,
+        key_id: id,
+        crl_number: 0,
+        created_at: at,
+      });
     }
-    await trx
-      .insertInto('event')
-      .values({
-        at,
-        officer: 'node-init',
-        action: 'node-init',
-        national_id: null,
-        serial: null,
-        detail: '{}',
-      })
-      .execute();
+    await insertEventRow(trx, {
+      at,
+      officer: 'node-init',
+      action: 'node-init',
+      national_id: null,
+      serial: null,
+      detail: '{}',
+    });
   });
 }
 

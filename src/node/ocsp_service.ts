@@ -1,11 +1,12 @@
 import { PkiError } from '../lib/errors.js';
 import { createHash } from 'node:crypto';
-import type { CompiledQuery } from 'kysely';
 import { subjectPublicKeyBits } from '../pki/algorithms.js';
 import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest } from '../pki/ocsp.js';
 import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
 import { isRevocationReason } from '../x509/revocation_reason.js';
 import type { Store } from '../store/database.js';
+import { certificateStatusReader } from '../eid/register_store/index.js';
+import type { CertificateStatusRow } from '../eid/register_store/index.js';
 import { CERT_STATUS_CHANNEL } from '../store/notifications.js';
 import type { Subscription } from '../store/notifications.js';
 import type { KeyHolder, NodeContext } from './context.js';
@@ -60,7 +61,7 @@ export class OcspService {
   readonly #parsed = new Map<string, { authority: Authority; certIds: OcspCertId[] }>();
   /** Issuer name and key hashes per authority and hash algorithm (RFC 6960 §4.1.1), computed once. */
   readonly #issuerHashes = new Map<string, string>();
-  readonly #statusQuery: CompiledQuery<StatusRow>;
+  readonly #readStatus: (caId: string, serial: string) => Promise<StatusRow | undefined>;
   /** Statuses kept in memory while a PostgreSQL notification listener guarantees their freshness. */
   readonly #statusRows = new Map<string, StatusRow>();
   #generation = 0;
@@ -70,12 +71,7 @@ export class OcspService {
 
   constructor(options: OcspServiceOptions) {
     this.#o = options;
-    this.#statusQuery = options.store.db
-      .selectFrom('certificate')
-      .select(['status', 'status_changed_at', 'revocation_reason'])
-      .where('serial', '=', '')
-      .where('issuer_ca', '=', '')
-      .compile();
+    this.#readStatus = certificateStatusReader(options.store);
   }
 
   /**
@@ -214,11 +210,7 @@ export class OcspService {
     if (known) return known;
     const generation = this.#generation;
     // Compiled once: read on every request unless a listener vouches for the cached value.
-    const { rows } = await this.#o.store.db.executeQuery<StatusRow>({
-      ...this.#statusQuery,
-      parameters: [serial, caId],
-    });
-    const row = rows[0];
+    const row = await this.#readStatus(caId, serial);
     // Unknown serials are not kept (they may be issued next); a change notified meanwhile voids the read.
     if (row && this.#watching && generation === this.#generation)
       remember(this.#statusRows, key, row, this.#o.cacheSize ?? 100_000);
@@ -239,11 +231,7 @@ function remember<T>(map: Map<string, T>, key: string, value: T, max: number): v
 
 type Authority = OcspServiceOptions['authorities'][number];
 
-interface StatusRow {
-  status: string;
-  status_changed_at: string | null;
-  revocation_reason: string | null;
-}
+type StatusRow = CertificateStatusRow;
 
 function errorOutcome(status: 'malformedRequest' | 'unauthorized'): OcspOutcome {
   return { der: buildOcspErrorResponse(status), result: status, cached: false, maxAge: 0 };

@@ -12,6 +12,11 @@ import type { KeyStore, Signer } from '../pki/key_store.js';
 import { trustListSignerTemplate } from '../pki/profiles.js';
 import type { IssuerRef, NodeIdentity } from '../pki/profiles.js';
 import type { Store } from '../store/database.js';
+import {
+  currentCertificateOfUsage,
+  insertCertificateRow,
+  listCertificatesOfUsages,
+} from '../eid/register_store/index.js';
 import { nodeTrustListDocument } from '../trust/writer/node_list.js';
 import type { NodeListDetails } from '../trust/writer/node_list.js';
 import { isoSeconds, parseNodeListState, reconcileServices } from '../trust/writer/node_state.js';
@@ -62,13 +67,7 @@ const SERVICE_USAGES: readonly NodeServiceKind[] = ['eid-ca', 'tsa', 'ocsp'];
  * ```
  */
 export async function observeNodeServices(store: Store): Promise<ObservedService[]> {
-  const rows = await store.db
-    .selectFrom('certificate')
-    .select(['usage', 'cert_der', 'not_before', 'status', 'status_changed_at'])
-    .where('usage', 'in', [...SERVICE_USAGES])
-    .orderBy('not_before')
-    .orderBy('serial')
-    .execute();
+  const rows = await listCertificatesOfUsages(store, [...SERVICE_USAGES]);
   return rows.map((r) => ({
     kind: r.usage as NodeServiceKind,
     certificate: Buffer.from(r.cert_der),
@@ -100,14 +99,7 @@ export async function ensureTrustListSigner(
   identity: NodeIdentity,
   now: Date,
 ): Promise<Buffer> {
-  const row = await store.db
-    .selectFrom('certificate')
-    .select(['cert_der'])
-    .where('usage', '=', TL_SIGNER_ID)
-    .where('status', '=', 'good')
-    .orderBy('not_before', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await currentCertificateOfUsage(store, TL_SIGNER_ID);
   if (row) return Buffer.from(row.cert_der);
   // A key left by an interrupted first attempt is reused rather than refused.
   const spki = (await keys.has(TL_SIGNER_ID))
@@ -115,25 +107,22 @@ export async function ensureTrustListSigner(
     : await keys.generate(TL_SIGNER_ID, 'P-256');
   const der = await signCertificate(trustListSignerTemplate(identity, root.ref, spki, now), root.signer);
   const info = parseCertificate(der);
-  await store.db
-    .insertInto('certificate')
-    .values({
-      serial: info.serial,
-      issuer_ca: root.ref.caId,
-      national_id: null,
-      usage: TL_SIGNER_ID,
-      subject: info.subject,
-      not_before: info.notBefore.toISOString(),
-      not_after: info.notAfter.toISOString(),
-      cert_der: der,
-      spki_sha256: createHash('sha256').update(spki).digest('hex'),
-      status: 'good',
-      status_changed_at: null,
-      revocation_reason: null,
-      replaced_by: null,
-      created_at: now.toISOString(),
-    })
-    .execute();
+  await insertCertificateRow(store.db, {
+    serial: info.serial,
+    issuer_ca: root.ref.caId,
+    national_id: null,
+    usage: TL_SIGNER_ID,
+    subject: info.subject,
+    not_before: info.notBefore.toISOString(),
+    not_after: info.notAfter.toISOString(),
+    cert_der: der,
+    spki_sha256: createHash('sha256').update(spki).digest('hex'),
+    status: 'good',
+    status_changed_at: null,
+    revocation_reason: null,
+    replaced_by: null,
+    created_at: now.toISOString(),
+  });
   return der;
 }
 

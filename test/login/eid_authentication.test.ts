@@ -11,7 +11,8 @@ import { authenticateCertificate, LOA } from '../../src/login/eid_authentication
 import type { EidVerifier } from '../../src/login/eid_authentication.js';
 import { citizenFromClaims } from '../../src/login/proxy.js';
 import { ocspServiceOf } from '../../src/node/ocsp_service.js';
-import { currentCrl } from '../../src/server/routes/public.js';
+import { currentCrl } from '../../src/eid/crl_publisher.js';
+import { eidContextOf } from '../../src/node/eid_context.js';
 import { rejectsCode, throwsCode } from '../fixtures/assert.js';
 import { PERSON_A, PERSON_B, makeTestNode } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
@@ -31,7 +32,7 @@ before(async () => {
       ocsp: async (_url, req) => (await ocsp.respond(req)).der,
       crl: (url) =>
         currentCrl(
-          node,
+          eidContextOf(node),
           url.endsWith('root.crl') ? 'root' : 'eid-ca',
           url.endsWith('root.crl') ? node.root : node.eidCa,
         ),

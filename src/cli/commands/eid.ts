@@ -6,7 +6,8 @@ import { enrolPerson, issueCertificates } from '../../eid/issuance.js';
 import type { IssuanceResult } from '../../eid/issuance.js';
 import { parseRevocationReason, renew, resume, revoke, suspend } from '../../eid/lifecycle.js';
 import type { Target } from '../../eid/lifecycle.js';
-import { getPerson, registerPerson } from '../../eid/register.js';
+import { getPersonWithCertificates, registerPerson } from '../../eid/register.js';
+import { listPersonEvents } from '../../eid/register_store/index.js';
 import { installCertificates } from '../../eid/wallet.js';
 import { openNode } from '../../node/context.js';
 import type { NodeContext } from '../../node/context.js';
@@ -211,32 +212,9 @@ const show: Command = {
       'national-id',
     ]);
     return withNode(o, async (node) => {
-      const person = await getPerson(node.store, req(o, 'national-id'));
-      const certificates = await node.store.db
-        .selectFrom('certificate')
-        .select([
-          'serial',
-          'usage',
-          'status',
-          'status_changed_at',
-          'revocation_reason',
-          'not_before',
-          'not_after',
-        ])
-        .where('national_id', '=', person.nationalId)
-        .orderBy('created_at')
-        .execute();
-      const events = await node.store.db
-        .selectFrom('event')
-        .select(['at', 'officer', 'action', 'serial', 'detail'])
-        .where('national_id', '=', person.nationalId)
-        .orderBy('id')
-        .execute();
-      printJson({
-        person,
-        certificates,
-        events: events.map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })),
-      });
+      const { person, certificates } = await getPersonWithCertificates(node.store, req(o, 'national-id'));
+      const events = await listPersonEvents(node.store, person.nationalId);
+      printJson({ person, certificates, events });
       return 0;
     });
   },

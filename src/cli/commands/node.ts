@@ -12,6 +12,7 @@ import type { TlsLoginServe } from '../../server/serve.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
 import { readPassword } from '../password.js';
+import { countRows } from '../../eid/register_store/index.js';
 
 const init: Command = {
   words: ['node', 'init'],
@@ -83,15 +84,6 @@ const info: Command = {
       passphrase: await readPassword(str(o, 'password-file'), 'node key'),
     });
     try {
-      const count = async (t: 'person' | 'certificate'): Promise<number> =>
-        Number(
-          (
-            await node.store.db
-              .selectFrom(t)
-              .select((eb) => eb.fn.countAll().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
       printJson({
         country: node.config.country,
         name: node.config.name,
@@ -100,8 +92,8 @@ const info: Command = {
         caKeys: node.caKeys.kind,
         rootCa: node.root.certificate.subject,
         eidCa: node.eidCa.certificate.subject,
-        persons: await count('person'),
-        certificates: await count('certificate'),
+        persons: await countRows(node.store, 'person'),
+        certificates: await countRows(node.store, 'certificate'),
       });
     } finally {
       await node.close();

@@ -3,11 +3,12 @@ import { HttpError } from '../../lib/errors.js';
 import { toPem } from '../../lib/pem.js';
 import type { EidContext } from '../../eid/context.js';
 import { enrolPerson, issueCertificates } from '../../eid/issuance.js';
-import type { IssuanceResult } from '../../eid/issuance.js';
+import type { CsrPair, IssuanceResult } from '../../eid/issuance.js';
 import { parseRevocationReason, renew, resume, revoke, suspend } from '../../eid/lifecycle.js';
 import type { Target } from '../../eid/lifecycle.js';
 import type { PersonInput } from '../../eid/person.js';
-import { getPerson, registerPerson } from '../../eid/register.js';
+import { getPerson, getPersonWithCertificates, registerPerson } from '../../eid/register.js';
+import { listPersonEvents } from '../../eid/register_store/index.js';
 import type { NodeContext } from '../../node/context.js';
 import { authenticateOfficer } from '../../node/officers.js';
 import type { OfficerRecord, OfficerRole } from '../../node/officers.js';
@@ -71,6 +72,20 @@ declare module 'fastify' {
     officer?: OfficerRecord;
   }
 }
+
+/**
+ * The two ways a registered person gets new certificates from the wallet's CSRs: a first issue
+ * (no certificates in force) and a renewal (the old ones superseded). Same body, same answer.
+ */
+const CERTIFICATE_ROUTES = [
+  ['certificates', 'issue', 'Issue both certificates to a registered person', issueCertificates],
+  ['renewal', 'renew', 'Renew: new keys, same identity; old certificates superseded', renew],
+] as const satisfies readonly (readonly [
+  string,
+  string,
+  string,
+  (ctx: EidContext, nationalId: string, csrs: CsrPair, officer: string) => Promise<IssuanceResult>,
+])[];
 
 function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
   const officer = req.officer;
@@ -162,22 +177,7 @@ export function registerApiRoutes(
         { schema: { summary: 'A person and their certificates', tags, params: NATIONAL_ID, response: {} } },
         async (req) => {
           requireRole(req, 'registrar');
-          const person = await getPerson(node.store, (req.params as { nationalId: string }).nationalId);
-          const certificates = await node.store.db
-            .selectFrom('certificate')
-            .select([
-              'serial',
-              'usage',
-              'status',
-              'status_changed_at',
-              'revocation_reason',
-              'not_before',
-              'not_after',
-            ])
-            .where('national_id', '=', person.nationalId)
-            .orderBy('created_at')
-            .execute();
-          return { person, certificates };
+          return getPersonWithCertificates(node.store, (req.params as { nationalId: string }).nationalId);
         },
       );
 
@@ -187,63 +187,27 @@ export function registerApiRoutes(
         async (req) => {
           requireRole(req, 'registrar');
           const person = await getPerson(node.store, (req.params as { nationalId: string }).nationalId);
-          const rows = await node.store.db
-            .selectFrom('event')
-            .select(['at', 'officer', 'action', 'serial', 'detail'])
-            .where('national_id', '=', person.nationalId)
-            .orderBy('id')
-            .execute();
-          return { events: rows.map((e) => ({ ...e, detail: JSON.parse(e.detail) as unknown })) };
+          return { events: await listPersonEvents(node.store, person.nationalId) };
         },
       );
 
-      api.post(
-        '/persons/:nationalId/certificates',
-        {
-          schema: {
-            summary: 'Issue both certificates to a registered person',
-            tags,
-            params: NATIONAL_ID,
-            body: CSRS_BODY,
-            response: { 201: ISSUED },
+      for (const [path, op, summary, issue] of CERTIFICATE_ROUTES) {
+        api.post(
+          `/persons/:nationalId/${path}`,
+          { schema: { summary, tags, params: NATIONAL_ID, body: CSRS_BODY, response: { 201: ISSUED } } },
+          async (req, reply) => {
+            const officer = requireRole(req, 'registrar');
+            const r = await issue(
+              eid,
+              (req.params as { nationalId: string }).nationalId,
+              (req.body as { csrs: CsrPair }).csrs,
+              officer.id,
+            );
+            counted(op);
+            return reply.status(201).send(issuedBody(node, r));
           },
-        },
-        async (req, reply) => {
-          const officer = requireRole(req, 'registrar');
-          const r = await issueCertificates(
-            eid,
-            (req.params as { nationalId: string }).nationalId,
-            (req.body as { csrs: { authentication: string; signature: string } }).csrs,
-            officer.id,
-          );
-          counted('issue');
-          return reply.status(201).send(issuedBody(node, r));
-        },
-      );
-
-      api.post(
-        '/persons/:nationalId/renewal',
-        {
-          schema: {
-            summary: 'Renew: new keys, same identity; old certificates superseded',
-            tags,
-            params: NATIONAL_ID,
-            body: CSRS_BODY,
-            response: { 201: ISSUED },
-          },
-        },
-        async (req, reply) => {
-          const officer = requireRole(req, 'registrar');
-          const r = await renew(
-            eid,
-            (req.params as { nationalId: string }).nationalId,
-            (req.body as { csrs: { authentication: string; signature: string } }).csrs,
-            officer.id,
-          );
-          counted('renew');
-          return reply.status(201).send(issuedBody(node, r));
-        },
-      );
+        );
+      }
 
       for (const [scope, params] of [
         ['persons/:nationalId', NATIONAL_ID],

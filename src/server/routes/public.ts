@@ -2,30 +2,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../../lib/errors.js';
 import { toPem } from '../../lib/pem.js';
 import type { KeyHolder, NodeContext } from '../../node/context.js';
-import { latestCrl, publishCrl } from '../../eid/crl_publisher.js';
+import { currentCrl } from '../../eid/crl_publisher.js';
+import { probeRegister } from '../../eid/register_store/index.js';
+import { eidContextOf } from '../../node/eid_context.js';
 import type { OcspService } from '../../node/ocsp_service.js';
 import type { ServerMetrics } from '../server_metrics.js';
-
-/**
- * Fresh CRL bytes for a CA: the stored one, or a new one when a quarter of its validity is left.
- *
- * @example `const der = await currentCrl(node, 'eid-ca', node.eidCa)`
- */
-export async function currentCrl(node: NodeContext, caId: string, ca: KeyHolder): Promise<Buffer> {
-  const now = node.clock();
-  const latest = await latestCrl(node.store, caId);
-  const margin = (node.config.crlValidityHours * 3600_000) / 4;
-  if (latest && latest.nextUpdate.getTime() - now.getTime() > margin) return latest.der;
-  return node.store.transaction((trx) =>
-    publishCrl(trx, {
-      caId,
-      issuer: ca.ref,
-      signer: ca.signer,
-      now,
-      validityHours: node.config.crlValidityHours,
-    }),
-  );
-}
 
 /**
  * Public, unauthenticated endpoints: CA certificates, CRLs (RFC 5280), the OCSP responder
@@ -83,7 +64,7 @@ export function registerPublicRoutes(
     },
     async (req, reply) => {
       const caId = (req.params as { file: string }).file.replace(/\.crl$/, '');
-      const der = await currentCrl(node, caId, caId === 'root' ? node.root : node.eidCa);
+      const der = await currentCrl(eidContextOf(node), caId, caId === 'root' ? node.root : node.eidCa);
       return reply.type('application/pkix-crl').header('cache-control', 'max-age=300').send(der);
     },
   );
@@ -108,7 +89,7 @@ export function registerPublicRoutes(
     '/healthz',
     { schema: { summary: 'Liveness and store reachability', tags: ['ops'], response: {} } },
     async () => {
-      await node.store.db.selectFrom('ca').select('id').limit(1).execute();
+      await probeRegister(node.store);
       return { status: 'ok', country: node.config.country };
     },
   );

@@ -5,12 +5,8 @@
  * HTML. Revocation data for the node's own certificates is answered in-process; other URLs are
  * fetched over HTTP with a shared cache.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { fromPemAll } from '../../lib/pem.js';
-import { httpTrustListFetcher } from '../../trust/store/http_fetcher.js';
-import { TrustStore } from '../../trust/store/trust_store.js';
+import { nodeTrustOf } from '../../node/node_trust.js';
 import type { TrustServiceSource } from '../../validation/path_check.js';
 import { HttpError, UsageError } from '../../lib/errors.js';
 import type { NodeContext } from '../../node/context.js';
@@ -23,7 +19,8 @@ import { RevocationCache } from '../../validation/revocation_check.js';
 import { bufferSource } from '../../lib/document_source.js';
 import { validateDocument } from '../../validation/validate_document.js';
 import type { ValidationOptions } from '../../validation/validate_document.js';
-import { currentCrl } from './public.js';
+import { currentCrl } from '../../eid/crl_publisher.js';
+import { eidContextOf } from '../../node/eid_context.js';
 
 /** Largest document accepted (bytes of the body). */
 export const VALIDATE_BODY_LIMIT = 48 * 1024 * 1024;
@@ -86,6 +83,7 @@ function checkJsonBody(body: unknown): JsonBody {
 function nodeFetcher(node: NodeContext, ocsp: OcspService): RevocationFetcher {
   const http = httpRevocationFetcher();
   const base = node.config.baseUrl;
+  const eid = eidContextOf(node);
   return {
     async ocsp(url, requestDer) {
       if (url === `${base}/ocsp`) return (await ocsp.respond(requestDer)).der;
@@ -93,7 +91,7 @@ function nodeFetcher(node: NodeContext, ocsp: OcspService): RevocationFetcher {
     },
     async crl(url) {
       const m = url.startsWith(`${base}/crl/`) ? /\/crl\/(root|eid-ca)\.crl$/.exec(url) : null;
-      if (m) return currentCrl(node, m[1]!, m[1] === 'root' ? node.root : node.eidCa);
+      if (m) return currentCrl(eid, m[1]!, m[1] === 'root' ? node.root : node.eidCa);
       return http.crl!(url);
     },
   };
@@ -138,8 +136,9 @@ function fromBody(
 /** Options of {@link registerValidateRoute}. */
 export interface ValidateRouteOptions {
   /**
-   * Trust anchors from trusted lists (a loaded `TrustStore`). Default: a store over
-   * `node.json` `lotlUrl` with the signer pinned in `DIR/lotl-signer.pem`, when both exist.
+   * Trust anchors from trusted lists (a loaded `TrustStore`). Default: the node's trust store
+   * (node/node_trust.ts, shared with the login federation), when `node.json` `lotlUrl` and the
+   * signer pinned in `DIR/lotl-signer.pem` both exist.
    */
   trustServices?: TrustServiceSource;
 }
@@ -147,19 +146,15 @@ export interface ValidateRouteOptions {
 /** How often the node's own trust store is refreshed (in the background, on use). */
 const TRUST_REFRESH_MS = 10 * 60_000;
 
-/** The node's trust store from its configuration, loaded on first use and refreshed every 10 minutes. */
+/** The node's trust store, loaded on first use and refreshed every 10 minutes. */
 function nodeTrust(
   node: NodeContext,
   log: (msg: string) => void,
 ): (() => Promise<TrustServiceSource>) | undefined {
-  const url = node.config.lotlUrl;
-  const pin = join(node.dir, 'lotl-signer.pem');
-  if (!url || !existsSync(pin)) return undefined;
-  const store = new TrustStore([{ url, signers: fromPemAll(readFileSync(pin, 'latin1'), 'CERTIFICATE') }], {
-    fetcher: httpTrustListFetcher(),
-    clock: node.clock,
-    log: (e) => log(`trust store ${e.level}: ${e.url}: ${e.message}`),
-  });
+  const trust = nodeTrustOf(node);
+  if (!trust) return undefined;
+  trust.onEvent((e) => log(`trust store ${e.level}: ${e.url}: ${e.message}`));
+  const store = trust.store;
   let loaded: Promise<unknown> | undefined;
   let at = 0;
   return async () => {
