@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { enrolPerson } from '../../eid/issuance.js';
 import type { PersonInput } from '../../eid/person.js';
 import { createWallet, encodeWallet, installCertificates } from '../../eid/wallet.js';
-import { NodeError } from '../../lib/errors.js';
+import { NodeError } from '../../node/errors.js';
 import { openNode } from '../../node/context.js';
 import { eidContextOf } from '../../node/eid_context.js';
 import { initNode } from '../../node/init.js';

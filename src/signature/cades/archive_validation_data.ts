@@ -12,7 +12,7 @@ import type { OcspRequestHash } from '../../pki/ocsp_request.js';
 import { parseOcspResponse } from '../../pki/ocsp_response_parser.js';
 import { decodeCrl } from '../../x509/crl.js';
 import { signedBy } from '../../x509/signature.js';
-import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
+import { checkOcspResponse } from '../revocation_fetcher.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';
 import { SignatureError } from '../errors.js';
 
@@ -135,7 +135,7 @@ async function fetchOcsp(cert: Buffer, issuer: Buffer, url: string, p: Validatio
 async function fetchCrl(cert: Buffer, issuer: Buffer, url: string, p: ValidationDataParams, ca: boolean) {
   const der = await p.fetcher.crl!(url);
   const bad = (m: string): never => {
-    throw new SignatureError(REVOCATION_ERROR.invalid, `the CRL at ${url} ${m}`);
+    throw new SignatureError('REV_OCSP_RESPONSE_INVALID', `the CRL at ${url} ${m}`);
   };
   let crl: ReturnType<typeof decodeCrl>;
   try {
@@ -149,7 +149,7 @@ async function fetchCrl(cert: Buffer, issuer: Buffer, url: string, p: Validation
   const serial = parseCertificate(cert).serial;
   if (crl.entries.has(serial))
     throw new SignatureError(
-      ca ? REVOCATION_ERROR.caRevoked : REVOCATION_ERROR.revoked,
+      ca ? 'PATH_CA_REVOKED' : 'PATH_REVOKED',
       `certificate ${serial} is on the CRL at ${url}`,
     );
   return der;
@@ -218,13 +218,13 @@ export async function gatherValidationData(
       const got = await fetchFor(cert, issuer, p, i > 0, added);
       if (!got && i === 0 && target.required)
         throw new SignatureError(
-          REVOCATION_ERROR.invalid,
+          'REV_OCSP_RESPONSE_INVALID',
           'the signer certificate names no OCSP responder (and no CRL could be fetched)',
         );
     }
     if (path.length === 1 && !isSelfIssued(target.leaf) && target.required)
       throw new SignatureError(
-        REVOCATION_ERROR.invalid,
+        'REV_OCSP_RESPONSE_INVALID',
         'the issuer of the signer certificate is not in the signature: its revocation cannot be checked',
       );
   }

@@ -9,8 +9,8 @@ import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../../pki/ocsp_request.js
 import type { OcspRequestHash } from '../../pki/ocsp_request.js';
 import { decodeCrl } from '../../x509/crl.js';
 import { signedBy } from '../../x509/signature.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
-import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
+import { SignatureError } from '../errors.js';
+import { checkOcspResponse } from '../revocation_fetcher.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';
 import { CADES_OID } from './oids.js';
 import { editSignedData, ocspRevocationInfoChoice } from './signed_data_editor.js';
@@ -76,7 +76,7 @@ async function crlFor(
 ): Promise<Buffer> {
   const der = await p.fetcher.crl!(url);
   const bad = (m: string): never => {
-    throw new SignatureError(REVOCATION_ERROR.invalid, `the CRL at ${url} ${m}`);
+    throw new SignatureError('REV_OCSP_RESPONSE_INVALID', `the CRL at ${url} ${m}`);
   };
   const crl = (() => {
     try {
@@ -93,7 +93,7 @@ async function crlFor(
   const serial = parseCertificate(cert).serial;
   if (crl.entries.has(serial))
     throw new SignatureError(
-      ca ? REVOCATION_ERROR.caRevoked : REVOCATION_ERROR.revoked,
+      ca ? 'PATH_CA_REVOKED' : 'PATH_REVOKED',
       `certificate ${serial} is on the CRL at ${url}`,
     );
   return der;
@@ -107,7 +107,7 @@ async function revocationOf(cert: Buffer, issuer: Buffer, p: CadesLtParams, ca: 
   if (crlUrl && p.fetcher.crl) return [await crlFor(cert, issuer, crlUrl, p, ca)];
   if (!ca)
     throw new SignatureError(
-      REVOCATION_ERROR.invalid,
+      'REV_OCSP_RESPONSE_INVALID',
       'the signer certificate names no OCSP responder (and no CRL could be fetched)',
     );
   return [];
@@ -142,7 +142,7 @@ function signerCertificateOf(
     return issuerDer?.equals(info.issuerDer) && info.serial === serial;
   });
   if (!found)
-    throw new SignatureError(SIG_ERROR.malformed, 'the SignedData does not carry the signer certificate');
+    throw new SignatureError('PKI_CMS_MALFORMED', 'the SignedData does not carry the signer certificate');
   return found;
 }
 
@@ -169,14 +169,14 @@ function signerCertificateOf(
 export async function extendToLt(cms: Uint8Array, p: CadesLtParams): Promise<Buffer> {
   const sd = parseSignedData(cms);
   const si = sd.signerInfos[0];
-  if (!si) throw new SignatureError(SIG_ERROR.malformed, 'the SignedData has no SignerInfo');
+  if (!si) throw new SignatureError('PKI_CMS_MALFORMED', 'the SignedData has no SignerInfo');
   const tokens = si.unsignedAttributes.get(CADES_OID.signatureTimeStampToken) ?? [];
   if (tokens.length === 0)
     throw new SignatureError(
-      SIG_ERROR.unsupported,
+      'USAGE_INVALID_ARGUMENT',
       'CAdES B-LT builds on B-T: add a signature time-stamp first',
     );
-  if (p.chain.length === 0) throw new SignatureError(SIG_ERROR.unsupported, 'B-LT needs the issuer chain');
+  if (p.chain.length === 0) throw new SignatureError('USAGE_INVALID_ARGUMENT', 'B-LT needs the issuer chain');
   const signer = signerCertificateOf(sd.certificates, si.sidIssuerDer, si.sidSerial);
   const out: Gathered = { revocationInfoChoices: [] };
   await gatherPath(pathOf(signer, p.chain), p, false, out);
