@@ -4,9 +4,8 @@
  * message}}` with that status. Statuses are decided here, not in the domains.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { LIB_ERRORS, TrustbridgeError, errorText } from '../lib/errors.js';
+import { CSV_ERRORS, LIB_ERRORS, PKI_ERRORS, TrustbridgeError, errorText } from '../lib/errors.js';
 import type { ErrorList, LibErrorCode } from '../lib/errors.js';
-import { CSV_ERRORS, PKI_ERRORS } from '../lib/errors.js';
 import { PDF_ERRORS } from '../lib/pdf/errors.js';
 import { XML_ERRORS } from '../lib/xml/errors.js';
 import { ZIP_ERRORS } from '../lib/zip/errors.js';
@@ -23,10 +22,10 @@ import { TRUST_STORE_ERRORS } from '../trust/store/errors.js';
 import { TL_PUBLISH_ERRORS } from '../trust/writer/errors.js';
 import { EID_ERRORS } from '../eid/errors.js';
 import { NODE_ERRORS } from '../node/errors.js';
+import type { NodeErrorCode } from '../node/errors.js';
 import { LOGIN_ERRORS } from '../login/errors.js';
 import { LOGIN_HTTP_STATUS } from '../login/http_status.js';
 import { HUB_ERRORS } from '../hub/errors.js';
-import type { NodeErrorCode } from '../node/errors.js';
 
 /**
  * The HTTP edge and authorisation codes and their texts.
@@ -41,8 +40,10 @@ export const HTTP_ERRORS = {
   HTTP_UNSUPPORTED_MEDIA_TYPE: { text: 'unsupported content type' },
 } as const satisfies ErrorList;
 
-/** A code {@link HttpError} carries: its own list, lib's shared codes, or node's officer
- * authorisation codes (officers are node's; the API answers with them too). */
+/**
+ * A code {@link HttpError} carries: its own list, lib's shared codes, or node's officer
+ * authorisation codes (officers are node's; the API answers with them too).
+ */
 export type HttpErrorCode =
   keyof typeof HTTP_ERRORS | LibErrorCode | Extract<NodeErrorCode, `AUTH_${string}`>;
 
