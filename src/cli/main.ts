@@ -1,4 +1,5 @@
-import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
+import { TrustbridgeError } from '../lib/errors.js';
+import { httpStatus } from '../server/errors.js';
 import type { Command } from './command.js';
 import { eidCommands } from './commands/eid.js';
 import { nodeCommands } from './commands/node.js';
@@ -42,7 +43,7 @@ function help(): string {
  * command-line contract).
  */
 export function exitCodeFor(e: unknown): number {
-  return e instanceof TrustbridgeError && ERROR_CATALOGUE[e.code].status < 500 ? 3 : 1;
+  return e instanceof TrustbridgeError && httpStatus(e.code) < 500 ? 3 : 1;
 }
 
 /**

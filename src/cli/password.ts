@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { UsageError } from '../lib/errors.js';
+import { KeyStoreError } from '../pki/errors.js';
 
 /**
  * The passphrase for keys and wallets: `--password-file F`, else `TRUSTBRIDGE_PASSWORD`, else a
@@ -17,13 +17,13 @@ export async function readPassword(
 ): Promise<string> {
   if (passwordFile !== undefined) {
     const p = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
-    if (p.length === 0) throw new UsageError('KEY_PASSPHRASE_MISSING', `${passwordFile} is empty`);
+    if (p.length === 0) throw new KeyStoreError('KEY_PASSPHRASE_MISSING', `${passwordFile} is empty`);
     return p;
   }
   const env = process.env[envName] ?? process.env['TRUSTBRIDGE_PASSWORD'];
   if (env !== undefined && env.length > 0) return env;
   if (!process.stdin.isTTY) {
-    throw new UsageError(
+    throw new KeyStoreError(
       'KEY_PASSPHRASE_MISSING',
       `no ${what} password: set ${envName} or pass --password-file`,
     );

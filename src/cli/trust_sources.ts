@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { TrustbridgeError } from '../lib/errors.js';
+import { ValidationError } from '../validation/errors.js';
 import { fromPemAll } from '../lib/pem.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import type { TrustListFetcher } from '../trust/store/fetcher.js';
@@ -25,7 +25,7 @@ const IS_URL = /^https?:\/\//i;
 const IS_LIST = /<(\w+:)?TrustServiceStatusList\b/;
 
 function invalid(source: string, why: string): never {
-  throw new TrustbridgeError('VALIDATION_TRUST_SOURCE_INVALID', `trust source ${source}: ${why}`);
+  throw new ValidationError('VALIDATION_TRUST_SOURCE_INVALID', `trust source ${source}: ${why}`);
 }
 
 function certificatesIn(source: string, bytes: Buffer): Buffer[] {

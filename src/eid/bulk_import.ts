@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Transaction } from 'kysely';
-import { EidError, TrustbridgeError } from '../lib/errors.js';
+import { TrustbridgeError } from '../lib/errors.js';
+import { EidError } from './errors.js';
 import { parseCsvHeader, readCsvRecords } from '../lib/csv.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database, PersonTable } from '../store/schema.js';

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
-import { EidError, PkiError } from '../lib/errors.js';
+import { PkiError } from '../lib/errors.js';
+import { EidError } from './errors.js';
 import { signCertificate } from '../pki/certificate_builder.js';
 import { createHash } from 'node:crypto';
 import { nameToString } from '../x509/name_string.js';

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { EidError } from '../lib/errors.js';
+import { EidError } from './errors.js';
 import { CERT_STATUS_CHANNEL, notifyChange } from '../store/notifications.js';
 import { isRevocationReason } from '../x509/revocation_reason.js';
 import type { RevocationReasonName } from '../x509/revocation_reason.js';

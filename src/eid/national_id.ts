@@ -6,7 +6,7 @@
  * D5: it detects every single-digit substitution and every transposition of adjacent digits.
  */
 import { randomBytes } from 'node:crypto';
-import { EidError } from '../lib/errors.js';
+import { EidError } from './errors.js';
 
 /** Multiplication table of the dihedral group D5 (elements 0–4 rotations, 5–9 reflections). */
 const D: readonly (readonly number[])[] = [

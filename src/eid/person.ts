@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EidError } from '../lib/errors.js';
+import { EidError } from './errors.js';
 
 /** Sex as recorded in the register (ICAO 9303: F, M, or X for unspecified). */
 export type Sex = 'F' | 'M' | 'X';

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { EidError } from '../lib/errors.js';
+import { EidError } from './errors.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database, PersonTable } from '../store/schema.js';
 import type { Store } from '../store/database.js';

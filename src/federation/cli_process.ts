@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { NodeError } from '../lib/errors.js';
+import { NodeError } from '../node/errors.js';
 import { serverNodeFlags } from '../lib/node_flags.js';
 
 // From dist/src/federation/ up to the package root, where bin/ sits beside dist/.

@@ -4,7 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { NodeError } from '../lib/errors.js';
+import { NodeError } from '../node/errors.js';
 import { spawnServer } from './cli_process.js';
 import { stdoutLog } from './progress_log.js';
 import type { ProgressLog } from './progress_log.js';

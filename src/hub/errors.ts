@@ -1,33 +1,28 @@
 /**
  * Errors of the regional hub (its directory, members and list of trusted lists). Every failure
- * is a {@link HubError} with a stable code from the "trust lists (publishing)" section of
- * `ERROR_CATALOGUE`.
+ * is a {@link HubError} with a stable code from {@link HUB_ERRORS}.
  */
-import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
-import type { ErrorCode } from '../lib/errors.js';
-
-const HUB_CODES = [
-  'HUB_EXISTS',
-  'HUB_NOT_INITIALISED',
-  'HUB_MEMBER_EXISTS',
-  'HUB_MEMBER_UNKNOWN',
-  'HUB_MEMBER_STATE',
-] as const satisfies readonly ErrorCode[];
-
-/** A stable hub error code. */
-export type HubErrorCode = (typeof HUB_CODES)[number];
+import { TrustbridgeError } from '../lib/errors.js';
+import type { ErrorList } from '../lib/errors.js';
 
 /**
- * The catalogue entries of these codes (status and text live in `ERROR_CATALOGUE`).
+ * The hub codes and their texts.
  *
  * @example
  * ```ts
- * HUB_ERRORS.HUB_EXISTS.status; // 409
+ * HUB_ERRORS.HUB_EXISTS.text;
  * ```
  */
-export const HUB_ERRORS = Object.fromEntries(HUB_CODES.map((c) => [c, ERROR_CATALOGUE[c]])) as {
-  [K in HubErrorCode]: (typeof ERROR_CATALOGUE)[K];
-};
+export const HUB_ERRORS = {
+  HUB_EXISTS: { text: 'the directory already holds a hub' },
+  HUB_NOT_INITIALISED: { text: 'the directory holds no hub (run trustbridge hub init)' },
+  HUB_MEMBER_EXISTS: { text: 'the country is already a member of the hub' },
+  HUB_MEMBER_UNKNOWN: { text: 'the country is not a member of the hub' },
+  HUB_MEMBER_STATE: { text: 'the member is not in a state that allows this change' },
+} as const satisfies ErrorList;
+
+/** A stable hub error code. */
+export type HubErrorCode = keyof typeof HUB_ERRORS;
 
 /**
  * A hub operation was refused.
@@ -37,13 +32,13 @@ export const HUB_ERRORS = Object.fromEntries(HUB_CODES.map((c) => [c, ERROR_CATA
  * try { await suspendMember(hub, 'PH') } catch (e) { if (e instanceof HubError) console.log(e.code) }
  * ```
  */
-export class HubError extends TrustbridgeError {
+export class HubError extends TrustbridgeError<HubErrorCode> {
   /**
    * @param code - stable code
    * @param detail - what exactly is wrong
    * @param options - `cause`
    */
   constructor(code: HubErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(code, `${ERROR_CATALOGUE[code].text}: ${detail}`, options);
+    super(code, `${HUB_ERRORS[code].text}: ${detail}`, options);
   }
 }

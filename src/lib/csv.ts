@@ -4,7 +4,7 @@
  * line breaks, and bounds memory with per-field and per-record limits.
  */
 import { TextDecoder } from 'node:util';
-import { EidError } from './errors.js';
+import { CsvError } from './errors.js';
 
 /** Limits of {@link readCsvRecords}. */
 export interface CsvReadOptions {
@@ -32,8 +32,8 @@ const BOM = '\uFEFF';
 /** Where the parser is within a record. */
 type State = 'recordStart' | 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted';
 
-function malformed(line: number, detail: string, cause?: unknown): EidError {
-  return new EidError('EID_IMPORT_MALFORMED', `line ${line}: ${detail}`, { cause });
+function malformed(line: number, detail: string, cause?: unknown): CsvError {
+  return new CsvError('EID_IMPORT_MALFORMED', `line ${line}: ${detail}`, { cause });
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -186,7 +186,7 @@ function decodeChunk(decoder: TextDecoder, chunk: Buffer | string, line: number)
  * @param input - chunks of UTF-8 bytes or already-decoded text (e.g. a `fs.createReadStream`)
  * @param options - `maxFieldLength` (default 4096) and `maxFields` (default 64)
  * @returns an async generator of `{ line, fields }`
- * @throws EidError `EID_IMPORT_MALFORMED` (`line N: ...`) on an unterminated quote, a quote in an
+ * @throws CsvError `EID_IMPORT_MALFORMED` (`line N: ...`) on an unterminated quote, a quote in an
  *   unquoted field, text after a closing quote, a field or record over the limits, or invalid UTF-8
  *
  * @example
@@ -231,7 +231,7 @@ function columnKey(name: string): string {
  * @param fields - the header record's fields
  * @param required - column names that must be present
  * @returns lower-cased column name → 0-based index
- * @throws EidError `EID_IMPORT_MALFORMED` naming the missing columns, or a duplicated column
+ * @throws CsvError `EID_IMPORT_MALFORMED` naming the missing columns, or a duplicated column
  *
  * @example
  * ```ts
@@ -245,13 +245,13 @@ export function parseCsvHeader(fields: string[], required: string[]): Map<string
     const key = columnKey(name);
     if (key === '') return;
     if (columns.has(key)) {
-      throw new EidError('EID_IMPORT_MALFORMED', `header: column "${key}" appears more than once`);
+      throw new CsvError('EID_IMPORT_MALFORMED', `header: column "${key}" appears more than once`);
     }
     columns.set(key, index);
   });
   const missing = required.map(columnKey).filter((key) => !columns.has(key));
   if (missing.length > 0) {
-    throw new EidError('EID_IMPORT_MALFORMED', `header: missing required column(s): ${missing.join(', ')}`);
+    throw new CsvError('EID_IMPORT_MALFORMED', `header: missing required column(s): ${missing.join(', ')}`);
   }
   return columns;
 }

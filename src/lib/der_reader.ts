@@ -2,8 +2,8 @@
  * A small bounds-checked DER walker for cutting exact bytes out of structures (what is signed or
  * echoed must be the original bytes). Internal: not exported from the package.
  */
-import { ERROR_CATALOGUE, PkiError } from './errors.js';
-import type { ErrorCode } from './errors.js';
+import { PKI_ERRORS, PkiError, errorText } from './errors.js';
+import type { PkiErrorCode } from './errors.js';
 import * as DER from './der.js';
 
 /** Input-structure problem found by this module; turned into a PkiError by the public entry points. */
@@ -14,13 +14,13 @@ export function fail(message: string): never {
 }
 
 /** Runs `fn`, turning any non-PkiError failure into a PkiError with `code`. */
-export function guarded<T>(code: ErrorCode, fn: () => T): T {
+export function guarded<T>(code: PkiErrorCode, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof PkiError) throw e;
     const detail = e instanceof DerSyntaxError ? `: ${e.message}` : '';
-    throw new PkiError(code, `${ERROR_CATALOGUE[code].text}${detail}`, { cause: e });
+    throw new PkiError(code, `${errorText(PKI_ERRORS, code)}${detail}`, { cause: e });
   }
 }
 

@@ -175,7 +175,8 @@ export function challengeCode(c: WalletChallenge): string {
  */
 export function parseChallengeCode(code: string): WalletChallenge {
   try {
-    if (code.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(code)) throw new Error('not base64url');
+    if (code.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(code))
+      throw new LoginError('LOGIN_RESPONSE_MALFORMED', 'not base64url');
     const v = JSON.parse(Buffer.from(code, 'base64url').toString('utf8')) as Record<string, unknown>;
     const { cid, challenge, aud } = v;
     if (typeof cid === 'string' && typeof challenge === 'string' && typeof aud === 'string')

@@ -6,7 +6,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction } from 'oidc-provider';
-import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
+import { LIB_ERRORS, TrustbridgeError } from '../lib/errors.js';
+import { loginHttpStatus } from './http_status.js';
+import type { HttpStatusOf } from './http_status.js';
 import {
   challengeCode,
   checkChallenge,
@@ -37,15 +39,31 @@ export function sendPage(reply: FastifyReply, page: Page, status = 200): Fastify
   return reply.status(status).headers(r.headers).send(r.html);
 }
 
-/** Sends the page of an error: the code's status and text; internal details stay hidden. */
-export function sendError(reply: FastifyReply, e: unknown, back?: string): FastifyReply {
+/**
+ * Sends the page of an error: the code's status and text; internal details stay hidden.
+ *
+ * @param reply - the reply to send on
+ * @param e - anything caught
+ * @param back - where the page's "back" link goes
+ * @param statusOf - the HTTP status of a code (the server passes its complete map)
+ * @example
+ * ```ts
+ * return sendError(reply, e, `/login/${uid}`);
+ * ```
+ */
+export function sendError(
+  reply: FastifyReply,
+  e: unknown,
+  back?: string,
+  statusOf: HttpStatusOf = loginHttpStatus,
+): FastifyReply {
   if (e instanceof TrustbridgeError) {
-    const status = ERROR_CATALOGUE[e.code].status;
-    const message = status >= 500 && e.code === 'INTERNAL' ? ERROR_CATALOGUE.INTERNAL.text : e.message;
+    const status = statusOf(e.code);
+    const message = status >= 500 && e.code === 'INTERNAL' ? LIB_ERRORS.INTERNAL.text : e.message;
     return sendPage(reply, errorPage(e.code, message, back), status);
   }
   reply.log.error({ err: e }, 'login failed');
-  return sendPage(reply, errorPage('INTERNAL', ERROR_CATALOGUE.INTERNAL.text, back), 500);
+  return sendPage(reply, errorPage('INTERNAL', LIB_ERRORS.INTERNAL.text, back), 500);
 }
 
 /** The interaction of the request, which must be `uid` (its cookie proves the browser started it). */
@@ -251,7 +269,7 @@ const postCountry: Handler = async (svc, req, reply) => {
 export type LoginServiceRef = () => Promise<LoginService>;
 
 /** Runs a page handler, turning refusals into error pages. */
-function page(get: LoginServiceRef, h: Handler) {
+function page(get: LoginServiceRef, h: Handler, statusOf: HttpStatusOf) {
   return async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
     try {
       return await h(await get(), req, reply);
@@ -260,7 +278,7 @@ function page(get: LoginServiceRef, h: Handler) {
         e instanceof LoginError && e.code !== 'LOGIN_INTERACTION_UNKNOWN'
           ? `/login/${req.params.uid}`
           : undefined;
-      return sendError(reply, e, back);
+      return sendError(reply, e, back, statusOf);
     }
   };
 }
@@ -270,22 +288,31 @@ function page(get: LoginServiceRef, h: Handler) {
  *
  * @example
  * ```ts
- * registerInteractionRoutes(scoped, () => loginService, '/login');
+ * registerInteractionRoutes(scoped, () => loginService, '/login', httpStatus);
  * ```
  */
-export function registerInteractionRoutes(app: FastifyInstance, get: LoginServiceRef, p = '/login'): void {
+export function registerInteractionRoutes(
+  app: FastifyInstance,
+  get: LoginServiceRef,
+  p = '/login',
+  statusOf: HttpStatusOf = loginHttpStatus,
+): void {
   app.get<{ Params: Params }>(
     `${p}/:uid`,
-    page(get, async (s, req, reply) => {
-      const details = await interactionOf(s, req, reply, req.params.uid);
-      return details.prompt.name === 'login' && !loggedInBy(details)
-        ? showLogin(s, reply, details)
-        : showConsent(s, reply, details);
-    }),
+    page(
+      get,
+      async (s, req, reply) => {
+        const details = await interactionOf(s, req, reply, req.params.uid);
+        return details.prompt.name === 'login' && !loggedInBy(details)
+          ? showLogin(s, reply, details)
+          : showConsent(s, reply, details);
+      },
+      statusOf,
+    ),
   );
-  app.post<{ Params: Params }>(`${p}/:uid/response`, page(get, postResponse));
-  app.post<{ Params: Params }>(`${p}/:uid/continue`, page(get, postContinue));
-  app.post<{ Params: Params }>(`${p}/:uid/consent`, page(get, postConsent));
-  app.post<{ Params: Params }>(`${p}/:uid/abort`, page(get, postAbort));
-  app.post<{ Params: Params }>(`${p}/:uid/country`, page(get, postCountry));
+  app.post<{ Params: Params }>(`${p}/:uid/response`, page(get, postResponse, statusOf));
+  app.post<{ Params: Params }>(`${p}/:uid/continue`, page(get, postContinue, statusOf));
+  app.post<{ Params: Params }>(`${p}/:uid/consent`, page(get, postConsent, statusOf));
+  app.post<{ Params: Params }>(`${p}/:uid/abort`, page(get, postAbort, statusOf));
+  app.post<{ Params: Params }>(`${p}/:uid/country`, page(get, postCountry, statusOf));
 }

@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountIdOf, claimsOf, saveForeignAccount } from './claims.js';
 import { finishWithConsent, interactionOf, sendError } from './interaction_routes.js';
+import { loginHttpStatus } from './http_status.js';
+import type { HttpStatusOf } from './http_status.js';
 import type { LoginServiceRef } from './interaction_routes.js';
 import { LOGIN_TTL } from './provider_ttl.js';
 import { completeProxyLogin, proxyStateUid } from './proxy.js';
@@ -21,14 +23,19 @@ type Query = Record<string, string | undefined>;
  * registerProxyRoutes(scoped, () => loginService);
  * ```
  */
-export function registerProxyRoutes(app: FastifyInstance, get: LoginServiceRef, p = '/login'): void {
+export function registerProxyRoutes(
+  app: FastifyInstance,
+  get: LoginServiceRef,
+  p = '/login',
+  statusOf: HttpStatusOf = loginHttpStatus,
+): void {
   app.get<{ Querystring: Query }>(`${p}/proxy/callback`, async (req, reply) => {
     try {
       const uid = await proxyStateUid(await get(), req.query['state']);
       const query = new URLSearchParams(req.query as Record<string, string>).toString();
       return reply.redirect(`${p}/${encodeURIComponent(uid)}/proxy?${query}`, 303);
     } catch (e) {
-      return sendError(reply, e);
+      return sendError(reply, e, undefined, statusOf);
     }
   });
   app.get<{ Params: { uid: string }; Querystring: Query }>(
@@ -48,7 +55,7 @@ export function registerProxyRoutes(app: FastifyInstance, get: LoginServiceRef, 
           accountIdOf(citizen.country, svc.country, citizen.nationalId),
         );
       } catch (e) {
-        return sendError(reply, e, `/login/${req.params.uid}`);
+        return sendError(reply, e, `/login/${req.params.uid}`, statusOf);
       }
     },
   );

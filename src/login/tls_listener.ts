@@ -10,7 +10,9 @@
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
-import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
+import { LIB_ERRORS, TrustbridgeError } from '../lib/errors.js';
+import { loginHttpStatus } from './http_status.js';
+import type { HttpStatusOf } from './http_status.js';
 import { destinationOf } from './clients.js';
 import { authenticateCertificate } from './eid_authentication.js';
 import { LoginError } from './errors.js';
@@ -27,6 +29,8 @@ export interface TlsLoginOptions {
   key: string | Buffer;
   /** Decrypts an encrypted PEM key. */
   passphrase?: string;
+  /** The HTTP status of an error code (the server passes its complete map). */
+  statusOf?: HttpStatusOf;
 }
 
 /** A running TLS login listener. */
@@ -110,8 +114,8 @@ export async function startTlsLoginListener(
       handle(get, req, res).catch((e: unknown) => {
         const known = e instanceof TrustbridgeError;
         const code = known ? e.code : 'INTERNAL';
-        const message = known ? e.message : ERROR_CATALOGUE.INTERNAL.text;
-        send(res, ERROR_CATALOGUE[code].status, renderPage(errorPage(code, message)));
+        const message = known ? e.message : LIB_ERRORS.INTERNAL.text;
+        send(res, (o.statusOf ?? loginHttpStatus)(code), renderPage(errorPage(code, message)));
       });
     },
   );

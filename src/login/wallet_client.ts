@@ -5,8 +5,7 @@
  */
 import type { Wallet } from '../eid/wallet.js';
 import { parseChallengeCode } from './challenge.js';
-import { ERROR_CATALOGUE } from '../lib/errors.js';
-import { LOGIN_ERROR_CODES, LoginError } from './errors.js';
+import { LOGIN_ERRORS, LOGIN_ERROR_CODES, LoginError } from './errors.js';
 import { signWalletChallenge } from './wallet_response.js';
 import type { WalletChallenge } from './wallet_response.js';
 
@@ -42,7 +41,7 @@ function refusal(body: Record<string, unknown>, status: number): LoginError {
   const code = LOGIN_ERROR_CODES.find((c) => c === err?.code);
   if (!code)
     return new LoginError('LOGIN_UPSTREAM_FAILED', `${status} ${err?.code ?? ''} ${err?.message ?? ''}`);
-  const text = ERROR_CATALOGUE[code].text;
+  const text = LOGIN_ERRORS[code].text;
   const message = err?.message ?? '';
   const detail = message.startsWith(`${text}: `) ? message.slice(text.length + 2) : undefined;
   return new LoginError(code, detail);

@@ -4,19 +4,21 @@
  * JSON in and out; refusals are `{error: {code, message}}` with the code's status.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
+import { LIB_ERRORS, TrustbridgeError } from '../lib/errors.js';
+import { loginHttpStatus } from './http_status.js';
+import type { HttpStatusOf } from './http_status.js';
 import { checkChallenge, findChallenge } from './challenge.js';
 import { acceptWalletResponse } from './interaction_routes.js';
 import type { LoginServiceRef } from './interaction_routes.js';
 import { LoginError } from './errors.js';
 
-function sendJsonError(reply: FastifyReply, e: unknown): FastifyReply {
+function sendJsonError(reply: FastifyReply, e: unknown, statusOf: HttpStatusOf): FastifyReply {
   if (e instanceof TrustbridgeError) {
-    const status = ERROR_CATALOGUE[e.code].status;
+    const status = statusOf(e.code);
     return reply.status(status).send({ error: { code: e.code, message: e.message } });
   }
   reply.log.error({ err: e }, 'wallet login failed');
-  return reply.status(500).send({ error: { code: 'INTERNAL', message: ERROR_CATALOGUE.INTERNAL.text } });
+  return reply.status(500).send({ error: { code: 'INTERNAL', message: LIB_ERRORS.INTERNAL.text } });
 }
 
 /**
@@ -27,7 +29,12 @@ function sendJsonError(reply: FastifyReply, e: unknown): FastifyReply {
  * registerWalletRoutes(scoped, () => loginService);
  * ```
  */
-export function registerWalletRoutes(app: FastifyInstance, get: LoginServiceRef, p = '/login'): void {
+export function registerWalletRoutes(
+  app: FastifyInstance,
+  get: LoginServiceRef,
+  p = '/login',
+  statusOf: HttpStatusOf = loginHttpStatus,
+): void {
   const path = `${p}/wallet/:cid`;
   app.get<{ Params: { cid: string } }>(path, async (req, reply) => {
     try {
@@ -42,7 +49,7 @@ export function registerWalletRoutes(app: FastifyInstance, get: LoginServiceRef,
         expiresAt: rec.expiresAt.toISOString(),
       };
     } catch (e) {
-      return sendJsonError(reply, e);
+      return sendJsonError(reply, e, statusOf);
     }
   });
   app.post<{ Params: { cid: string }; Body: unknown }>(path, { bodyLimit: 32 * 1024 }, async (req, reply) => {
@@ -60,7 +67,7 @@ export function registerWalletRoutes(app: FastifyInstance, get: LoginServiceRef,
         message: 'Logged in: go back to the login page and continue.',
       };
     } catch (e) {
-      return sendJsonError(reply, e);
+      return sendJsonError(reply, e, statusOf);
     }
   });
 }

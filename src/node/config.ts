@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { NodeError } from '../lib/errors.js';
+import { NodeError } from './errors.js';
 import type { KeyAlgorithm } from '../pki/key_store.js';
 import type { NodeListDetails } from '../trust/writer/node_list.js';
 import type { ListFiles, NodeListFile } from './trust_list_publisher.js';
@@ -68,7 +68,7 @@ export function readNodeConfig(dir: string): NodeConfig {
     throw new NodeError('NODE_NOT_INITIALISED', `${dir} holds no node (run trustbridge node init)`);
   try {
     const cfg = JSON.parse(readFileSync(file, 'utf8')) as NodeConfig;
-    if (!isSupportedConfig(cfg)) throw new Error('unsupported node.json');
+    if (!isSupportedConfig(cfg)) throw new NodeError('NODE_NOT_INITIALISED', 'unsupported node.json');
     return cfg;
   } catch (e) {
     throw new NodeError('NODE_NOT_INITIALISED', `${file} is unreadable: ${(e as Error).message}`, {

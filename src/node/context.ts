@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KeyStoreError, NodeError } from '../lib/errors.js';
+import { KeyStoreError } from '../pki/errors.js';
+import { NodeError } from './errors.js';
 import { curveOfSpki } from '../pki/algorithms.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import { FileKeyStore } from '../pki/file_key_store.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeError, UsageError } from '../lib/errors.js';
+import { UsageError } from '../lib/errors.js';
+import { NodeError } from './errors.js';
 import { toPem } from '../lib/pem.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import { signCertificate } from '../pki/certificate_builder.js';

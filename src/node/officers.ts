@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { HttpError, UsageError } from '../lib/errors.js';
+import { UsageError } from '../lib/errors.js';
+import { NodeError } from './errors.js';
 import type { Store } from '../store/database.js';
 
 /** What an officer may do: `registrar` enrols and issues; `supervisor` also suspends, resumes, revokes. */
@@ -60,7 +61,7 @@ export async function addOfficer(
 /**
  * Finds the officer a bearer token belongs to.
  *
- * @throws HttpError AUTH_TOKEN_MISSING | AUTH_TOKEN_INVALID
+ * @throws NodeError AUTH_TOKEN_MISSING | AUTH_TOKEN_INVALID
  */
 export async function authenticateOfficer(
   store: Store,
@@ -68,13 +69,13 @@ export async function authenticateOfficer(
 ): Promise<OfficerRecord> {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!m)
-    throw new HttpError('AUTH_TOKEN_MISSING', 'an Authorization: Bearer <officer token> header is required');
+    throw new NodeError('AUTH_TOKEN_MISSING', 'an Authorization: Bearer <officer token> header is required');
   const row = await store.db
     .selectFrom('officer')
     .select(['id', 'name', 'role', 'disabled'])
     .where('token_hash', '=', hashToken(m[1]!))
     .executeTakeFirst();
-  if (!row || row.disabled) throw new HttpError('AUTH_TOKEN_INVALID');
+  if (!row || row.disabled) throw new NodeError('AUTH_TOKEN_INVALID');
   return { id: row.id, name: row.name, role: row.role as OfficerRole };
 }
 

@@ -8,20 +8,10 @@ import * as DER from '../lib/der.js';
 import { childrenOf, elementAt, fail, guarded, slice, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
 import { PkiError } from '../lib/errors.js';
-import type { ErrorCode } from '../lib/errors.js';
 import { algorithmAt, cursor, integerAt, oidAt, serialHex, smallIntAt } from '../lib/der_cursor.js';
 import { ecdsaSignatureOid } from './algorithms.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import type { HashAlgorithm, Signer } from './key_store.js';
-
-/** Error codes of this module. */
-export const CMS_ERROR = {
-  malformed: 'PKI_CMS_MALFORMED',
-  algorithm: 'PKI_CMS_ALGORITHM_UNSUPPORTED',
-  signerMismatch: 'PKI_CMS_SIGNER_MISMATCH',
-  digestMismatch: 'PKI_CMS_DIGEST_MISMATCH',
-  signatureInvalid: 'PKI_CMS_SIGNATURE_INVALID',
-} as const satisfies Record<string, ErrorCode>;
 
 /** Object identifiers of CMS (RFC 5652, RFC 5035, RFC 3161) and of the SHA-2 hashes (RFC 5754). */
 export const CMS_OID = {
@@ -227,13 +217,16 @@ async function signerInfoOf(p: SignedDataParams, hash: HashAlgorithm, digest: Bu
  *
  * @param p - content (or its digest when detached), signer, certificates, attributes
  * @returns the ContentInfo DER
- * @throws PkiError INTERNAL for inconsistent inputs, CMS_ERROR.algorithm for a digest other than the signer's
+ * @throws PkiError INTERNAL for inconsistent inputs, 'PKI_CMS_ALGORITHM_UNSUPPORTED' for a digest other than the signer's
  * @example `await buildSignedData({ eContentType: CMS_OID.data, eContent: doc, signer, signerCertificate })`
  */
 export async function buildSignedData(p: SignedDataParams): Promise<Buffer> {
   const hash = p.digestAlgorithm ?? p.signer.hash;
   if (hash !== p.signer.hash)
-    throw new PkiError(CMS_ERROR.algorithm, `digest ${hash} differs from the signer's ${p.signer.hash}`);
+    throw new PkiError(
+      'PKI_CMS_ALGORITHM_UNSUPPORTED',
+      `digest ${hash} differs from the signer's ${p.signer.hash}`,
+    );
   const signerInfo = await signerInfoOf(p, hash, contentDigestOf(p, hash));
   const certs = p.certificates ?? [p.signerCertificate];
   for (const c of certs) guarded('INTERNAL', () => topElement(c, 0x30, 'certificate'));
@@ -337,11 +330,11 @@ function signedDataAt(der: Buffer, sd: DerElement): ParsedSignedData {
  *
  * @param input - the ContentInfo DER (copied; the result's buffers are views of the copy)
  * @returns content type and content, certificates, CRLs and SignerInfos with exact signed bytes
- * @throws PkiError CMS_ERROR.malformed for anything else
+ * @throws PkiError 'PKI_CMS_MALFORMED' for anything else
  * @example `const { eContent, signerInfos, certificates } = parseSignedData(p7)`
  */
 export function parseSignedData(input: Uint8Array): ParsedSignedData {
-  return guarded(CMS_ERROR.malformed, () => {
+  return guarded('PKI_CMS_MALFORMED', () => {
     const der = Buffer.from(input);
     const c = cursor(der, topElement(der, 0x30, 'ContentInfo'));
     if (oidAt(der, c.take(0x06, 'contentType')) !== CMS_OID.signedData) fail('not id-signedData');
@@ -366,13 +359,13 @@ function checkAttributes(si: ParsedSignerInfo, hash: HashAlgorithm, data: Signed
   const md = si.signedAttributes.get(CMS_OID.messageDigest);
   if (type?.length !== 1 || md?.length !== 1) fail('contentType and messageDigest must have one value each');
   if (data.eContentType !== undefined && !type[0]!.equals(DER.oid(data.eContentType)))
-    throw new PkiError(CMS_ERROR.signatureInvalid, 'the contentType attribute differs from eContentType');
+    throw new PkiError('PKI_CMS_SIGNATURE_INVALID', 'the contentType attribute differs from eContentType');
   const digest =
     'content' in data ? createHash(hash).update(data.content).digest() : Buffer.from(data.digest);
   const el = elementAt(md[0]!, 0);
   if (el.tag !== 0x04 || el.end !== md[0]!.length) fail('messageDigest is not an OCTET STRING');
   if (!md[0]!.subarray(el.start).equals(digest))
-    throw new PkiError(CMS_ERROR.digestMismatch, 'the messageDigest attribute does not match the content');
+    throw new PkiError('PKI_CMS_DIGEST_MISMATCH', 'the messageDigest attribute does not match the content');
 }
 
 /**
@@ -383,22 +376,25 @@ function checkAttributes(si: ParsedSignerInfo, hash: HashAlgorithm, data: Signed
  * @param si - from {@link parseSignedData}
  * @param certDer - the signer's certificate
  * @param data - the content or its digest (digestAlgorithm), and optionally eContentType to match
- * @throws PkiError CMS_ERROR.* (malformed, algorithm, signerMismatch, digestMismatch, signatureInvalid)
+ * @throws PkiError PKI_CMS_MALFORMED, PKI_CMS_ALGORITHM_UNSUPPORTED, PKI_CMS_SIGNER_MISMATCH, PKI_CMS_DIGEST_MISMATCH, PKI_CMS_SIGNATURE_INVALID
  * @example `verifySignerInfo(sd.signerInfos[0]!, cert, { content: sd.eContent!, eContentType: sd.eContentType })`
  */
 export function verifySignerInfo(si: ParsedSignerInfo, certDer: Uint8Array, data: SignedContent): void {
   const { issuerDer, serial } = parseCertificate(certDer);
   if (!si.sidIssuerDer?.equals(issuerDer) || si.sidSerial !== serial)
-    throw new PkiError(CMS_ERROR.signerMismatch, 'the SignerInfo does not name this certificate');
+    throw new PkiError('PKI_CMS_SIGNER_MISMATCH', 'the SignerInfo does not name this certificate');
   const hash = hashOfOid(si.digestAlgorithm);
   const alg = SIGNATURE_ALGORITHMS[si.signatureAlgorithm];
   if (!hash || alg?.hash !== hash)
-    throw new PkiError(CMS_ERROR.algorithm, `unsupported ${si.signatureAlgorithm} (${si.digestAlgorithm})`);
+    throw new PkiError(
+      'PKI_CMS_ALGORITHM_UNSUPPORTED',
+      `unsupported ${si.signatureAlgorithm} (${si.digestAlgorithm})`,
+    );
   const key = publicKeyOf(certDer);
   if (key.asymmetricKeyType !== alg.key)
-    throw new PkiError(CMS_ERROR.algorithm, `${si.signatureAlgorithm} needs an ${alg.key} key`);
-  if (si.signedAttrsDer) guarded(CMS_ERROR.malformed, () => checkAttributes(si, hash, data));
-  else if (!('content' in data)) throw new PkiError(CMS_ERROR.malformed, 'no signed attributes');
+    throw new PkiError('PKI_CMS_ALGORITHM_UNSUPPORTED', `${si.signatureAlgorithm} needs an ${alg.key} key`);
+  if (si.signedAttrsDer) guarded('PKI_CMS_MALFORMED', () => checkAttributes(si, hash, data));
+  else if (!('content' in data)) throw new PkiError('PKI_CMS_MALFORMED', 'no signed attributes');
   if (!verifies(hash, si.signedAttrsDer ?? (data as { content: Uint8Array }).content, key, si.signature))
-    throw new PkiError(CMS_ERROR.signatureInvalid, 'the SignerInfo signature does not verify');
+    throw new PkiError('PKI_CMS_SIGNATURE_INVALID', 'the SignerInfo signature does not verify');
 }

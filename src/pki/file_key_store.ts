@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as cryptoS
 import type { KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyStoreError } from '../lib/errors.js';
+import { KeyStoreError } from './errors.js';
 import type { HashAlgorithm, KeyAlgorithm, KeyStore } from './key_store.js';
 
 const NAMED_CURVE: Record<KeyAlgorithm, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1' };

@@ -11,6 +11,7 @@ import * as DER from '../lib/der.js';
 import { childrenOf, fail, firstChild, guarded, slice, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
 import { PkiError } from '../lib/errors.js';
+import { KeyStoreError } from './errors.js';
 import type { HashAlgorithm, Signer } from './key_store.js';
 import { REVOCATION_REASON_CODES } from '../x509/revocation_reason.js';
 import type { RevocationReasonName } from '../x509/revocation_reason.js';
@@ -304,7 +305,7 @@ export async function buildOcspResponse(params: OcspResponseParams): Promise<Buf
   const { signer, responderCertificate, answers } = params;
   const sigOid = ECDSA_OIDS[signer.hash];
   if (sigOid === undefined)
-    throw new PkiError('KEY_ALGORITHM_UNSUPPORTED', `no ECDSA OID for ${signer.hash}`);
+    throw new KeyStoreError('KEY_ALGORITHM_UNSUPPORTED', `no ECDSA OID for ${signer.hash}`);
   if (answers.length === 0) throw new PkiError('INTERNAL', 'an OCSP response needs at least one answer');
   checkResponderCertificate(responderCertificate, signer.spki);
   const keyHash = createHash('sha1').update(subjectPublicKeyBits(signer.spki)).digest();

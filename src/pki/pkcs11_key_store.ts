@@ -5,7 +5,8 @@
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { KeyStoreError, TrustbridgeError, UsageError } from '../lib/errors.js';
+import { TrustbridgeError, UsageError } from '../lib/errors.js';
+import { KeyStoreError } from './errors.js';
 import type { HashAlgorithm, KeyAlgorithm, KeyStore } from './key_store.js';
 
 /** Where the PKCS#11 module lives, which token to use and the user PIN. */

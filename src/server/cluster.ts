@@ -11,7 +11,7 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { NodeError } from '../lib/errors.js';
+import { NodeError } from '../node/errors.js';
 import { openNode } from '../node/context.js';
 import { RateLimiter } from '../login/rate_limit.js';
 import { answerRateAsks } from './cluster_rate_limit.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../lib/errors.js';
+import { HttpError } from './errors.js';
 import { handleError } from './errors.js';
 import { sendWithEtag } from './routes/trustlist.js';
 import { TSL } from '../trust/uris.js';

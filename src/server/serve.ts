@@ -4,6 +4,7 @@ import type { AttemptLimiter } from '../login/rate_limit.js';
 import type { LoginService } from '../login/service.js';
 import type { TlsLoginListener } from '../login/tls_listener.js';
 import { buildApp, loginRoutesOf } from './app.js';
+import { httpStatus } from './errors.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
 export interface TlsLoginServe {
@@ -63,6 +64,7 @@ async function startTls(
     cert,
     key,
     ...(o.passphrase ? { passphrase: o.passphrase } : {}),
+    statusOf: httpStatus,
   });
   return { listener, ...(fingerprint ? { fingerprint } : {}) };
 }

@@ -1,27 +1,65 @@
-/** Errors of document signing (CAdES, and later PAdES / JAdES). */
-import { TrustbridgeError } from '../lib/errors.js';
-import type { ErrorCode } from '../lib/errors.js';
+/** Errors of document signing and signature reading (CAdES, PAdES, JAdES, XAdES, ASiC). */
+import { TrustbridgeError, errorText } from '../lib/errors.js';
+import type { ErrorList, LibErrorCode, PkiErrorCode } from '../lib/errors.js';
+import type { JadesErrorCode } from './jades/errors.js';
+import type { PadesErrorCode } from './pades/errors.js';
+import type { XadesErrorCode } from './xades/errors.js';
 
 /**
- * Codes of this domain. Until the catalogue (`lib/errors.ts`) gets signature-specific codes they
- * map to the generic ones: a bad request of the caller is a usage error, a structure that cannot
- * be read is malformed input.
+ * The codes of signature-level failures outside one format, and their texts. Revocation data is
+ * fetched here (B-LT), below validation, so its codes are signature's.
+ *
+ * @example
+ * ```ts
+ * SIGNATURE_ERRORS.REV_TRANSPORT_FAILED.text;
+ * ```
  */
-export const SIG_ERROR = {
-  /** A format or level that is not built (yet), or a level the inputs cannot reach (B-T without a TSA). */
-  unsupported: 'USAGE_INVALID_ARGUMENT',
-  /** The CMS to extend or inspect is not a SignedData with the expected signer. */
-  malformed: 'PKI_CMS_MALFORMED',
-  /** Inputs that contradict each other (a key the certificate does not certify, …). */
-  internal: 'INTERNAL',
-} as const satisfies Record<string, ErrorCode>;
+export const SIGNATURE_ERRORS = {
+  // revocation data fetched for signatures (OCSP, CRL)
+  REV_TRANSPORT_FAILED: {
+    text: 'the OCSP responder or CRL server could not be reached or answered with an HTTP error',
+  },
+  REV_OCSP_RESPONSE_INVALID: {
+    text: 'the OCSP response is unsuccessful, stale, for another certificate, or not signed by an authorised responder',
+  },
+  VALIDATION_NO_SIGNATURE: { text: 'the document holds no signature' },
+} as const satisfies ErrorList;
+
+/**
+ * Path-validation codes a signature level reports when revocation data says a certificate is
+ * revoked. They are listed in `src/validation/errors.ts` (the owner); signature sits below
+ * validation and so names them here as literals.
+ */
+export type RevokedCode = 'PATH_REVOKED' | 'PATH_CA_REVOKED';
+
+/**
+ * A code {@link SignatureError} carries: its own list, lib's shared codes, the CMS codes of pki,
+ * the revoked codes, or (through the format subclasses) a format's codes.
+ */
+export type SignatureErrorCode =
+  | keyof typeof SIGNATURE_ERRORS
+  | LibErrorCode
+  | Extract<PkiErrorCode, `PKI_CMS_${string}`>
+  | RevokedCode
+  | JadesErrorCode
+  | XadesErrorCode
+  | PadesErrorCode;
 
 /**
  * Error thrown by `src/signature/`.
  *
  * @example
  * ```ts
- * throw new SignatureError(SIG_ERROR.unsupported, 'PAdES is not built yet');
+ * throw new SignatureError('USAGE_INVALID_ARGUMENT', 'B-T needs a time-stamping authority');
  * ```
  */
-export class SignatureError extends TrustbridgeError {}
+export class SignatureError extends TrustbridgeError<SignatureErrorCode> {
+  /**
+   * @param code - stable code
+   * @param message - detail (defaults to the code's text)
+   * @param options - `cause`
+   */
+  constructor(code: SignatureErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(code, message ?? errorText(SIGNATURE_ERRORS, code), options);
+  }
+}

@@ -16,7 +16,8 @@ export type {
   TsaEndpoint,
 } from './cades/index.js';
 export { keyObjectSigner } from './key_signer.js';
-export { SignatureError, SIG_ERROR } from './errors.js';
+export { SignatureError, SIGNATURE_ERRORS } from './errors.js';
+export type { SignatureErrorCode } from './errors.js';
 export {
   JADES_ERRORS,
   JadesError,
@@ -36,7 +37,7 @@ export type {
 } from './jades/index.js';
 export { extendToLt } from './cades/lt.js';
 export type { CadesLtParams } from './cades/lt.js';
-export { httpRevocationFetcher, checkOcspResponse, REVOCATION_ERROR } from './revocation_fetcher.js';
+export { httpRevocationFetcher, checkOcspResponse } from './revocation_fetcher.js';
 export type { RevocationFetcher } from './revocation_fetcher.js';
 export {
   extendToLta,

@@ -5,7 +5,6 @@
  */
 import { X509Certificate, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { ErrorCode } from '../lib/errors.js';
 import { OID, hashForEcdsaOid } from '../pki/algorithms.js';
 import { certIdMatches } from '../pki/ocsp.js';
 import { parseCertificate } from '../x509/certificate_info.js';
@@ -13,23 +12,6 @@ import { parseOcspResponse } from '../pki/ocsp_response_parser.js';
 import type { ParsedOcspAnswer, ParsedOcspResponse } from '../pki/ocsp_response_parser.js';
 import * as DER from '../lib/der.js';
 import { SignatureError } from './errors.js';
-
-/**
- * Codes of revocation fetching. Until the catalogue has revocation-specific codes they map to
- * the path-validation ones: any failure to get a usable answer is "status cannot be determined".
- */
-export const REVOCATION_ERROR = {
-  /** The responder or CRL server cannot be reached, times out, or answers with an HTTP error. */
-  transport: 'REV_TRANSPORT_FAILED',
-  /** The answer is too large. */
-  tooLarge: 'INPUT_TOO_LARGE',
-  /** The OCSP response is not successful, answers another certificate, is stale, or its signer is not authorised. */
-  invalid: 'REV_OCSP_RESPONSE_INVALID',
-  /** The end-entity certificate is revoked. */
-  revoked: 'PATH_REVOKED',
-  /** A CA certificate is revoked. */
-  caRevoked: 'PATH_CA_REVOKED',
-} as const satisfies Record<string, ErrorCode>;
 
 /** Where revocation data comes from: HTTP in the CLI, an in-process responder in tests. */
 export interface RevocationFetcher {
@@ -50,13 +32,13 @@ export interface HttpFetcherOptions {
 async function readLimited(r: Response, url: string, maxBytes: number): Promise<Buffer> {
   const length = Number(r.headers.get('content-length') ?? '0');
   if (length > maxBytes)
-    throw new SignatureError(REVOCATION_ERROR.tooLarge, `${url} answers more than ${maxBytes} bytes`);
+    throw new SignatureError('INPUT_TOO_LARGE', `${url} answers more than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of r.body ?? []) {
     total += (chunk as Uint8Array).length;
     if (total > maxBytes)
-      throw new SignatureError(REVOCATION_ERROR.tooLarge, `${url} answers more than ${maxBytes} bytes`);
+      throw new SignatureError('INPUT_TOO_LARGE', `${url} answers more than ${maxBytes} bytes`);
     chunks.push(Buffer.from(chunk as Uint8Array));
   }
   return Buffer.concat(chunks);
@@ -66,11 +48,11 @@ async function httpCall(url: string, init: RequestInit, o: Required<HttpFetcherO
   try {
     const r = await fetch(url, { ...init, signal: AbortSignal.timeout(o.timeoutMs) });
     if (r.status !== 200)
-      throw new SignatureError(REVOCATION_ERROR.transport, `${url} answered HTTP ${r.status}`);
+      throw new SignatureError('REV_TRANSPORT_FAILED', `${url} answered HTTP ${r.status}`);
     return await readLimited(r, url, o.maxBytes);
   } catch (e) {
     if (e instanceof SignatureError) throw e;
-    throw new SignatureError(REVOCATION_ERROR.transport, `${url} cannot be reached: ${(e as Error).message}`);
+    throw new SignatureError('REV_TRANSPORT_FAILED', `${url} cannot be reached: ${(e as Error).message}`);
   }
 }
 
@@ -120,7 +102,7 @@ const RSA_HASHES: Readonly<Record<string, string>> = {
 const SKEW_MS = 5 * 60_000;
 
 function invalid(message: string): never {
-  throw new SignatureError(REVOCATION_ERROR.invalid, message);
+  throw new SignatureError('REV_OCSP_RESPONSE_INVALID', message);
 }
 
 function signedBy(r: ParsedOcspResponse, key: KeyObject): boolean {
@@ -195,7 +177,7 @@ export function checkOcspResponse(
     invalid('the OCSP response does not echo the nonce');
   if (answer.status.status === 'revoked')
     throw new SignatureError(
-      p.ca ? REVOCATION_ERROR.caRevoked : REVOCATION_ERROR.revoked,
+      p.ca ? 'PATH_CA_REVOKED' : 'PATH_REVOKED',
       `certificate ${cert.serial} was revoked at ${answer.status.revokedAt.toISOString()}`,
     );
   if (answer.status.status !== 'good') invalid(`the OCSP responder does not know certificate ${cert.serial}`);

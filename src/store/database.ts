@@ -14,7 +14,7 @@ import type {
   Transaction,
 } from 'kysely';
 import pg from 'pg';
-import { StoreError } from '../lib/errors.js';
+import { StoreError } from './errors.js';
 import { listenPostgres } from './notifications.js';
 import type { Subscription } from './notifications.js';
 import * as m0001 from './migrations/0001_init.js';

@@ -1,3 +1,42 @@
+/** Errors of the storage layer (SQLite, PostgreSQL). */
+import { TrustbridgeError, errorText } from '../lib/errors.js';
+import type { ErrorList, LibErrorCode } from '../lib/errors.js';
+
+/**
+ * The storage codes and their texts.
+ *
+ * @example
+ * ```ts
+ * STORE_ERRORS.STORE_UNAVAILABLE.text;
+ * ```
+ */
+export const STORE_ERRORS = {
+  STORE_UNAVAILABLE: { text: 'the database cannot be reached' },
+  STORE_MIGRATION_FAILED: { text: 'a database migration failed' },
+} as const satisfies ErrorList;
+
+/** A code {@link StoreError} carries: its own list or lib's shared codes. */
+export type StoreErrorCode = keyof typeof STORE_ERRORS | LibErrorCode;
+
+/**
+ * The database cannot be used.
+ *
+ * @example
+ * ```ts
+ * throw new StoreError('STORE_UNAVAILABLE', 'connection refused');
+ * ```
+ */
+export class StoreError extends TrustbridgeError<StoreErrorCode> {
+  /**
+   * @param code - stable code
+   * @param message - detail (defaults to the code's text)
+   * @param options - `cause`
+   */
+  constructor(code: StoreErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(code, message ?? errorText(STORE_ERRORS, code), options);
+  }
+}
+
 /**
  * True when `e` is a unique-constraint violation from SQLite or PostgreSQL, optionally on a
  * given column (matched against the constraint text both engines report).

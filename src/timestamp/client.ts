@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { PkiError } from '../lib/errors.js';
 import type { HashAlgorithm } from '../pki/key_store.js';
-import { TSP_ERROR, TimestampError } from './errors.js';
+import { TimestampError } from './errors.js';
 import { encodeTimeStampReq } from './request.js';
 import { parseTimeStampResp } from './response.js';
 import { parseTimeStampToken, verifyTimeStampToken } from './token.js';
@@ -69,18 +69,18 @@ async function post(url: string, body: Buffer, transport: TspTransport): Promise
   try {
     res = await transport(url, body, 'application/timestamp-query');
   } catch (e) {
-    throw new TimestampError(TSP_ERROR.transport, `the TSA ${url} cannot be reached`, { cause: e });
+    throw new TimestampError('TSP_TRANSPORT_FAILED', `the TSA ${url} cannot be reached`, { cause: e });
   }
   if (res.status !== 200)
-    throw new TimestampError(TSP_ERROR.transport, `the TSA ${url} answered HTTP ${res.status}`);
+    throw new TimestampError('TSP_TRANSPORT_FAILED', `the TSA ${url} answered HTTP ${res.status}`);
   if (res.contentType !== undefined && !/^application\/timestamp-(reply|response)\b/i.test(res.contentType))
-    throw new TimestampError(TSP_ERROR.responseMalformed, `the TSA answered ${res.contentType}`);
+    throw new TimestampError('TSP_RESPONSE_MALFORMED', `the TSA answered ${res.contentType}`);
   return res.body;
 }
 
 function mismatch(what: string): never {
   throw new TimestampError(
-    TSP_ERROR.responseMismatch,
+    'TSP_RESPONSE_MISMATCH',
     `the time-stamp token does not answer the request: ${what}`,
   );
 }
@@ -97,7 +97,7 @@ function mismatch(what: string): never {
  * @param transport - performs the HTTP POST
  * @param options - request options, and the TSA certificate if known
  * @returns the TimeStampToken DER
- * @throws TimestampError TSP_ERROR.transport, responseMalformed, rejected, responseMismatch, tokenMalformed, …
+ * @throws TimestampError 'TSP_TRANSPORT_FAILED', responseMalformed, rejected, responseMismatch, tokenMalformed, …
  * @example
  * ```ts
  * const token = await requestTimeStamp('https://pki.example/tsa', digest, 'sha256', async (url, body, type) => {
@@ -118,7 +118,7 @@ export async function requestTimeStamp(
   if (response.status > 1 || !response.token) {
     const why = [...response.failInfo, ...response.statusText].join(', ');
     throw new TimestampError(
-      TSP_ERROR.rejected,
+      'TSP_REJECTED',
       `the TSA answered ${response.statusName}${why ? `: ${why}` : ''}`,
     );
   }

@@ -9,4 +9,5 @@ export { parseTimeStampResp } from './response.js';
 export type { TimeStampRespInfo } from './response.js';
 export { TSP_OID, FAIL_INFO, PKI_STATUS } from './tsp.js';
 export type { FailInfo, MessageImprint } from './tsp.js';
-export { TimestampError, TSP_ERROR } from './errors.js';
+export { TimestampError, TIMESTAMP_ERRORS } from './errors.js';
+export type { TimestampErrorCode } from './errors.js';

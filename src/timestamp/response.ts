@@ -2,7 +2,7 @@
 import * as DER from '../lib/der.js';
 import { fail, slice, topElement } from '../lib/der_reader.js';
 import { cursor, smallIntAt } from '../lib/der_cursor.js';
-import { TSP_ERROR, TimestampError } from './errors.js';
+import { TimestampError } from './errors.js';
 import { FAIL_INFO, PKI_STATUS } from './tsp.js';
 import type { FailInfo } from './tsp.js';
 
@@ -39,7 +39,7 @@ function failInfoOf(bits: Buffer): FailInfo[] {
  * Reads a TimeStampResp (RFC 3161 §2.4.2): status, statusString, failInfo names and the exact token.
  *
  * @param input - the body of an `application/timestamp-reply`
- * @throws TimestampError TSP_ERROR.responseMalformed for anything that is not one
+ * @throws TimestampError 'TSP_RESPONSE_MALFORMED' for anything that is not one
  * @example
  * ```ts
  * const { statusName, failInfo, token } = parseTimeStampResp(body);
@@ -70,7 +70,7 @@ export function parseTimeStampResp(input: Uint8Array): TimeStampRespInfo {
     };
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
-    throw new TimestampError(TSP_ERROR.responseMalformed, `not an RFC 3161 TimeStampResp: ${detail}`, {
+    throw new TimestampError('TSP_RESPONSE_MALFORMED', `not an RFC 3161 TimeStampResp: ${detail}`, {
       cause: e,
     });
   }

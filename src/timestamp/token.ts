@@ -6,7 +6,7 @@ import { CMS_OID, parseSignedData, verifySignerInfo } from '../pki/cms_signed_da
 import type { ParsedSignedData, ParsedSignerInfo } from '../pki/cms_signed_data.js';
 import type { HashAlgorithm } from '../pki/key_store.js';
 import { algorithmAt, cursor, integerAt, serialHex } from '../lib/der_cursor.js';
-import { TSP_ERROR, TimestampError } from './errors.js';
+import { TimestampError } from './errors.js';
 import { IMPRINT_HASHES, TSP_OID, checkTimeStampingCertificate } from './tsp.js';
 import { parseTstInfo } from './tst_info.js';
 import type { TstInfo } from './tst_info.js';
@@ -52,7 +52,7 @@ function names(si: ParsedSignerInfo, certDer: Buffer): boolean {
  *
  * @param tokenDer - the token DER (as in a TimeStampResp, or a CAdES signature-time-stamp)
  * @returns the TSTInfo fields, the TSA certificate if carried, the SignerInfo and exact bytes
- * @throws TimestampError TSP_ERROR.tokenMalformed
+ * @throws TimestampError 'TSP_TOKEN_MALFORMED'
  * @example
  * ```ts
  * const { genTime, serialNumber, policy } = parseTimeStampToken(token);
@@ -77,7 +77,7 @@ export function parseTimeStampToken(tokenDer: Uint8Array): TimeStampToken {
       raw: signedData.raw.der,
     };
   } catch (e) {
-    throw new TimestampError(TSP_ERROR.tokenMalformed, `not an RFC 3161 time-stamp token: ${detail(e)}`, {
+    throw new TimestampError('TSP_TOKEN_MALFORMED', `not an RFC 3161 time-stamp token: ${detail(e)}`, {
       cause: e,
     });
   }
@@ -90,7 +90,7 @@ function essCertId(si: ParsedSignerInfo): { hash: string; certHash: Buffer; issu
   const value = values?.length === 1 ? values[0]! : undefined;
   if (!value)
     throw new TimestampError(
-      TSP_ERROR.certificateInvalid,
+      'TSP_CERTIFICATE_INVALID',
       'no signingCertificateV2 attribute (EN 319 422 §5.2)',
     );
   try {
@@ -108,7 +108,7 @@ function essCertId(si: ParsedSignerInfo): { hash: string; certHash: Buffer; issu
       ...(issuerSerial ? { issuerSerial: value.subarray(issuerSerial.offset, issuerSerial.end) } : {}),
     };
   } catch (e) {
-    throw new TimestampError(TSP_ERROR.tokenMalformed, `bad signingCertificate attribute: ${detail(e)}`, {
+    throw new TimestampError('TSP_TOKEN_MALFORMED', `bad signingCertificate attribute: ${detail(e)}`, {
       cause: e,
     });
   }
@@ -132,10 +132,7 @@ function checkSigningCertificate(si: ParsedSignerInfo, certDer: Buffer): void {
   const id = essCertId(si);
   const hashOk = createHash(id.hash).update(certDer).digest().equals(id.certHash);
   if (!hashOk || (id.issuerSerial !== undefined && !issuerSerialNames(id.issuerSerial, certDer)))
-    throw new TimestampError(
-      TSP_ERROR.certificateInvalid,
-      'the ESSCertIDv2 does not match the TSA certificate',
-    );
+    throw new TimestampError('TSP_CERTIFICATE_INVALID', 'the ESSCertIDv2 does not match the TSA certificate');
 }
 
 /**
@@ -148,7 +145,7 @@ function checkSigningCertificate(si: ParsedSignerInfo, certDer: Buffer): void {
  * @param tokenDer - the TimeStampToken DER
  * @param options - the data's digest and hash, and optionally the TSA certificate
  * @returns the parsed token
- * @throws TimestampError TSP_ERROR.tokenMalformed, imprintMismatch, certificateInvalid, signatureInvalid
+ * @throws TimestampError 'TSP_TOKEN_MALFORMED', imprintMismatch, certificateInvalid, signatureInvalid
  * @example
  * ```ts
  * const { genTime } = verifyTimeStampToken(token, { digest: createHash('sha256').update(doc).digest(), hash: 'sha256' });
@@ -158,19 +155,15 @@ export function verifyTimeStampToken(tokenDer: Uint8Array, options: VerifyTimeSt
   const token = parseTimeStampToken(tokenDer);
   const { hash, digest } = token.messageImprint;
   if (hash !== options.hash || !digest.equals(Buffer.from(options.digest)))
-    throw new TimestampError(TSP_ERROR.imprintMismatch, 'the time-stamp token is over other data');
+    throw new TimestampError('TSP_IMPRINT_MISMATCH', 'the time-stamp token is over other data');
   const cert = options.tsaCertificate ?? token.tsaCertificate;
-  if (!cert)
-    throw new TimestampError(TSP_ERROR.certificateInvalid, 'no TSA certificate in the token or given');
+  if (!cert) throw new TimestampError('TSP_CERTIFICATE_INVALID', 'no TSA certificate in the token or given');
   if (!names(token.signerInfo, cert))
-    throw new TimestampError(
-      TSP_ERROR.certificateInvalid,
-      'the token is not signed with this TSA certificate',
-    );
+    throw new TimestampError('TSP_CERTIFICATE_INVALID', 'the token is not signed with this TSA certificate');
   try {
     verifySignerInfo(token.signerInfo, cert, { content: token.tstInfoDer, eContentType: TSP_OID.tstInfo });
   } catch (e) {
-    throw new TimestampError(TSP_ERROR.signatureInvalid, `the token does not verify: ${detail(e)}`, {
+    throw new TimestampError('TSP_SIGNATURE_INVALID', `the token does not verify: ${detail(e)}`, {
       cause: e,
     });
   }
@@ -178,6 +171,6 @@ export function verifyTimeStampToken(tokenDer: Uint8Array, options: VerifyTimeSt
   checkTimeStampingCertificate(cert);
   const { notBefore, notAfter } = parseCertificate(cert);
   if (token.genTime < notBefore || token.genTime > notAfter)
-    throw new TimestampError(TSP_ERROR.certificateInvalid, 'genTime is outside the TSA certificate validity');
+    throw new TimestampError('TSP_CERTIFICATE_INVALID', 'genTime is outside the TSA certificate validity');
   return token;
 }

@@ -12,7 +12,7 @@ import { CMS_OID, algorithmIdentifier } from '../pki/cms_signed_data.js';
 import type { HashAlgorithm } from '../pki/key_store.js';
 import { algorithmAt, cursor, integerAt, oidAt } from '../lib/der_cursor.js';
 import { decodeCertificate } from '../x509/certificate.js';
-import { TSP_ERROR, TimestampError } from './errors.js';
+import { TimestampError } from './errors.js';
 
 /** Object identifiers of time-stamping (RFC 3161, RFC 2634, ETSI EN 319 421/422). */
 export const TSP_OID = {
@@ -149,7 +149,7 @@ export function checkTimeStampingCertificate(certDer: Uint8Array): void {
     : [];
   if (!eku?.critical || purposes.length !== 1 || purposes[0] !== TSP_OID.kpTimeStamping) {
     throw new TimestampError(
-      TSP_ERROR.certificateInvalid,
+      'TSP_CERTIFICATE_INVALID',
       'the TSA certificate must have a critical extendedKeyUsage of id-kp-timeStamping only (RFC 3161 §2.3)',
     );
   }

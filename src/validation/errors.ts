@@ -2,46 +2,46 @@
  * Errors of RFC 5280 certification path validation. Every failure is a {@link PathValidationError}
  * with a stable `code` from {@link PATH_VALIDATION_ERRORS}.
  */
-import { ERROR_CATALOGUE, TrustbridgeError } from '../lib/errors.js';
-import type { ErrorCode } from '../lib/errors.js';
-
-/** The path-validation error codes (their status and text live in `ERROR_CATALOGUE`). */
-const PATH_CODES = [
-  'PATH_NO_CHAIN_FOUND',
-  'PATH_SIGNATURE_INVALID',
-  'PATH_ALGORITHM_UNSUPPORTED',
-  'PATH_EXPIRED',
-  'PATH_NOT_YET_VALID',
-  'PATH_NOT_A_CA',
-  'PATH_LENGTH_EXCEEDED',
-  'PATH_NAME_CONSTRAINTS',
-  'PATH_POLICY',
-  'PATH_UNKNOWN_CRITICAL_EXTENSION',
-  'PATH_KEY_USAGE',
-  'PATH_EKU',
-  'PATH_REVOKED',
-  'PATH_CA_REVOKED',
-  'PATH_REVOCATION_UNKNOWN',
-  'PATH_PROFILE_VIOLATION',
-  'PATH_PEER_NAME_MISMATCH',
-  'PATH_MALFORMED',
-] as const satisfies readonly ErrorCode[];
-
-/** A stable path-validation error code. */
-export type PathValidationCode = (typeof PATH_CODES)[number];
+import { TrustbridgeError, errorText } from '../lib/errors.js';
+import type { ErrorList, LibErrorCode } from '../lib/errors.js';
+import { SIGNATURE_ERRORS } from '../signature/errors.js';
+import type { SignatureErrorCode } from '../signature/errors.js';
 
 /**
- * The path-validation entries of the error catalogue. 422: the input was well-formed enough to
- * process but the certificate path is not acceptable.
+ * The RFC 5280 path-validation codes and their texts.
  *
  * @example
  * ```ts
- * PATH_VALIDATION_ERRORS.PATH_REVOKED.status; // 422
+ * PATH_VALIDATION_ERRORS.PATH_NO_CHAIN_FOUND.text;
  * ```
  */
-export const PATH_VALIDATION_ERRORS = Object.fromEntries(PATH_CODES.map((c) => [c, ERROR_CATALOGUE[c]])) as {
-  [K in PathValidationCode]: (typeof ERROR_CATALOGUE)[K];
-};
+export const PATH_VALIDATION_ERRORS = {
+  PATH_NO_CHAIN_FOUND: { text: 'no certification path to a trust anchor was found' },
+  PATH_SIGNATURE_INVALID: { text: 'a certificate signature in the path does not verify' },
+  PATH_ALGORITHM_UNSUPPORTED: { text: 'a signature or key algorithm in the path is not supported' },
+  PATH_EXPIRED: { text: 'a certificate in the path has expired at the validation time' },
+  PATH_NOT_YET_VALID: { text: 'a certificate in the path is not yet valid at the validation time' },
+  PATH_NOT_A_CA: { text: 'an issuing certificate in the path is not a CA certificate' },
+  PATH_LENGTH_EXCEEDED: { text: 'the path is longer than a path length constraint allows' },
+  PATH_NAME_CONSTRAINTS: { text: 'a name in the path violates the name constraints' },
+  PATH_POLICY: { text: 'the path does not satisfy the certificate policy requirements' },
+  PATH_UNKNOWN_CRITICAL_EXTENSION: {
+    text: 'a certificate in the path has an unrecognised critical extension',
+  },
+  PATH_KEY_USAGE: { text: 'a certificate key usage does not allow its use in the path' },
+  PATH_EKU: { text: 'the end-entity certificate does not allow the required purpose' },
+  PATH_REVOKED: { text: 'the end-entity certificate is revoked' },
+  PATH_CA_REVOKED: { text: 'a CA certificate in the path is revoked' },
+  PATH_REVOCATION_UNKNOWN: {
+    text: 'the revocation status of a certificate in the path cannot be determined',
+  },
+  PATH_PROFILE_VIOLATION: { text: 'a certificate in the path violates the RFC 5280 certificate profile' },
+  PATH_PEER_NAME_MISMATCH: { text: 'the end-entity certificate does not name the expected peer' },
+  PATH_MALFORMED: { text: 'a certificate or CRL in the path is malformed' },
+} as const satisfies ErrorList;
+
+/** A stable path-validation error code. */
+export type PathValidationCode = keyof typeof PATH_VALIDATION_ERRORS;
 
 /** Where in the path a failure was found and, for revocations, when and why. */
 export interface PathFailureContext {
@@ -65,7 +65,7 @@ export interface PathFailureContext {
  * }
  * ```
  */
-export class PathValidationError extends TrustbridgeError {
+export class PathValidationError extends TrustbridgeError<PathValidationCode> {
   /** Human-readable detail (also the end of `message`). */
   readonly detail: string;
   /** Where the failure was found. */
@@ -127,4 +127,44 @@ export function pathError(
  */
 export function isPathValidationError(e: unknown, code?: PathValidationCode): e is PathValidationError {
   return e instanceof PathValidationError && (code === undefined || e.pathCode === code);
+}
+
+/**
+ * The codes of document validation (EN 319 102-1) outside path validation, and their texts.
+ *
+ * @example
+ * ```ts
+ * VALIDATION_ERRORS.VALIDATION_FORMAT_UNKNOWN.text;
+ * ```
+ */
+export const VALIDATION_ERRORS = {
+  VALIDATION_FORMAT_UNKNOWN: { text: 'the document is not a signed format trustbridge reads' },
+  VALIDATION_TRUST_SOURCE_INVALID: { text: 'a trust source could not be read' },
+  VALIDATION_POLICY_INVALID: { text: 'the validation policy is not valid' },
+  VALIDATION_TIME_INVALID: { text: 'the validation time is not an ISO 8601 date-time' },
+  REPORT_MALFORMED: { text: 'the validation report has a malformed field and cannot be rendered' },
+} as const satisfies ErrorList;
+
+/** A code {@link ValidationError} carries: its own list, lib's shared codes, or "no
+ * signature" (listed by signature, whose readers find none first). */
+export type ValidationErrorCode =
+  keyof typeof VALIDATION_ERRORS | LibErrorCode | Extract<SignatureErrorCode, 'VALIDATION_NO_SIGNATURE'>;
+
+/**
+ * A document could not be validated: unknown format, bad trust source, policy or time.
+ *
+ * @example
+ * ```ts
+ * throw new ValidationError('VALIDATION_FORMAT_UNKNOWN');
+ * ```
+ */
+export class ValidationError extends TrustbridgeError<ValidationErrorCode> {
+  /**
+   * @param code - stable code
+   * @param message - detail (defaults to the code's text)
+   * @param options - `cause`
+   */
+  constructor(code: ValidationErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(code, message ?? errorText({ ...SIGNATURE_ERRORS, ...VALIDATION_ERRORS }, code), options);
+  }
 }

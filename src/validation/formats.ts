@@ -2,7 +2,7 @@
  * Which format a document is, by its first bytes, and the extractor that reads it. ASiC (ZIP),
  * PAdES (PDF), XAdES (XML), JAdES (JSON or compact JWS) and CAdES (DER or PEM CMS).
  */
-import { TrustbridgeError } from '../lib/errors.js';
+import { ValidationError } from './errors.js';
 import { extractCades } from '../signature/cades/extract.js';
 import { extractJades } from '../signature/jades/extract.js';
 import { asicExtractor } from '../signature/asic/extract.js';
@@ -35,7 +35,7 @@ export async function detectFormat(source: DocumentSource): Promise<DocumentForm
   if (head[0] === 0x30 || trimmed.startsWith('-----BEGIN')) return 'cades';
   if (source.size < 16 << 20 && COMPACT_JWS.test((await source.read(0, source.size)).toString('latin1')))
     return 'jades';
-  throw new TrustbridgeError('VALIDATION_FORMAT_UNKNOWN');
+  throw new ValidationError('VALIDATION_FORMAT_UNKNOWN');
 }
 
 const EXTRACTORS: Partial<Record<DocumentFormat, Extractor>> = {
@@ -54,6 +54,6 @@ const EXTRACTORS: Partial<Record<DocumentFormat, Extractor>> = {
  */
 export function extractorFor(format: DocumentFormat): Extractor {
   const e = EXTRACTORS[format];
-  if (!e) throw new TrustbridgeError('VALIDATION_FORMAT_UNKNOWN', `${format} validation is not built yet`);
+  if (!e) throw new ValidationError('VALIDATION_FORMAT_UNKNOWN', `${format} validation is not built yet`);
   return e;
 }

@@ -6,7 +6,7 @@
  * Internal to `src/validation/report_xml*.ts`.
  */
 import { createHash } from 'node:crypto';
-import { TrustbridgeError } from '../lib/errors.js';
+import { ValidationError } from './errors.js';
 import type { DigestName } from '../signature/model.js';
 
 /**
@@ -17,7 +17,7 @@ import type { DigestName } from '../signature/model.js';
  * throw new ReportRenderError('REPORT_MALFORMED', 'signingTime is not a date');
  * ```
  */
-export class ReportRenderError extends TrustbridgeError {}
+export class ReportRenderError extends ValidationError {}
 
 /** An element: a name, attributes in output order, and either text or child elements. */
 export interface XmlElement {

@@ -3,7 +3,7 @@
  * the EN 319 102-1 process on each, giving one {@link ValidationReport}.
  */
 import { createHash } from 'node:crypto';
-import { TrustbridgeError } from '../lib/errors.js';
+import { ValidationError } from './errors.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
 import { DEFAULT_CRYPTO_POLICY } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
@@ -81,7 +81,7 @@ export async function validateDocument(
     ...(options.detached ? { detached: options.detached } : {}),
     ...(options.signingCertificates ? { signingCertificates: options.signingCertificates } : {}),
   });
-  if (signatures.length === 0) throw new TrustbridgeError('VALIDATION_NO_SIGNATURE');
+  if (signatures.length === 0) throw new ValidationError('VALIDATION_NO_SIGNATURE');
   const ctx = {
     anchors: options.anchors,
     ...(options.trustServices ? { trustServices: options.trustServices } : {}),

@@ -13,7 +13,7 @@ import { initHub, openHub, parseMemberSigners, publishLotl } from '../../src/hub
 import type { HubContext } from '../../src/hub/hub.js';
 import { addHubMember, setHubMemberStatus } from '../../src/hub/operations.js';
 import { buildHubApp } from '../../src/server/hub_app.js';
-import { KeyStoreError } from '../../src/lib/errors.js';
+import { KeyStoreError } from '../../src/pki/errors.js';
 import { toPem } from '../../src/lib/pem.js';
 import { parseXml } from '../../src/lib/xml/parser.js';
 import { descendants, textContent } from '../../src/lib/xml/query.js';

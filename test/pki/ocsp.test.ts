@@ -9,7 +9,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import * as DER from '../../src/lib/der.js';
 import { PkiError } from '../../src/lib/errors.js';
-import type { ErrorCode } from '../../src/lib/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 import type { HashAlgorithm, Signer } from '../../src/pki/key_store.js';
 import {
   buildOcspErrorResponse,

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrustbridgeError } from '../../src/lib/errors.js';
-import type { ErrorCode } from '../../src/lib/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 import type { HashAlgorithm, KeyStore } from '../../src/pki/key_store.js';
 import { ecdsaRawToDer, openPkcs11KeyStore } from '../../src/pki/pkcs11_key_store.js';
 

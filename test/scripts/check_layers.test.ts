@@ -80,3 +80,19 @@ test('a folder outside the layer order is refused', () => {
     rmSync(dirname(src), { recursive: true, force: true });
   }
 });
+
+test('a file directly in src/ may import any folder, and no folder may import it', () => {
+  const src = tree({
+    'errors.ts': "export { v } from './validation/v.js';\n",
+    'validation/v.ts': 'export const v = 1;\n',
+    'lib/x.ts': "import { v } from '../errors.js';\nexport const x = v;\n",
+  });
+  try {
+    const r = check(src);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /lib\/x\.ts:1: lib\/ imports '\.\.\/errors\.js', a file above every layer/);
+    assert.doesNotMatch(r.stderr, /errors\.ts:1:/);
+  } finally {
+    rmSync(dirname(src), { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { KeyStoreError } from '../../src/lib/errors.js';
+import { KeyStoreError } from '../../src/pki/errors.js';
 import { toPem } from '../../src/lib/pem.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { enrolBody, errorOf, expectError, withApp } from '../fixtures/http.js';

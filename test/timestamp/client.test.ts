@@ -6,7 +6,6 @@ import { handleError } from '../../src/server/errors.js';
 import { registerTsaRoute, timeStampAuthorityOf } from '../../src/server/routes/tsa.js';
 import { createTimeStampRequest, requestTimeStamp } from '../../src/timestamp/client.js';
 import type { TspTransport } from '../../src/timestamp/client.js';
-import { TSP_ERROR } from '../../src/timestamp/errors.js';
 import { parseTimeStampReq } from '../../src/timestamp/request.js';
 import { parseTimeStampToken, verifyTimeStampToken } from '../../src/timestamp/token.js';
 import { TSP_OID } from '../../src/timestamp/tsp.js';
@@ -119,10 +118,10 @@ describe('requestTimeStamp against POST /tsa (Fastify inject)', () => {
     assert.equal(garbage.status, 200, 'a bad request is a TimeStampResp rejection, not an HTTP error');
   });
 
-  it('a rejection: TSP_ERROR.rejected with the failInfo', async () => {
+  it('a rejection: TSP_REJECTED with the failInfo', async () => {
     await rejectsCode(
       () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', inject, { policy: '1.2.3.4' }),
-      TSP_ERROR.rejected,
+      'TSP_REJECTED',
       /rejection: unacceptedPolicy/,
     );
   });
@@ -131,13 +130,13 @@ describe('requestTimeStamp against POST /tsa (Fastify inject)', () => {
     const down: TspTransport = () => Promise.reject(new Error('ECONNREFUSED'));
     await rejectsCode(
       () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', down),
-      TSP_ERROR.transport,
+      'TSP_TRANSPORT_FAILED',
       /reached/,
     );
     const http500: TspTransport = async () => ({ status: 500, body: Buffer.alloc(0) });
     await rejectsCode(
       () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', http500),
-      TSP_ERROR.transport,
+      'TSP_TRANSPORT_FAILED',
       /500/,
     );
     const html: TspTransport = async () => ({
@@ -145,18 +144,12 @@ describe('requestTimeStamp against POST /tsa (Fastify inject)', () => {
       body: Buffer.from('<html>'),
       contentType: 'text/html',
     });
-    await rejectsCode(
-      () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', html),
-      TSP_ERROR.responseMalformed,
-    );
+    await rejectsCode(() => requestTimeStamp(URL_, digestOf(DATA), 'sha256', html), 'TSP_RESPONSE_MALFORMED');
     const junk: TspTransport = async () => ({ status: 200, body: Buffer.from('junk') });
-    await rejectsCode(
-      () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', junk),
-      TSP_ERROR.responseMalformed,
-    );
+    await rejectsCode(() => requestTimeStamp(URL_, digestOf(DATA), 'sha256', junk), 'TSP_RESPONSE_MALFORMED');
   });
 
-  it('a replayed answer (other nonce) or another imprint: TSP_ERROR.responseMismatch', async () => {
+  it('a replayed answer (other nonce) or another imprint: TSP_RESPONSE_MISMATCH', async () => {
     const old = await inject(
       URL_,
       createTimeStampRequest(digestOf(DATA), 'sha256').der,
@@ -165,7 +158,7 @@ describe('requestTimeStamp against POST /tsa (Fastify inject)', () => {
     const replay: TspTransport = async () => old;
     await rejectsCode(
       () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', replay),
-      TSP_ERROR.responseMismatch,
+      'TSP_RESPONSE_MISMATCH',
       /nonce/,
     );
     const swap: TspTransport = (url, _body, type) => {
@@ -175,7 +168,7 @@ describe('requestTimeStamp against POST /tsa (Fastify inject)', () => {
     const opts = { nonce: false };
     await rejectsCode(
       () => requestTimeStamp(URL_, digestOf(DATA), 'sha256', swap, opts),
-      TSP_ERROR.responseMismatch,
+      'TSP_RESPONSE_MISMATCH',
       /imprint/,
     );
   });

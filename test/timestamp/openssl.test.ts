@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromPemAll, toPem } from '../../src/lib/pem.js';
-import { TSP_ERROR } from '../../src/timestamp/errors.js';
 import { parseTimeStampResp } from '../../src/timestamp/response.js';
 import { parseTimeStampToken, verifyTimeStampToken } from '../../src/timestamp/token.js';
 import type { TimeStampAuthority } from '../../src/timestamp/tsa.js';
@@ -158,7 +157,7 @@ ess_cert_id_alg = ${essAlg}
       assert.deepEqual(token.tsaCertificate, otsa);
       throwsCode(
         () => verifyTimeStampToken(token.raw, { digest: digestOf(Buffer.from('x')), hash: 'sha256' }),
-        TSP_ERROR.imprintMismatch,
+        'TSP_IMPRINT_MISMATCH',
       );
     });
   }

@@ -4,7 +4,7 @@ import * as DER from '../../src/lib/der.js';
 import type { KeyHolder } from '../../src/node/context.js';
 import { CMS_OID, buildSignedData, signingCertificateV2Attribute } from '../../src/pki/cms_signed_data.js';
 import type { CmsAttribute } from '../../src/pki/cms_signed_data.js';
-import { TSP_ERROR, TimestampError } from '../../src/timestamp/errors.js';
+import { TIMESTAMP_ERRORS, TimestampError } from '../../src/timestamp/errors.js';
 import { parseTimeStampToken, verifyTimeStampToken } from '../../src/timestamp/token.js';
 import { TSP_OID, encodeMessageImprint } from '../../src/timestamp/tsp.js';
 import { encodeTstInfo } from '../../src/timestamp/tst_info.js';
@@ -61,79 +61,75 @@ describe('verifyTimeStampToken', () => {
     assert.deepEqual(hand.raw, token);
   });
 
-  it('a flipped genTime byte: TSP_ERROR.signatureInvalid', () => {
+  it('a flipped genTime byte: TSP_SIGNATURE_INVALID', () => {
     const at = token.indexOf(Buffer.from('20260302093000Z')) + 13;
     const tampered = flipAt(token, at);
     assert.equal(parseTimeStampToken(tampered).genTime.getTime(), FIXED_NOW.getTime() + 1000);
-    throwsCode(() => verifyTimeStampToken(tampered, opts()), TSP_ERROR.signatureInvalid, /messageDigest/);
+    throwsCode(() => verifyTimeStampToken(tampered, opts()), 'TSP_SIGNATURE_INVALID', /messageDigest/);
   });
 
-  it('a flipped signature byte: TSP_ERROR.signatureInvalid', () => {
+  it('a flipped signature byte: TSP_SIGNATURE_INVALID', () => {
     const si = parseTimeStampToken(token).signerInfo;
     const tampered = flipAt(token, si.raw.end - 5);
-    throwsCode(() => verifyTimeStampToken(tampered, opts()), TSP_ERROR.signatureInvalid, /signature/);
+    throwsCode(() => verifyTimeStampToken(tampered, opts()), 'TSP_SIGNATURE_INVALID', /signature/);
   });
 
-  it('other data or another hash: TSP_ERROR.imprintMismatch', () => {
+  it('other data or another hash: TSP_IMPRINT_MISMATCH', () => {
     throwsCode(
       () => verifyTimeStampToken(token, { digest: digestOf(Buffer.from('x')), hash: 'sha256' }),
-      TSP_ERROR.imprintMismatch,
+      'TSP_IMPRINT_MISMATCH',
     );
     throwsCode(
       () => verifyTimeStampToken(token, { digest: digestOf(DATA, 'sha384'), hash: 'sha384' }),
-      TSP_ERROR.imprintMismatch,
+      'TSP_IMPRINT_MISMATCH',
     );
   });
 
-  it('no certificate, or another one: TSP_ERROR.certificateInvalid', async () => {
+  it('no certificate, or another one: TSP_CERTIFICATE_INVALID', async () => {
     const bare = (await ask(tsaOf(node), rawRequest({ certReq: false }))).token!;
-    throwsCode(() => verifyTimeStampToken(bare, opts()), TSP_ERROR.certificateInvalid, /no TSA certificate/);
+    throwsCode(() => verifyTimeStampToken(bare, opts()), 'TSP_CERTIFICATE_INVALID', /no TSA certificate/);
     throwsCode(
       () => verifyTimeStampToken(token, { ...opts(), tsaCertificate: node.root.certificate.der }),
-      TSP_ERROR.certificateInvalid,
+      'TSP_CERTIFICATE_INVALID',
       /not signed with this/,
     );
   });
 
-  it('ESSCertIDv2 missing or of another certificate: TSP_ERROR.certificateInvalid', async () => {
+  it('ESSCertIDv2 missing or of another certificate: TSP_CERTIFICATE_INVALID', async () => {
     const none = await handMade(node.tsa, []);
-    throwsCode(
-      () => verifyTimeStampToken(none, opts()),
-      TSP_ERROR.certificateInvalid,
-      /signingCertificateV2/,
-    );
+    throwsCode(() => verifyTimeStampToken(none, opts()), 'TSP_CERTIFICATE_INVALID', /signingCertificateV2/);
     const other = await handMade(node.tsa, [signingCertificateV2Attribute(node.root.certificate.der)]);
-    throwsCode(() => verifyTimeStampToken(other, opts()), TSP_ERROR.certificateInvalid, /ESSCertIDv2/);
+    throwsCode(() => verifyTimeStampToken(other, opts()), 'TSP_CERTIFICATE_INVALID', /ESSCertIDv2/);
     const sha512 = await handMade(node.tsa, [
       signingCertificateV2Attribute(node.tsa.certificate.der, 'sha512'),
     ]);
     verifyTimeStampToken(sha512, opts());
   });
 
-  it('a certificate without the critical timeStamping EKU: TSP_ERROR.certificateInvalid', async () => {
+  it('a certificate without the critical timeStamping EKU: TSP_CERTIFICATE_INVALID', async () => {
     const ocsp = await handMade(node.ocsp, [signingCertificateV2Attribute(node.ocsp.certificate.der)]);
-    throwsCode(() => verifyTimeStampToken(ocsp, opts()), TSP_ERROR.certificateInvalid, /RFC 3161 §2\.3/);
+    throwsCode(() => verifyTimeStampToken(ocsp, opts()), 'TSP_CERTIFICATE_INVALID', /RFC 3161 §2\.3/);
   });
 
-  it('genTime outside the certificate validity: TSP_ERROR.certificateInvalid', async () => {
+  it('genTime outside the certificate validity: TSP_CERTIFICATE_INVALID', async () => {
     const early = new Date(node.tsa.certificate.notBefore.getTime() - 86_400_000);
     const made = await handMade(node.tsa, [signingCertificateV2Attribute(node.tsa.certificate.der)], early);
-    throwsCode(() => verifyTimeStampToken(made, opts()), TSP_ERROR.certificateInvalid, /validity/);
+    throwsCode(() => verifyTimeStampToken(made, opts()), 'TSP_CERTIFICATE_INVALID', /validity/);
   });
 });
 
 describe('parseTimeStampToken: malformed tokens', () => {
-  it('garbage, other CMS content, truncations: TSP_ERROR.tokenMalformed', async () => {
-    throwsCode(() => parseTimeStampToken(Buffer.from('nope')), TSP_ERROR.tokenMalformed);
+  it('garbage, other CMS content, truncations: TSP_TOKEN_MALFORMED', async () => {
+    throwsCode(() => parseTimeStampToken(Buffer.from('nope')), 'TSP_TOKEN_MALFORMED');
     const data = await buildSignedData({
       eContentType: CMS_OID.data,
       eContent: DATA,
       signer: node.tsa.signer,
       signerCertificate: node.tsa.certificate.der,
     });
-    throwsCode(() => parseTimeStampToken(data), TSP_ERROR.tokenMalformed, /TSTInfo/);
+    throwsCode(() => parseTimeStampToken(data), 'TSP_TOKEN_MALFORMED', /TSTInfo/);
     for (let n = 0; n < token.length; n += 5)
-      throwsCode(() => parseTimeStampToken(token.subarray(0, n)), TSP_ERROR.tokenMalformed);
+      throwsCode(() => parseTimeStampToken(token.subarray(0, n)), 'TSP_TOKEN_MALFORMED');
   });
 
   it('fuzz: 300 mutated tokens (fixed seed) verify or throw a TimestampError', () => {
@@ -146,7 +142,7 @@ describe('parseTimeStampToken: malformed tokens', () => {
         verifyTimeStampToken(m, opts());
       } catch (e) {
         assert.ok(e instanceof TimestampError, `threw ${String(e)}`);
-        assert.ok(Object.values(TSP_ERROR).includes(e.code as never));
+        assert.ok(Object.keys(TIMESTAMP_ERRORS).includes(e.code));
         rejected++;
       }
     }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as DER from '../../src/lib/der.js';
 import { PkiError } from '../../src/lib/errors.js';
 import { CMS_OID } from '../../src/pki/cms_signed_data.js';
-import { TSP_ERROR, TimestampError } from '../../src/timestamp/errors.js';
+import { TimestampError } from '../../src/timestamp/errors.js';
 import { parseTimeStampResp } from '../../src/timestamp/response.js';
 import { parseTimeStampToken, verifyTimeStampToken } from '../../src/timestamp/token.js';
 import { TSP_OID } from '../../src/timestamp/tsp.js';
@@ -183,7 +183,7 @@ describe('TimeStampAuthority: configuration', () => {
     const eidCa = node.eidCa;
     assert.throws(
       () => tsaOf(node, { signer: eidCa.signer, certificate: eidCa.certificate.der }),
-      (e: unknown) => e instanceof TimestampError && e.code === TSP_ERROR.certificateInvalid,
+      (e: unknown) => e instanceof TimestampError && e.code === 'TSP_CERTIFICATE_INVALID',
     );
     assert.throws(
       () => tsaOf(node, { signer: node.ocsp.signer }),

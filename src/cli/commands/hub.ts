@@ -74,7 +74,7 @@ const init: Command = {
 
 function readSignerFile(path: string): string {
   try {
-    if (statSync(path).size > 1024 * 1024) throw new Error('larger than 1 MiB');
+    if (statSync(path).size > 1024 * 1024) throw new UsageError('INPUT_TOO_LARGE', 'larger than 1 MiB');
     return readFileSync(path, 'utf8');
   } catch (e) {
     throw new UsageError('USAGE_INVALID_ARGUMENT', `cannot read --signer ${path}: ${(e as Error).message}`, {

@@ -5,6 +5,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { TrustbridgeError, UsageError } from '../../lib/errors.js';
+import { ValidationError } from '../../validation/errors.js';
 import { fromPemAll } from '../../lib/pem.js';
 import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
 import type { ValidationReport } from '../../validation/report.js';
@@ -33,7 +34,7 @@ function validationTime(o: Options): Date | undefined {
     ? new Date(at)
     : undefined;
   if (!d || Number.isNaN(d.getTime()))
-    throw new UsageError('VALIDATION_TIME_INVALID', `--at ${at} is not an ISO 8601 date-time`);
+    throw new ValidationError('VALIDATION_TIME_INVALID', `--at ${at} is not an ISO 8601 date-time`);
   return d;
 }
 
@@ -120,7 +121,7 @@ async function runValidate(o: Options): Promise<number> {
     return exitStatusOf(report);
   } catch (e) {
     if (e instanceof TrustbridgeError) throw e;
-    throw new TrustbridgeError('INTERNAL', `validation failed: ${(e as Error).message}`, { cause: e });
+    throw new ValidationError('INTERNAL', `validation failed: ${(e as Error).message}`, { cause: e });
   } finally {
     await source.close();
   }

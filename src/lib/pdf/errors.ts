@@ -4,9 +4,23 @@
  * other features deliberately not handled). Internal to trustbridge.
  */
 import { TrustbridgeError } from '../errors.js';
+import type { ErrorList } from '../errors.js';
+
+/**
+ * The PDF codes and their texts.
+ *
+ * @example
+ * ```ts
+ * PDF_ERRORS.PDF_MALFORMED.text;
+ * ```
+ */
+export const PDF_ERRORS = {
+  PDF_MALFORMED: { text: 'the PDF could not be parsed' },
+  PDF_UNSUPPORTED: { text: 'the PDF uses a feature that is not supported (encryption, ...)' },
+} as const satisfies ErrorList;
 
 /** The codes the PDF layer throws. */
-export type PdfErrorCode = 'PDF_MALFORMED' | 'PDF_UNSUPPORTED';
+export type PdfErrorCode = keyof typeof PDF_ERRORS;
 
 /**
  * A PDF could not be read or written.
@@ -16,7 +30,7 @@ export type PdfErrorCode = 'PDF_MALFORMED' | 'PDF_UNSUPPORTED';
  * throw new PdfError('PDF_MALFORMED', 'no startxref in the last 4 KiB');
  * ```
  */
-export class PdfError extends TrustbridgeError {
+export class PdfError extends TrustbridgeError<PdfErrorCode> {
   /**
    * @param code - `PDF_MALFORMED` or `PDF_UNSUPPORTED`
    * @param detail - what exactly failed

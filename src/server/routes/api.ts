@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpError } from '../../lib/errors.js';
+import { HttpError } from '../errors.js';
 import { toPem } from '../../lib/pem.js';
 import type { EidContext } from '../../eid/context.js';
 import { enrolPerson, issueCertificates } from '../../eid/issuance.js';

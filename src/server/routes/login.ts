@@ -10,6 +10,7 @@ import { registerInteractionRoutes, sendError } from '../../login/interaction_ro
 import type { LoginServiceRef } from '../../login/interaction_routes.js';
 import type { LoginOptions, LoginService } from '../../login/service.js';
 import { registerWalletRoutes } from '../../login/wallet_routes.js';
+import { httpStatus } from '../errors.js';
 import { registerProxyRoutes } from '../../login/proxy_routes.js';
 import type { NodeContext } from '../../node/context.js';
 import type { OcspService } from '../../node/ocsp_service.js';
@@ -35,7 +36,7 @@ function mountProvider(app: FastifyInstance, issuer: string, get: LoginServiceRe
     try {
       svc = await get();
     } catch (e) {
-      sendError(reply, e);
+      sendError(reply, e, undefined, httpStatus);
       return;
     }
     handle ??= svc.provider.callback();
@@ -63,9 +64,9 @@ function mountPages(app: FastifyInstance, get: LoginServiceRef): void {
       { parseAs: 'string', bodyLimit: FORM_LIMIT },
       (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
-    registerInteractionRoutes(scoped, get, PAGES);
-    registerWalletRoutes(scoped, get, PAGES);
-    registerProxyRoutes(scoped, get, PAGES);
+    registerInteractionRoutes(scoped, get, PAGES, httpStatus);
+    registerWalletRoutes(scoped, get, PAGES, httpStatus);
+    registerProxyRoutes(scoped, get, PAGES, httpStatus);
   });
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { HttpError } from '../../lib/errors.js';
+import { HttpError } from '../errors.js';
 import { toPem } from '../../lib/pem.js';
 import type { KeyHolder, NodeContext } from '../../node/context.js';
 import { currentCrl } from '../../eid/crl_publisher.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../lib/errors.js';
+import { HttpError } from '../errors.js';
 import type { NodeContext } from '../../node/context.js';
 import { TSL } from '../../trust/uris.js';
 import { publishNodeTrustList } from '../../node/trust_list_publisher.js';

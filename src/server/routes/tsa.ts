@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../lib/errors.js';
+import { HttpError } from '../errors.js';
 import type { NodeContext } from '../../node/context.js';
 import { TimeStampAuthority } from '../../timestamp/tsa.js';
 import { TSP_OID } from '../../timestamp/tsp.js';

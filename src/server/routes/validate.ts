@@ -8,7 +8,9 @@
 import type { FastifyInstance } from 'fastify';
 import { nodeTrustOf } from '../../node/node_trust.js';
 import type { TrustServiceSource } from '../../validation/path_check.js';
-import { HttpError, UsageError } from '../../lib/errors.js';
+import { UsageError } from '../../lib/errors.js';
+import { HttpError } from '../errors.js';
+import { ValidationError } from '../../validation/errors.js';
 import type { NodeContext } from '../../node/context.js';
 import type { OcspService } from '../../node/ocsp_service.js';
 import { httpRevocationFetcher } from '../../signature/revocation_fetcher.js';
@@ -101,7 +103,7 @@ function parseTime(at: string | undefined): Date | undefined {
   if (at === undefined) return undefined;
   const d = new Date(at);
   if (Number.isNaN(d.getTime()))
-    throw new UsageError('VALIDATION_TIME_INVALID', `at ${at} is not a date-time`);
+    throw new ValidationError('VALIDATION_TIME_INVALID', `at ${at} is not a date-time`);
   return d;
 }
 

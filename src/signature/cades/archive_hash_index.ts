@@ -12,7 +12,7 @@ import { algorithmAt } from '../../lib/der_cursor.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
 import { parseTimeStampToken } from '../../timestamp/token.js';
 import { IMPRINT_HASHES } from '../../timestamp/tsp.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { readRawSignedData } from './archive_signed_data.js';
 import type { RawAttribute, RawSignedData, RawSignerInfo } from './archive_signed_data.js';
 import { CADES_OID } from './oids.js';
@@ -62,7 +62,7 @@ function attributeHashes(a: RawAttribute, hash: string, version: AtsHashIndexVer
 
 function signerOf(raw: RawSignedData, signerIndex: number): RawSignerInfo {
   const si = raw.signerInfos[signerIndex];
-  if (!si) throw new SignatureError(SIG_ERROR.unsupported, `there is no SignerInfo number ${signerIndex}`);
+  if (!si) throw new SignatureError('USAGE_INVALID_ARGUMENT', `there is no SignerInfo number ${signerIndex}`);
   return si;
 }
 
@@ -84,7 +84,7 @@ function signerOf(raw: RawSignedData, signerIndex: number): RawSignerInfo {
  */
 export function buildAtsHashIndexV3(raw: RawSignedData, signerIndex: number, hash: string): Buffer {
   const oid = HASH_OID[hash];
-  if (!oid) throw new SignatureError(SIG_ERROR.unsupported, `no hash algorithm ${hash}`);
+  if (!oid) throw new SignatureError('USAGE_INVALID_ARGUMENT', `no hash algorithm ${hash}`);
   const si = signerOf(raw, signerIndex);
   const list = (digests: Buffer[]): Buffer => DER.seq(...digests.map((d) => DER.octets(d)));
   return DER.seq(
@@ -99,7 +99,7 @@ function contentDigest(raw: RawSignedData, hash: string, detachedContent?: Uint8
   if (raw.eContent) return digestOf(hash, raw.eContent);
   if (detachedContent) return digestOf(hash, Buffer.from(detachedContent));
   throw new SignatureError(
-    SIG_ERROR.unsupported,
+    'USAGE_INVALID_ARGUMENT',
     'the signature is detached: the archive time-stamp covers the document, give it',
   );
 }
@@ -144,7 +144,7 @@ interface ParsedIndex {
 }
 
 function parseIndexValue(version: AtsHashIndexVersion, der: Buffer): ParsedIndex {
-  return guarded(SIG_ERROR.malformed, () => {
+  return guarded('PKI_CMS_MALFORMED', () => {
     const items = childrenOf(der, topElement(der, 0x30, 'ATSHashIndex'));
     if (items.length !== 3 && items.length !== 4) fail('ATSHashIndex has neither 3 nor 4 fields');
     if (items.length === 3 && version !== 'v1') fail(`ats-hash-index-${version} needs hashIndAlgorithm`);
@@ -167,10 +167,10 @@ function indexOfToken(token: Buffer): ParsedIndex {
     const values = unsigned.get(ATS_HASH_INDEX_OID[version]);
     if (!values) continue;
     if (values.length !== 1)
-      throw new SignatureError(SIG_ERROR.malformed, 'the ats-hash-index attribute has not one value');
+      throw new SignatureError('PKI_CMS_MALFORMED', 'the ats-hash-index attribute has not one value');
     return parseIndexValue(version, values[0]!);
   }
-  throw new SignatureError(SIG_ERROR.malformed, 'the archive time-stamp carries no ats-hash-index');
+  throw new SignatureError('PKI_CMS_MALFORMED', 'the archive time-stamp carries no ats-hash-index');
 }
 
 /** Certificates and revocation values of the time-stamp tokens (for the "outside" diagnosis). */
@@ -232,7 +232,10 @@ function archiveTokenOf(si: RawSignerInfo, atsIndex: number): Buffer {
   const tokens = si.unsigned.filter((a) => a.type === CADES_OID.archiveTimeStampV3).flatMap((a) => a.values);
   const token = tokens[atsIndex];
   if (!token)
-    throw new SignatureError(SIG_ERROR.unsupported, `there is no archive-time-stamp-v3 number ${atsIndex}`);
+    throw new SignatureError(
+      'USAGE_INVALID_ARGUMENT',
+      `there is no archive-time-stamp-v3 number ${atsIndex}`,
+    );
   return token;
 }
 
@@ -270,7 +273,7 @@ export function archiveTimestampImprint(
   const index = indexOfToken(token);
   const imprintHash = hash ?? parseTimeStampToken(token).messageImprint.hash;
   if (!HASH_OID[imprintHash])
-    throw new SignatureError(SIG_ERROR.unsupported, `no hash algorithm ${imprintHash}`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `no hash algorithm ${imprintHash}`);
   return {
     digest: archiveImprintDigest(raw, signerIndex, index.der, imprintHash, detachedContent),
     hash: imprintHash,

@@ -11,7 +11,7 @@ import type { DerElement } from '../../lib/der_reader.js';
 import { cursor, oidAt, smallIntAt } from '../../lib/der_cursor.js';
 import { CMS_OID } from '../../pki/cms_signed_data.js';
 import type { CmsAttribute } from '../../pki/cms_signed_data.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 
 /** One unsigned attribute (RFC 5652 §5.3): its type and each value, as exact DER. */
 export interface RawAttribute {
@@ -110,7 +110,7 @@ function encapAt(der: Buffer, el: DerElement): { typeDer: Buffer; eContent?: Buf
  * ```
  */
 export function readRawSignedData(input: Uint8Array): RawSignedData {
-  return guarded(SIG_ERROR.malformed, () => {
+  return guarded('PKI_CMS_MALFORMED', () => {
     const der = Buffer.from(input);
     const c = cursor(der, topElement(der, 0x30, 'ContentInfo'));
     if (oidAt(der, c.take(0x06, 'contentType')) !== CMS_OID.signedData) fail('not id-signedData');
@@ -186,7 +186,7 @@ export function appendToSignedData(input: Uint8Array, add: RawAdditions): Buffer
   const raw = readRawSignedData(input);
   const index = add.signerIndex ?? 0;
   if (!raw.signerInfos[index])
-    throw new SignatureError(SIG_ERROR.unsupported, `there is no SignerInfo number ${index}`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `there is no SignerInfo number ${index}`);
   const signerInfos = raw.signerInfos.map((si, i) =>
     i === index && add.unsignedAttributes?.length ? withUnsigned(si, add.unsignedAttributes) : si.der,
   );

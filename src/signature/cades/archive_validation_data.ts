@@ -10,7 +10,6 @@ import { certIdMatches } from '../../pki/ocsp.js';
 import { parseOcspResponse } from '../../pki/ocsp_response_parser.js';
 import { decodeCrl } from '../../x509/crl.js';
 import { signedBy } from '../../x509/signature.js';
-import { REVOCATION_ERROR } from '../revocation_fetcher.js';
 import { SignatureError } from '../errors.js';
 import { fetchRevocation, isSelfIssued } from './collect_validation_data.js';
 import type { ValidationDataParams } from './collect_validation_data.js';
@@ -156,13 +155,13 @@ export async function gatherValidationData(
       const got = await fetchFor(cert, issuer, p, i > 0, added);
       if (!got && i === 0 && target.required)
         throw new SignatureError(
-          REVOCATION_ERROR.invalid,
+          'REV_OCSP_RESPONSE_INVALID',
           'the signer certificate names no OCSP responder (and no CRL could be fetched)',
         );
     }
     if (path.length === 1 && !isSelfIssued(target.leaf) && target.required)
       throw new SignatureError(
-        REVOCATION_ERROR.invalid,
+        'REV_OCSP_RESPONSE_INVALID',
         'the issuer of the signer certificate is not in the signature: its revocation cannot be checked',
       );
   }

@@ -10,7 +10,7 @@ import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../../pki/ocsp_request.js
 import type { OcspRequestHash } from '../../pki/ocsp_request.js';
 import { decodeCrl } from '../../x509/crl.js';
 import { signedBy } from '../../x509/signature.js';
-import { REVOCATION_ERROR, checkOcspResponse } from '../revocation_fetcher.js';
+import { checkOcspResponse } from '../revocation_fetcher.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';
 import { SignatureError } from '../errors.js';
 
@@ -72,7 +72,7 @@ async function fetchCrl(
 ): Promise<Buffer> {
   const der = await p.fetcher.crl!(url);
   const bad = (m: string): never => {
-    throw new SignatureError(REVOCATION_ERROR.invalid, `the CRL at ${url} ${m}`);
+    throw new SignatureError('REV_OCSP_RESPONSE_INVALID', `the CRL at ${url} ${m}`);
   };
   let crl: ReturnType<typeof decodeCrl>;
   try {
@@ -86,7 +86,7 @@ async function fetchCrl(
   const serial = parseCertificate(cert).serial;
   if (crl.entries.has(serial))
     throw new SignatureError(
-      ca ? REVOCATION_ERROR.caRevoked : REVOCATION_ERROR.revoked,
+      ca ? 'PATH_CA_REVOKED' : 'PATH_REVOKED',
       `certificate ${serial} is on the CRL at ${url}`,
     );
   return der;

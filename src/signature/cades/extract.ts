@@ -7,6 +7,7 @@ import type { KeyObject } from 'node:crypto';
 import { DerSyntaxError } from '../../lib/der_reader.js';
 import * as DER from '../../lib/der.js';
 import { TrustbridgeError, UsageError } from '../../lib/errors.js';
+import { SignatureError } from '../errors.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
 import { decodeCertificate } from '../../x509/certificate.js';
@@ -44,7 +45,7 @@ function cmsBytes(input: Buffer): Buffer {
   const head = input.subarray(0, 64).toString('latin1');
   if (!head.startsWith('-----BEGIN')) return input;
   const m = /-----BEGIN (PKCS7|CMS)-----([\s\S]*?)-----END \1-----/.exec(input.toString('latin1'));
-  if (!m) throw new UsageError('PKI_CMS_MALFORMED', 'PEM input holds no PKCS7 / CMS block');
+  if (!m) throw new SignatureError('PKI_CMS_MALFORMED', 'PEM input holds no PKCS7 / CMS block');
   return Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
 }
 
@@ -108,7 +109,7 @@ function timestampsOf(si: ParsedSignerInfo, p: Parts): ExtractedTimestamp[] {
       token,
       coveredDigest: (h) => {
         if (!p.content)
-          throw new UsageError('VALIDATION_NO_SIGNATURE', 'the time-stamped content was not given');
+          throw new SignatureError('VALIDATION_NO_SIGNATURE', 'the time-stamped content was not given');
         return Promise.resolve(hashOf(h, p.content));
       },
     });

@@ -2,7 +2,7 @@
 import { childrenOf, guarded } from '../../lib/der_reader.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData } from '../../pki/cms_signed_data.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { CADES_OID } from './oids.js';
 import type { CadesLevel } from './sign.js';
 
@@ -23,7 +23,7 @@ export interface CadesLevelInfo {
 /** Whether SignedData.crls holds anything, X.509 CRLs or RevocationInfoChoice `other` (RFC 5940). */
 function hasCrlsField(sd: ParsedSignedData): boolean {
   const der = sd.raw.der;
-  return guarded(SIG_ERROR.malformed, () => {
+  return guarded('PKI_CMS_MALFORMED', () => {
     const crls = childrenOf(der, sd.raw.signedData).find((e) => e.tag === 0xa1);
     return crls !== undefined && crls.length > 0;
   });
@@ -48,7 +48,7 @@ function hasCrlsField(sd: ParsedSignedData): boolean {
 export function detectCadesLevel(input: Uint8Array | ParsedSignedData, signerIndex = 0): CadesLevelInfo {
   const sd = input instanceof Uint8Array ? parseSignedData(input) : input;
   const si = sd.signerInfos[signerIndex];
-  if (!si) throw new SignatureError(SIG_ERROR.unsupported, `there is no SignerInfo number ${signerIndex}`);
+  if (!si) throw new SignatureError('USAGE_INVALID_ARGUMENT', `there is no SignerInfo number ${signerIndex}`);
   const signed = si.signedAttributes;
   const unsigned = si.unsignedAttributes;
   const signingCertificate =

@@ -5,8 +5,7 @@
  */
 import { parseCertificate } from '../../x509/certificate_info.js';
 import { parseSignedData } from '../../pki/cms_signed_data.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
-import { REVOCATION_ERROR } from '../revocation_fetcher.js';
+import { SignatureError } from '../errors.js';
 import { fetchRevocation, isSelfIssued } from './collect_validation_data.js';
 import type { ValidationDataParams } from './collect_validation_data.js';
 import { CADES_OID } from './oids.js';
@@ -37,7 +36,7 @@ async function revocationOf(cert: Buffer, issuer: Buffer, p: CadesLtParams, ca: 
   if (got) return [got.der];
   if (!ca)
     throw new SignatureError(
-      REVOCATION_ERROR.invalid,
+      'REV_OCSP_RESPONSE_INVALID',
       'the signer certificate names no OCSP responder (and no CRL could be fetched)',
     );
   return [];
@@ -72,7 +71,7 @@ function signerCertificateOf(
     return issuerDer?.equals(info.issuerDer) && info.serial === serial;
   });
   if (!found)
-    throw new SignatureError(SIG_ERROR.malformed, 'the SignedData does not carry the signer certificate');
+    throw new SignatureError('PKI_CMS_MALFORMED', 'the SignedData does not carry the signer certificate');
   return found;
 }
 
@@ -99,14 +98,14 @@ function signerCertificateOf(
 export async function extendToLt(cms: Uint8Array, p: CadesLtParams): Promise<Buffer> {
   const sd = parseSignedData(cms);
   const si = sd.signerInfos[0];
-  if (!si) throw new SignatureError(SIG_ERROR.malformed, 'the SignedData has no SignerInfo');
+  if (!si) throw new SignatureError('PKI_CMS_MALFORMED', 'the SignedData has no SignerInfo');
   const tokens = si.unsignedAttributes.get(CADES_OID.signatureTimeStampToken) ?? [];
   if (tokens.length === 0)
     throw new SignatureError(
-      SIG_ERROR.unsupported,
+      'USAGE_INVALID_ARGUMENT',
       'CAdES B-LT builds on B-T: add a signature time-stamp first',
     );
-  if (p.chain.length === 0) throw new SignatureError(SIG_ERROR.unsupported, 'B-LT needs the issuer chain');
+  if (p.chain.length === 0) throw new SignatureError('USAGE_INVALID_ARGUMENT', 'B-LT needs the issuer chain');
   const signer = signerCertificateOf(sd.certificates, si.sidIssuerDer, si.sidSerial);
   const out: Gathered = { revocationInfoChoices: [] };
   await gatherPath(pathOf(signer, p.chain), p, false, out);

@@ -10,7 +10,7 @@ import { issuerAndSerialOf } from '../../pki/cms_signed_data.js';
 import type { HashAlgorithm } from '../../pki/key_store.js';
 import { requestTimeStamp } from '../../timestamp/client.js';
 import { parseTimeStampToken } from '../../timestamp/token.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { ATS_HASH_INDEX_OID, archiveImprintDigest, buildAtsHashIndexV3 } from './archive_hash_index.js';
 import { appendToSignedData, readRawSignedData } from './archive_signed_data.js';
 import type { RawSignedData, RawSignerInfo } from './archive_signed_data.js';
@@ -39,7 +39,7 @@ const OCSP_RI_OID_DER = DER.oid(CADES_OID.ocspResponseRevocationInfo);
 
 function signerOf(raw: RawSignedData, index: number): RawSignerInfo {
   const si = raw.signerInfos[index];
-  if (!si) throw new SignatureError(SIG_ERROR.unsupported, `there is no SignerInfo number ${index}`);
+  if (!si) throw new SignatureError('USAGE_INVALID_ARGUMENT', `there is no SignerInfo number ${index}`);
   return si;
 }
 
@@ -56,7 +56,7 @@ function signerCertificate(raw: RawSignedData, si: RawSignerInfo): Buffer {
     }
   });
   if (!found)
-    throw new SignatureError(SIG_ERROR.malformed, 'the SignedData does not carry the signer certificate');
+    throw new SignatureError('PKI_CMS_MALFORMED', 'the SignedData does not carry the signer certificate');
   return found;
 }
 
@@ -101,7 +101,7 @@ function targetsOf(raw: RawSignedData, si: RawSignerInfo): { targets: Validation
 async function addSignatureTimeStamp(cms: Buffer, p: CadesLtaParams, index: number): Promise<Buffer> {
   if (!p.tsa)
     throw new SignatureError(
-      SIG_ERROR.unsupported,
+      'USAGE_INVALID_ARGUMENT',
       'the signature has no signature time-stamp (it is B-B): a time-stamping authority is needed',
     );
   const signatureTlv = signerOf(readRawSignedData(cms), index).signedFields.at(-1)!;
@@ -178,12 +178,12 @@ export async function completeToLt(cms: Uint8Array, p: CadesLtaParams): Promise<
  */
 export async function extendToLta(cms: Uint8Array, p: CadesLtaParams): Promise<Buffer> {
   const tsa = p.tsa;
-  if (!tsa) throw new SignatureError(SIG_ERROR.unsupported, 'CAdES B-LTA needs a time-stamping authority');
+  if (!tsa) throw new SignatureError('USAGE_INVALID_ARGUMENT', 'CAdES B-LTA needs a time-stamping authority');
   const index = p.signerIndex ?? 0;
   const first = readRawSignedData(cms);
   if (!first.eContent && !p.detachedContent)
     throw new SignatureError(
-      SIG_ERROR.unsupported,
+      'USAGE_INVALID_ARGUMENT',
       'the signature is detached: the archive time-stamp covers the document, give it',
     );
   const lt = await completeToLt(cms, p);

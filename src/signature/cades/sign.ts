@@ -14,7 +14,7 @@ import type { CmsAttribute } from '../../pki/cms_signed_data.js';
 import type { HashAlgorithm, Signer } from '../../pki/key_store.js';
 import { requestTimeStamp } from '../../timestamp/client.js';
 import type { TspTransport } from '../../timestamp/client.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { CADES_OID } from './oids.js';
 import { addUnsignedAttribute } from './signed_data_editor.js';
 
@@ -62,11 +62,11 @@ function baselineAttributes(p: CadesSignParams, hash: HashAlgorithm): CmsAttribu
 
 function checkParams(p: CadesSignParams): void {
   if ((p.level as string) !== 'B-B' && (p.level as string) !== 'B-T')
-    throw new SignatureError(SIG_ERROR.unsupported, `CAdES ${p.level} is not built yet (B-B and B-T are)`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `CAdES ${p.level} is not built yet (B-B and B-T are)`);
   if (p.level === 'B-T' && !p.tsa)
-    throw new SignatureError(SIG_ERROR.unsupported, 'CAdES B-T needs a time-stamping authority');
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', 'CAdES B-T needs a time-stamping authority');
   if (Number.isNaN(p.signingTime.getTime()))
-    throw new SignatureError(SIG_ERROR.internal, 'the signing time is not a valid date');
+    throw new SignatureError('INTERNAL', 'the signing time is not a valid date');
 }
 
 /**

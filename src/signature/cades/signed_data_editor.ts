@@ -9,7 +9,7 @@ import { childrenOf, guarded, slice } from '../../lib/der_reader.js';
 import type { DerElement } from '../../lib/der_reader.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { CmsAttribute } from '../../pki/cms_signed_data.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { CADES_OID } from './oids.js';
 
 /** What {@link editSignedData} adds. */
@@ -38,7 +38,7 @@ interface SignedDataParts {
 function partsOf(cmsDer: Uint8Array): SignedDataParts {
   const parsed = parseSignedData(cmsDer);
   const der = parsed.raw.der;
-  return guarded(SIG_ERROR.malformed, () => {
+  return guarded('PKI_CMS_MALFORMED', () => {
     const items = childrenOf(der, parsed.raw.signedData);
     const at = (tag: number): DerElement | undefined => items.find((i) => i.tag === tag);
     const certs = at(0xa0);
@@ -67,7 +67,7 @@ function withUnsignedAttributes(der: Buffer, si: DerElement, attrs: CmsAttribute
   const parsed = parseSignedData(der).signerInfos[index]!;
   for (const a of attrs)
     if (parsed.unsignedAttributes.has(a.type))
-      throw new SignatureError(SIG_ERROR.unsupported, `the SignerInfo already has an attribute ${a.type}`);
+      throw new SignatureError('USAGE_INVALID_ARGUMENT', `the SignerInfo already has an attribute ${a.type}`);
   const items = childrenOf(der, si);
   const kept = items.filter((i) => i.tag !== 0xa1).map((i) => slice(der, i));
   const old = items.find((i) => i.tag === 0xa1);
@@ -100,7 +100,7 @@ export function editSignedData(cmsDer: Uint8Array, add: SignedDataAdditions): Bu
   const p = partsOf(cmsDer);
   const index = add.signerIndex ?? 0;
   if (!p.signerInfos[index])
-    throw new SignatureError(SIG_ERROR.unsupported, `there is no SignerInfo number ${index}`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `there is no SignerInfo number ${index}`);
   const signerInfos = p.signerInfos.map((si, i) =>
     i === index && add.unsignedAttributes?.length
       ? withUnsignedAttributes(p.der, si, add.unsignedAttributes, index)

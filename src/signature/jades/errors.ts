@@ -2,33 +2,29 @@
  * Errors of JAdES (ETSI TS 119 182-1) parsing and verification. Every failure is a
  * {@link JadesError} with a stable `code` from {@link JADES_ERRORS}.
  */
-import { ERROR_CATALOGUE } from '../../lib/errors.js';
-import type { ErrorCode } from '../../lib/errors.js';
+import type { ErrorList } from '../../lib/errors.js';
 import { SignatureError } from '../errors.js';
 
-/** The JAdES error codes (their status and text live in `ERROR_CATALOGUE`). */
-const JADES_CODES = [
-  'JADES_MALFORMED',
-  'JADES_HEADER_INVALID',
-  'JADES_ALGORITHM_UNSUPPORTED',
-  'JADES_CERTIFICATE_MISMATCH',
-  'JADES_SIGNATURE_INVALID',
-] as const satisfies readonly ErrorCode[];
-
-/** A stable JAdES error code. */
-export type JadesErrorCode = (typeof JADES_CODES)[number];
-
 /**
- * The JAdES entries of the error catalogue.
+ * The JAdES codes and their texts.
  *
  * @example
  * ```ts
- * JADES_ERRORS.JADES_SIGNATURE_INVALID.status; // 400
+ * JADES_ERRORS.JADES_MALFORMED.text;
  * ```
  */
-export const JADES_ERRORS = Object.fromEntries(JADES_CODES.map((c) => [c, ERROR_CATALOGUE[c]])) as {
-  [K in JadesErrorCode]: (typeof ERROR_CATALOGUE)[K];
-};
+export const JADES_ERRORS = {
+  JADES_MALFORMED: { text: 'the JWS is not a valid compact or JSON serialization' },
+  JADES_HEADER_INVALID: { text: 'the JWS protected header breaks RFC 7515 or ETSI TS 119 182-1' },
+  JADES_ALGORITHM_UNSUPPORTED: { text: 'the JWS signature algorithm is not supported' },
+  JADES_CERTIFICATE_MISMATCH: {
+    text: 'the signing certificate does not match x5t#S256 or the signature algorithm',
+  },
+  JADES_SIGNATURE_INVALID: { text: 'the JWS signature does not verify' },
+} as const satisfies ErrorList;
+
+/** A stable JAdES error code. */
+export type JadesErrorCode = keyof typeof JADES_ERRORS;
 
 /**
  * A JWS / JAdES signature could not be read or does not verify.

@@ -11,7 +11,7 @@ import { gatherValidationData } from '../cades/archive_validation_data.js';
 import type { ValidationData } from '../cades/archive_validation_data.js';
 import type { ValidationDataParams } from '../cades/collect_validation_data.js';
 import type { TsaEndpoint } from '../cades/sign.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { etsiUComponents, parseJades, sigTstImprintInput, signatureTimeStampTokens } from './parse.js';
 import type { ParsedJades } from './parse.js';
 
@@ -108,7 +108,7 @@ async function ensureSigTst(parsed: ParsedJades, etsiU: unknown[], tsa?: TsaEndp
   if (tokens.length) return tokens;
   if (!tsa)
     throw new SignatureError(
-      SIG_ERROR.unsupported,
+      'USAGE_INVALID_ARGUMENT',
       'the signature has no signature time-stamp (it is B-B): a time-stamping authority is needed',
     );
   const sigTst = await tstContainer(sigTstImprintInput(parsed.signatureB64), tsa);
@@ -158,7 +158,7 @@ export async function extendJadesToLt(jws: string, p: JadesLtParams): Promise<st
   const parsed = parseJades(jws);
   const components = etsiUComponents(parsed);
   if (components.some((c) => c.name === 'arcTst'))
-    throw new SignatureError(SIG_ERROR.unsupported, 'the JAdES signature is already B-LTA');
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', 'the JAdES signature is already B-LTA');
   if (components.some((c) => c.name === 'rVals' || c.name === 'xVals')) return jws;
   const etsiU: unknown[] = [...((parsed.unprotectedHeader?.['etsiU'] as unknown[] | undefined) ?? [])];
   const tokens = (await ensureSigTst(parsed, etsiU, p.tsa)).map((t) => parseTimeStampToken(t));

@@ -5,7 +5,7 @@
  * needed (§5.3.6.3.1.1). JSON serialization only.
  */
 import type { TsaEndpoint } from '../cades/sign.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import { JadesError } from './errors.js';
 import { etsiUElement, extendJadesToLt, jwsJson, tstContainer } from './lt.js';
 import type { JadesLtParams } from './lt.js';
@@ -114,7 +114,7 @@ export function archiveTimeStampTokens(parsed: ParsedJades): Buffer[][] {
 export async function extendJadesToLta(jws: string, p: JadesLtaParams): Promise<string> {
   const input = parseJades(jws);
   if (archiveTimeStampTokens(input).length)
-    throw new SignatureError(SIG_ERROR.unsupported, 'renewing a JAdES B-LTA is not built yet');
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', 'renewing a JAdES B-LTA is not built yet');
   signedDataOctets(input, p.detached);
   const parsed = parseJades(await extendJadesToLt(jws, p));
   const arcTst = await tstContainer(arcTstImprintInput(parsed, 0, p.detached), p.tsa);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Signer } from '../../pki/key_store.js';
 import type { TsaEndpoint } from '../cades/sign.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';
 import { JWS_EC_ALGORITHMS, derToP1363, jwsAlgorithmFor } from './ecdsa.js';
 import { etsiUElement, extendJadesToLt, tstContainer } from './lt.js';
@@ -87,22 +87,23 @@ export function sigTime(time: Date): string {
 const LEVELS: readonly string[] = ['B-B', 'B-T', 'B-LT', 'B-LTA'];
 
 function checkParams(p: JadesSignParams): void {
-  if (!LEVELS.includes(p.level)) throw new SignatureError(SIG_ERROR.unsupported, `no JAdES level ${p.level}`);
+  if (!LEVELS.includes(p.level))
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `no JAdES level ${p.level}`);
   if ((p.serialization as string) !== 'compact' && (p.serialization as string) !== 'json')
-    throw new SignatureError(SIG_ERROR.unsupported, `no JWS serialization ${p.serialization}`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `no JWS serialization ${p.serialization}`);
   if (p.level !== 'B-B' && p.serialization === 'compact')
     throw new SignatureError(
-      SIG_ERROR.unsupported,
+      'USAGE_INVALID_ARGUMENT',
       `JAdES ${p.level} needs the JSON serialization: the compact one cannot carry the etsiU header`,
     );
   if (p.level !== 'B-B' && !p.tsa)
-    throw new SignatureError(SIG_ERROR.unsupported, `JAdES ${p.level} needs a time-stamping authority`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `JAdES ${p.level} needs a time-stamping authority`);
   if ((p.level === 'B-LT' || p.level === 'B-LTA') && !p.fetcher)
-    throw new SignatureError(SIG_ERROR.unsupported, `JAdES ${p.level} needs a revocation fetcher`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `JAdES ${p.level} needs a revocation fetcher`);
   if (p.detachedMechanism === 'sigD' && !p.detached)
-    throw new SignatureError(SIG_ERROR.unsupported, 'sigD is for detached signatures');
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', 'sigD is for detached signatures');
   if (Number.isNaN(p.signingTime.getTime()))
-    throw new SignatureError(SIG_ERROR.internal, 'the signing time is not a valid date');
+    throw new SignatureError('INTERNAL', 'the signing time is not a valid date');
 }
 
 /**
@@ -172,7 +173,7 @@ export async function signJades(p: JadesSignParams): Promise<string> {
   const header = protectedHeader(p);
   const { hash, size } = JWS_EC_ALGORITHMS[jwsAlgorithmFor(p.signer.algorithm)];
   if (hash !== p.signer.hash)
-    throw new SignatureError(SIG_ERROR.internal, `the signer hashes with ${p.signer.hash}, not ${hash}`);
+    throw new SignatureError('INTERNAL', `the signer hashes with ${p.signer.hash}, not ${hash}`);
   const protectedB64 = Buffer.from(JSON.stringify(header), 'utf8').toString('base64url');
   // §5.2.8.3.3: under ObjectIdByURIHash the JWS Payload contributes as an empty stream.
   const signed = header.sigD ? Buffer.alloc(0) : p.payload;

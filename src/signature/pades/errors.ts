@@ -3,31 +3,25 @@
  * with a stable `code` from {@link PADES_ERRORS}; the PDF layer underneath throws `PdfError` with
  * the same PDF codes.
  */
-import { ERROR_CATALOGUE } from '../../lib/errors.js';
-import type { ErrorCode } from '../../lib/errors.js';
+import type { ErrorList } from '../../lib/errors.js';
+import { PDF_ERRORS } from '../../lib/pdf/errors.js';
+import type { PdfErrorCode } from '../../lib/pdf/errors.js';
 import { SignatureError } from '../errors.js';
 
-/** The PAdES error codes (their status and text live in `ERROR_CATALOGUE`). */
-const PADES_CODES = [
-  'PDF_MALFORMED',
-  'PDF_UNSUPPORTED',
-  'PADES_MALFORMED',
-] as const satisfies readonly ErrorCode[];
-
-/** A stable PAdES error code. */
-export type PadesErrorCode = (typeof PADES_CODES)[number];
-
 /**
- * The PAdES entries of the error catalogue.
+ * The PAdES codes and their texts (the PDF codes stay in lib's PDF list).
  *
  * @example
  * ```ts
- * PADES_ERRORS.PADES_MALFORMED.status; // 400
+ * PADES_ERRORS.PADES_MALFORMED.text;
  * ```
  */
-export const PADES_ERRORS = Object.fromEntries(PADES_CODES.map((c) => [c, ERROR_CATALOGUE[c]])) as {
-  [K in PadesErrorCode]: (typeof ERROR_CATALOGUE)[K];
-};
+export const PADES_ERRORS = {
+  PADES_MALFORMED: { text: 'the PDF signature dictionary is not valid PAdES' },
+} as const satisfies ErrorList;
+
+/** A stable PAdES error code. */
+export type PadesErrorCode = keyof typeof PADES_ERRORS | PdfErrorCode;
 
 /**
  * A PDF cannot be signed, or a PDF signature cannot be read.
@@ -44,6 +38,6 @@ export class PadesError extends SignatureError {
    * @param options - `cause`
    */
   constructor(code: PadesErrorCode, detail: string, options?: { cause?: unknown }) {
-    super(code, `${PADES_ERRORS[code].text}: ${detail}`, options);
+    super(code, `${{ ...PDF_ERRORS, ...PADES_ERRORS }[code].text}: ${detail}`, options);
   }
 }

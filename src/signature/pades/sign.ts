@@ -8,7 +8,7 @@ import { buildSignedData, CMS_OID, signingCertificateV2Attribute } from '../../p
 import type { Signer } from '../../pki/key_store.js';
 import { addSignatureTimeStamp } from '../cades/sign.js';
 import type { TsaEndpoint } from '../cades/sign.js';
-import { SIG_ERROR, SignatureError } from '../errors.js';
+import { SignatureError } from '../errors.js';
 import type { RevocationFetcher } from '../revocation_fetcher.js';
 import { addDocumentTimeStamp } from './doc_timestamp.js';
 import { addPadesValidationData } from './dss.js';
@@ -45,13 +45,13 @@ export interface PadesSignParams {
 
 function checkParams(p: PadesSignParams): void {
   if (!['B-B', 'B-T', 'B-LT', 'B-LTA'].includes(p.level))
-    throw new SignatureError(SIG_ERROR.unsupported, `PAdES has no level ${p.level}`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `PAdES has no level ${p.level}`);
   if (p.level !== 'B-B' && !p.tsa)
-    throw new SignatureError(SIG_ERROR.unsupported, `PAdES ${p.level} needs a time-stamping authority`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `PAdES ${p.level} needs a time-stamping authority`);
   if ((p.level === 'B-LT' || p.level === 'B-LTA') && !p.fetcher)
-    throw new SignatureError(SIG_ERROR.unsupported, `PAdES ${p.level} needs a revocation fetcher`);
+    throw new SignatureError('USAGE_INVALID_ARGUMENT', `PAdES ${p.level} needs a revocation fetcher`);
   if (Number.isNaN(p.signingTime.getTime()))
-    throw new SignatureError(SIG_ERROR.internal, 'the signing time is not a valid date');
+    throw new SignatureError('INTERNAL', 'the signing time is not a valid date');
 }
 
 function text(s: string): string {

@@ -2,33 +2,27 @@
  * Errors of XMLDSig / XAdES (W3C xmldsig-core1, ETSI EN 319 132-1) reading, verification and
  * signing. Every failure is a {@link XadesError} with a stable `code` from {@link XADES_ERRORS}.
  */
-import { ERROR_CATALOGUE } from '../../lib/errors.js';
-import type { ErrorCode } from '../../lib/errors.js';
+import type { ErrorList } from '../../lib/errors.js';
 import { SignatureError } from '../errors.js';
 
-/** The XAdES error codes (their status and text live in `ERROR_CATALOGUE`). */
-const XADES_CODES = [
-  'XADES_MALFORMED',
-  'XADES_ALGORITHM_UNSUPPORTED',
-  'XADES_REFERENCE_UNRESOLVED',
-  'XADES_DIGEST_MISMATCH',
-  'XADES_SIGNATURE_INVALID',
-] as const satisfies readonly ErrorCode[];
-
-/** A stable XAdES error code. */
-export type XadesErrorCode = (typeof XADES_CODES)[number];
-
 /**
- * The XAdES entries of the error catalogue.
+ * The XAdES codes and their texts.
  *
  * @example
  * ```ts
- * XADES_ERRORS.XADES_MALFORMED.status; // 400
+ * XADES_ERRORS.XADES_MALFORMED.text;
  * ```
  */
-export const XADES_ERRORS = Object.fromEntries(XADES_CODES.map((c) => [c, ERROR_CATALOGUE[c]])) as {
-  [K in XadesErrorCode]: (typeof ERROR_CATALOGUE)[K];
-};
+export const XADES_ERRORS = {
+  XADES_MALFORMED: { text: 'the XML signature does not follow XMLDSig / XAdES' },
+  XADES_ALGORITHM_UNSUPPORTED: { text: 'an XML signature, digest or transform algorithm is not supported' },
+  XADES_REFERENCE_UNRESOLVED: { text: 'a ds:Reference does not resolve to exactly one signed data object' },
+  XADES_DIGEST_MISMATCH: { text: 'a ds:Reference digest does not match: the signed data was changed' },
+  XADES_SIGNATURE_INVALID: { text: 'the XML signature value does not verify' },
+} as const satisfies ErrorList;
+
+/** A stable XAdES error code. */
+export type XadesErrorCode = keyof typeof XADES_ERRORS;
 
 /**
  * An XML signature could not be read, uses an unsupported algorithm, or does not verify.

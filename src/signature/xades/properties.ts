@@ -92,7 +92,8 @@ function parseIssuerSerialV2(der: Buffer): { issuerDer?: Buffer; serialHex: stri
   try {
     const top = topElement(der, 0x30, 'IssuerSerial');
     const [names, serial] = childrenOf(der, top);
-    if (!names || names.tag !== 0x30 || !serial || serial.tag !== 0x02) throw new Error('bad IssuerSerial');
+    if (!names || names.tag !== 0x30 || !serial || serial.tag !== 0x02)
+      throw new XadesError('XADES_MALFORMED', 'bad IssuerSerial');
     const directory = childrenOf(der, names).find((n) => n.tag === 0xa4);
     const name = directory ? childrenOf(der, directory)[0] : undefined;
     return {

@@ -52,10 +52,11 @@ function issuerSerialV2(certDer: Buffer): Buffer {
 function rawEcdsa(der: Buffer, size: number): Buffer {
   try {
     const [r, s, ...rest] = childrenOf(der, topElement(der, 0x30, 'ECDSA-Sig-Value'));
-    if (!r || !s || rest.length > 0 || r.tag !== 0x02 || s.tag !== 0x02) throw new Error('not two INTEGERs');
+    if (!r || !s || rest.length > 0 || r.tag !== 0x02 || s.tag !== 0x02)
+      throw new XadesError('XADES_MALFORMED', 'not two INTEGERs');
     const fixed = (v: Buffer): Buffer => {
       const t = v.subarray(v.findIndex((b) => b !== 0) < 0 ? v.length : v.findIndex((b) => b !== 0));
-      if (t.length > size) throw new Error('integer too long');
+      if (t.length > size) throw new XadesError('XADES_MALFORMED', 'integer too long');
       return Buffer.concat([Buffer.alloc(size - t.length), t]);
     };
     return Buffer.concat([fixed(der.subarray(r.start, r.end)), fixed(der.subarray(s.start, s.end))]);

@@ -5,6 +5,7 @@
  * truncated download is a failure, not a shorter list).
  */
 import type { TrustListFetcher, TrustListResponse } from './fetcher.js';
+import { TrustStoreError } from './errors.js';
 
 /** Options of {@link httpTrustListFetcher}. */
 export interface HttpTrustListFetcherOptions {
@@ -16,18 +17,23 @@ export interface HttpTrustListFetcherOptions {
 
 async function readBounded(res: Response, maxBytes: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw new Error(`the list is larger than ${maxBytes} bytes`);
+  if (declared > maxBytes)
+    throw new TrustStoreError('TRUST_LIST_UNAVAILABLE', `the list is larger than ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body ?? []) {
     size += (chunk as Uint8Array).length;
-    if (size > maxBytes) throw new Error(`the list is larger than ${maxBytes} bytes`);
+    if (size > maxBytes)
+      throw new TrustStoreError('TRUST_LIST_UNAVAILABLE', `the list is larger than ${maxBytes} bytes`);
     chunks.push(Buffer.from(chunk as Uint8Array));
   }
   const body = Buffer.concat(chunks);
   const encoded = res.headers.get('content-encoding');
   if (!encoded && Number.isFinite(declared) && declared !== body.length)
-    throw new Error(`truncated download: ${body.length} of ${declared} bytes`);
+    throw new TrustStoreError(
+      'TRUST_LIST_UNAVAILABLE',
+      `truncated download: ${body.length} of ${declared} bytes`,
+    );
   return body;
 }
 

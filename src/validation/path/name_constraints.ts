@@ -7,7 +7,7 @@
 import { attributeTexts, isWithinDirectorySubtree } from '../../x509/name.js';
 import { isValidDnsName, isValidMailbox, uriHost } from '../../x509/general_names.js';
 import type { GeneralName, GeneralNameType } from '../../x509/general_names.js';
-import { pathError } from '../errors.js';
+import { PathValidationError, pathError } from '../errors.js';
 import type { Certificate } from '../../x509/certificate.js';
 import { OID } from '../../x509/oids.js';
 
@@ -126,7 +126,7 @@ function within(name: GeneralName, base: GeneralName, excluded: boolean): boolea
     return c.startsWith('.') ? host.endsWith(c) : host === c;
   }
   // §4.2.1.10: a constrained form the application cannot process means the certificate is rejected.
-  throw new Error(`cannot apply ${base.type} constraints`);
+  throw pathError('PATH_NAME_CONSTRAINTS', `cannot apply ${base.type} constraints`);
 }
 
 /** A name that is not well formed cannot be shown to lie inside or outside any subtree. */
@@ -187,7 +187,7 @@ function checkName(state: NameConstraintState, name: GeneralName): string | unde
       return `${describe(name)} is not in the permitted subtrees`;
     }
   } catch (e) {
-    return `${describe(name)}: ${(e as Error).message}`;
+    return `${describe(name)}: ${e instanceof PathValidationError ? e.detail : (e as Error).message}`;
   }
   return undefined;
 }
