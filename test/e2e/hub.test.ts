@@ -30,7 +30,7 @@ import {
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
 import { xmllint, xmlsecVerify } from '../trust/writer/fixtures.js';
-import { santuarioVerify } from '../trust/writer/santuario.js';
+import { santuarioVerify } from '../trust/writer/fixtures.js';
 
 /** Starts `trustbridge hub serve` and resolves once it prints its URL. */
 function startHub(dir: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {

@@ -12,9 +12,9 @@ import { freshDb } from '../fixtures/engines.js';
 import { PG_SKIP } from '../fixtures/pg.js';
 import { PERSON_A } from '../fixtures/node.js';
 import { addClient } from '../../src/login/clients.js';
-import { addTestClient, enrolCitizen, startLoginNode } from '../login/harness.js';
-import type { LoginNode } from '../login/harness.js';
-import { walletLoginFlow } from '../login/flow.js';
+import { addTestClient, enrolCitizen, startLoginNode } from '../login/fixtures.js';
+import type { LoginNode } from '../login/fixtures.js';
+import { walletLoginFlow } from '../login/fixtures.js';
 import type { Wallet } from '../../src/eid/wallet.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';

@@ -12,8 +12,8 @@ import * as oidc from 'openid-client';
 import { browserWalletFile } from '../../src/login/browser_wallet.js';
 import { freePort, tempDir } from '../fixtures/cli.js';
 import { PERSON_A } from '../fixtures/node.js';
-import { addTestClient, enrolCitizen, startLoginNode } from '../login/harness.js';
-import type { LoginNode } from '../login/harness.js';
+import { addTestClient, enrolCitizen, startLoginNode } from '../login/fixtures.js';
+import type { LoginNode } from '../login/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';

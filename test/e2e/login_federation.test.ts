@@ -20,8 +20,8 @@ import { addClient } from '../../src/login/clients.js';
 import { walletLogin } from '../../src/login/wallet_client.js';
 import { openStore } from '../../src/store/database.js';
 import { tempDir } from '../fixtures/cli.js';
-import { Browser, field, walletUrlOf } from '../login/harness.js';
-import type { Page } from '../login/harness.js';
+import { Browser, field, walletUrlOf } from '../login/fixtures.js';
+import type { Page } from '../login/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:9/vn-service/callback';
 

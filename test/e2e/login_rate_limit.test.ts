@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Browser, byId, startLoginNode } from '../login/harness.js';
-import type { LoginNode } from '../login/harness.js';
+import { Browser, byId, startLoginNode } from '../login/fixtures.js';
+import type { LoginNode } from '../login/fixtures.js';
 
 let ln: LoginNode;
 before(async () => {

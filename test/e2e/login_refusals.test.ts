@@ -20,9 +20,9 @@ import {
   field,
   startLoginNode,
   walletUrlOf,
-} from '../login/harness.js';
-import type { LoginNode } from '../login/harness.js';
-import { toPage, walletLoginFlow } from '../login/flow.js';
+} from '../login/fixtures.js';
+import type { LoginNode } from '../login/fixtures.js';
+import { toPage, walletLoginFlow } from '../login/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const clock = testClock();

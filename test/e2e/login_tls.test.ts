@@ -12,10 +12,10 @@ import { startTlsLoginListener } from '../../src/login/tls_listener.js';
 import type { TlsLoginListener } from '../../src/login/tls_listener.js';
 import { freePort, missingTools, tempDir } from '../fixtures/cli.js';
 import { PERSON_A, PERSON_B } from '../fixtures/node.js';
-import { addTestClient, byId, enrolCitizen, startLoginNode } from '../login/harness.js';
-import type { LoginNode } from '../login/harness.js';
-import { clientOf, opensslServerCertificate, startTlsLogin, tlsGet } from '../login/tls_client.js';
-import { toPage } from '../login/flow.js';
+import { addTestClient, byId, enrolCitizen, startLoginNode } from '../login/fixtures.js';
+import type { LoginNode } from '../login/fixtures.js';
+import { clientOf, opensslServerCertificate, startTlsLogin, tlsGet } from '../login/fixtures.js';
+import { toPage } from '../login/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const tmp = tempDir('tb-tls-');

@@ -26,8 +26,8 @@ import {
   tool,
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
-import { toPage } from '../login/flow.js';
-import { clientOf, opensslServerCertificate, startTlsLogin, tlsGet } from '../login/tls_client.js';
+import { toPage } from '../login/fixtures.js';
+import { clientOf, opensslServerCertificate, startTlsLogin, tlsGet } from '../login/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const tmp = tempDir('tb-tls-serve-');

@@ -22,8 +22,8 @@ import {
   tempDir,
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
-import { walletLoginFlow } from '../login/flow.js';
-import { authorizationRequest } from '../login/tls_client.js';
+import { walletLoginFlow } from '../login/fixtures.js';
+import { authorizationRequest } from '../login/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const tmp = tempDir('tb-workers-');

@@ -28,7 +28,7 @@ import {
 } from '../fixtures/cli.js';
 import type { Served } from '../fixtures/cli.js';
 import { xmllint, xmlsecVerify } from '../trust/writer/fixtures.js';
-import { santuarioVerify } from '../trust/writer/santuario.js';
+import { santuarioVerify } from '../trust/writer/fixtures.js';
 
 const pem = (file: string): Buffer => fromPemAll(readFileSync(file, 'utf8'), 'CERTIFICATE')[0]!;
 

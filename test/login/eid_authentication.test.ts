@@ -16,7 +16,7 @@ import { eidContextOf } from '../../src/node/eid_context.js';
 import { rejectsCode, throwsCode } from '../fixtures/assert.js';
 import { PERSON_A, PERSON_B, makeTestNode } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
-import { enrolCitizen } from './harness.js';
+import { enrolCitizen } from './fixtures.js';
 
 let node: TestNode;
 let v: EidVerifier;

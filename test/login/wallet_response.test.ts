@@ -10,7 +10,7 @@ import { parseWalletResponse, signWalletChallenge } from '../../src/login/wallet
 import { throwsCode } from '../fixtures/assert.js';
 import { fixedKey } from '../fixtures/keys.js';
 import { PERSON_A, makeTestNode } from '../fixtures/node.js';
-import { enrolCitizen } from './harness.js';
+import { enrolCitizen } from './fixtures.js';
 
 const C = { cid: 'cid-1', challenge: 'A'.repeat(43), aud: 'https://pki.test.example/oidc' };
 

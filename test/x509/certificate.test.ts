@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { toPem } from '../../src/lib/pem.js';
 import { ext } from '../../src/pki/certificate_builder.js';
 import { decodeCertificate } from '../../src/validation/index.js';
-import { assertPathError } from '../validation/assert_path.js';
+import { assertPathError } from '../validation/fixtures.js';
 import { FIXED_KEYS } from '../fixtures/keys.js';
 import {
   NOT_AFTER,

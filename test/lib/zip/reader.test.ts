@@ -6,8 +6,8 @@ import { crc32 } from '../../../src/lib/zip/crc32.js';
 import { readZip } from '../../../src/lib/zip/reader.js';
 import type { ZipLimits } from '../../../src/lib/zip/reader.js';
 import { missingTools, tempDir, tool } from '../../fixtures/cli.js';
-import { buildZip } from '../../signature/asic/zip_builder.js';
-import type { BuildEntry, BuildOptions } from '../../signature/asic/zip_builder.js';
+import { buildZip } from '../../signature/asic/fixtures.js';
+import type { BuildEntry, BuildOptions } from '../../signature/asic/fixtures.js';
 
 function refuses(bytes: Buffer, code: string, message: RegExp, limits?: Partial<ZipLimits>): void {
   assert.throws(

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openAsicContainer } from '../../../src/signature/asic/container.js';
-import { buildZip } from './zip_builder.js';
-import type { BuildEntry } from './zip_builder.js';
+import { buildZip } from './fixtures.js';
+import type { BuildEntry } from './fixtures.js';
 
 const ASICS = 'application/vnd.etsi.asic-s+zip';
 const ASICE = 'application/vnd.etsi.asic-e+zip';

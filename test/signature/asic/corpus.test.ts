@@ -14,7 +14,7 @@ import { openAsicContainer } from '../../../src/signature/asic/container.js';
 import { bufferSource } from '../../../src/lib/document_source.js';
 import type { ExtractedSignature, IntegrityResult } from '../../../src/signature/model.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
-import { digestStubs } from './digest_stubs.js';
+import { digestStubs } from './fixtures.js';
 
 const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'dss');
 const skip = existsSync(join(CORPUS, 'MANIFEST.tsv')) ? false : 'the DSS corpus is not present';

@@ -5,9 +5,9 @@ import { UsageError } from '../../../src/lib/errors.js';
 import { asicExtractor } from '../../../src/signature/asic/extract.js';
 import { bufferSource } from '../../../src/lib/document_source.js';
 import type { ExtractOptions } from '../../../src/signature/model.js';
-import { stubExtractor } from './stubs.js';
-import type { StubBehaviour } from './stubs.js';
-import { buildZip } from './zip_builder.js';
+import { stubExtractor } from './fixtures.js';
+import type { StubBehaviour } from './fixtures.js';
+import { buildZip } from './fixtures.js';
 
 const ASICS = 'application/vnd.etsi.asic-s+zip';
 const ASICE = 'application/vnd.etsi.asic-e+zip';

@@ -13,10 +13,10 @@ import { httpTrustListFetcher } from '../../../src/trust/store/http_fetcher.js';
 import { TrustStore } from '../../../src/trust/store/trust_store.js';
 import { readTrustedList } from '../../../src/trust/store/verify_list.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
-import { trustPki } from '../store/pki.js';
-import type { TrustPki } from '../store/pki.js';
-import { LOTL_URL, PH_URL, phSpec, serveFederation } from '../store/scenario.js';
-import { signedList, trustListXml } from '../store/tl_builder.js';
+import { trustPki } from '../store/fixtures.js';
+import type { TrustPki } from '../store/fixtures.js';
+import { LOTL_URL, PH_URL, phSpec, serveFederation } from '../store/fixtures.js';
+import { signedList, trustListXml } from '../store/fixtures.js';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const DSS = join(REPO_ROOT, '..', 'shared', 'corpus', 'dss');

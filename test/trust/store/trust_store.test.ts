@@ -10,8 +10,8 @@ import { TrustStore } from '../../../src/trust/store/trust_store.js';
 import type { TrustStoreEvent, TrustStoreOptions } from '../../../src/trust/store/trust_store.js';
 import type { TrustListCache } from '../../../src/trust/store/fetcher.js';
 import { decodeCertificate } from '../../../src/x509/certificate.js';
-import { pathOf, trustPki } from './pki.js';
-import type { TrustPki } from './pki.js';
+import { pathOf, trustPki } from './fixtures.js';
+import type { TrustPki } from './fixtures.js';
 import {
   LOTL_URL,
   NEXT,
@@ -22,9 +22,9 @@ import {
   phSpec,
   pointers,
   serveFederation,
-} from './scenario.js';
-import type { Served } from './scenario.js';
-import { signedList } from './tl_builder.js';
+} from './fixtures.js';
+import type { Served } from './fixtures.js';
+import { signedList } from './fixtures.js';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 let pki: TrustPki;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { validatePath, decodeCertificate } from '../../../src/validation/index.js';
 import { buildPaths, createPool } from '../../../src/validation/path/builder.js';
 import type { BuildReport } from '../../../src/validation/path/builder.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import { NOW, issue, standardChain, xt, gn } from '../fixtures.js';
 import type { Issued } from '../fixtures.js';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { encodeName } from '../../../src/pki/certificate_builder.js';
 import { OID } from '../../../src/pki/algorithms.js';
 import { validatePath } from '../../../src/validation/index.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import { NOW, cnName, gn, issue, xt } from '../fixtures.js';
 
 type Constraints = Parameters<typeof xt.nameConstraints>[0];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { certificateMatchesPeer, checkPeerName, decodeCertificate } from '../../../src/validation/index.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import { gn, issue, xt } from '../fixtures.js';
 
 test('DNS names match SAN dNSName entries case-insensitively; a wildcard is one whole left-most label', async () => {

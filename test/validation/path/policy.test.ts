@@ -4,7 +4,7 @@ import { ext } from '../../../src/pki/certificate_builder.js';
 import type { Extension } from '../../../src/pki/certificate_builder.js';
 import { validatePath } from '../../../src/validation/index.js';
 import type { PolicyInputs } from '../../../src/validation/index.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import { NOW, issue, xt } from '../fixtures.js';
 
 const P1 = '1.3.6.1.4.1.99999.1';

@@ -3,7 +3,7 @@ import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { ext, ecdsaAlgorithm } from '../../../src/pki/certificate_builder.js';
 import { decodeCertificate } from '../../../src/validation/index.js';
 import { checkProfile, checkWellFormed } from '../../../src/validation/path/profile.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import { FIXED_KEYS } from '../../fixtures/keys.js';
 import { cnName, fixedSigner, gn, issue, keyIdExtensions, rawCertificate, xt } from '../fixtures.js';
 import type { IssueOptions } from '../fixtures.js';

@@ -10,7 +10,7 @@ import {
   validatePath,
 } from '../../../src/validation/index.js';
 import { crlStatus } from '../../../src/validation/path/revocation.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import { NOW, crlOf, fixedSigner, issue, standardChain } from '../fixtures.js';
 import type { Issued } from '../fixtures.js';
 

@@ -6,7 +6,7 @@ import { toPem } from '../../../src/lib/pem.js';
 import { ext } from '../../../src/pki/certificate_builder.js';
 import { FIXED_KEYS } from '../../fixtures/keys.js';
 import { decodeCertificate, subIndicationFor, validatePath } from '../../../src/validation/index.js';
-import { assertPathError } from '../assert_path.js';
+import { assertPathError } from '../fixtures.js';
 import {
   NOT_AFTER,
   NOT_BEFORE,

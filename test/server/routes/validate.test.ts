@@ -5,10 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
-import { signCades } from '../../src/signature/cades/sign.js';
-import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
-import type { SigningFixture } from '../signature/fixtures.js';
+import { buildApp } from '../../../src/server/app.js';
+import { signCades } from '../../../src/signature/cades/sign.js';
+import { DOCUMENT, signingFixture } from '../../signature/fixtures.js';
+import type { SigningFixture } from '../../signature/fixtures.js';
 
 let f: SigningFixture;
 let app: FastifyInstance;

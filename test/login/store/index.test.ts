@@ -4,24 +4,24 @@
  * expiry, concurrent answers), signing-key rotation and the shared secret.
  */
 import assert from 'node:assert/strict';
-import { StoreAdapter } from '../../src/login/adapter.js';
-import { checkChallenge, issueChallenge, markAnswered, takeAnswer } from '../../src/login/challenge.js';
+import { StoreAdapter } from '../../../src/login/adapter.js';
+import { checkChallenge, issueChallenge, markAnswered, takeAnswer } from '../../../src/login/challenge.js';
 import {
   addClient,
   clientMetadata,
   disableClient,
   listClients,
   secretMatches,
-} from '../../src/login/clients.js';
-import { jwkThumbprint, loginKeys, rotateLoginKey, RETIRED_KEY_GRACE_MS } from '../../src/login/keys.js';
-import { ensureLoginSchema } from '../../src/login/schema.js';
-import { loginSecret } from '../../src/login/secrets.js';
-import { openStore } from '../../src/store/database.js';
-import type { Store } from '../../src/store/database.js';
-import { rejectsCode } from '../fixtures/assert.js';
-import { forEachEngine } from '../fixtures/engines.js';
-import { MemoryKeyStore } from '../fixtures/keys.js';
-import { FIXED_NOW } from '../fixtures/node.js';
+} from '../../../src/login/clients.js';
+import { jwkThumbprint, loginKeys, rotateLoginKey, RETIRED_KEY_GRACE_MS } from '../../../src/login/keys.js';
+import { ensureLoginSchema } from '../../../src/login/schema.js';
+import { loginSecret } from '../../../src/login/secrets.js';
+import { openStore } from '../../../src/store/database.js';
+import type { Store } from '../../../src/store/database.js';
+import { rejectsCode } from '../../fixtures/assert.js';
+import { forEachEngine } from '../../fixtures/engines.js';
+import { MemoryKeyStore } from '../../fixtures/keys.js';
+import { FIXED_NOW } from '../../fixtures/node.js';
 
 async function withStore(location: string, fn: (s: Store) => Promise<void>): Promise<void> {
   const store = await openStore(location);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { toPem } from '../../src/lib/pem.js';
-import { addOfficer, disableOfficer } from '../../src/node/officers.js';
-import { forEachEngine } from '../fixtures/engines.js';
-import { enrolBody, expectError, withApp } from '../fixtures/http.js';
-import { FIXED_NOW, PERSON_B } from '../fixtures/node.js';
-import { certId, decodeOcsp, ocspRequest } from '../fixtures/ocsp.js';
-import { parseCrl } from '../fixtures/pki.js';
-import { snapshotStore } from '../fixtures/store_snapshot.js';
+import { toPem } from '../../../src/lib/pem.js';
+import { addOfficer, disableOfficer } from '../../../src/node/officers.js';
+import { forEachEngine } from '../../fixtures/engines.js';
+import { enrolBody, expectError, withApp } from '../../fixtures/http.js';
+import { FIXED_NOW, PERSON_B } from '../../fixtures/node.js';
+import { certId, decodeOcsp, ocspRequest } from '../../fixtures/ocsp.js';
+import { parseCrl } from '../../fixtures/pki.js';
+import { snapshotStore } from '../../fixtures/store_snapshot.js';
 
 forEachEngine('HTTP API', (dbTest) => {
   dbTest('public endpoints: healthz, CA certificates, CRL, OpenAPI, metrics', async (_t, db) => {

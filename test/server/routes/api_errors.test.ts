@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { KeyStoreError } from '../../src/pki/errors.js';
-import { toPem } from '../../src/lib/pem.js';
-import { forEachEngine } from '../fixtures/engines.js';
-import { enrolBody, errorOf, expectError, withApp } from '../fixtures/http.js';
-import { PERSON_B, freshCsrPair } from '../fixtures/node.js';
-import { snapshotStore } from '../fixtures/store_snapshot.js';
+import { KeyStoreError } from '../../../src/pki/errors.js';
+import { toPem } from '../../../src/lib/pem.js';
+import { forEachEngine } from '../../fixtures/engines.js';
+import { enrolBody, errorOf, expectError, withApp } from '../../fixtures/http.js';
+import { PERSON_B, freshCsrPair } from '../../fixtures/node.js';
+import { snapshotStore } from '../../fixtures/store_snapshot.js';
 
 forEachEngine('HTTP API errors', (dbTest) => {
   dbTest(

@@ -11,7 +11,7 @@ import { signCades } from '../../src/signature/cades/sign.js';
 import { fixedKey } from '../fixtures/keys.js';
 import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
 import type { SigningFixture } from '../signature/fixtures.js';
-import { contentTimestamp, handMadeCms, nodeFetcher, validateCms } from './fixtures_signing.js';
+import { contentTimestamp, handMadeCms, nodeFetcher, validateCms } from './fixtures.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

@@ -16,8 +16,8 @@ import { SERVICE_TYPE } from '../../src/trust/uris.js';
 import { runCli, tempDir } from '../fixtures/cli.js';
 import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
 import type { SigningFixture } from '../signature/fixtures.js';
-import { listSigner, signedList } from '../trust/store/tl_builder.js';
-import { nodeFetcher } from './fixtures_signing.js';
+import { listSigner, signedList } from '../trust/store/fixtures.js';
+import { nodeFetcher } from '../validation/fixtures.js';
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 let f: SigningFixture;

@@ -7,15 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { signCades } from '../../src/signature/cades/sign.js';
-import { mapFetcher } from '../../src/trust/store/fetcher.js';
-import { TrustStore } from '../../src/trust/store/trust_store.js';
-import { QUALIFIER, SERVICE_STATUS, SERVICE_TYPE } from '../../src/trust/uris.js';
-import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
-import type { SigningFixture } from '../signature/fixtures.js';
-import { listSigner, signedList } from '../trust/store/tl_builder.js';
-import type { ListSpec, PointerSpec, ServiceSpec } from '../trust/store/tl_builder.js';
-import { validateCms } from './fixtures_signing.js';
+import { signCades } from '../../../src/signature/cades/sign.js';
+import { mapFetcher } from '../../../src/trust/store/fetcher.js';
+import { TrustStore } from '../../../src/trust/store/trust_store.js';
+import { QUALIFIER, SERVICE_STATUS, SERVICE_TYPE } from '../../../src/trust/uris.js';
+import { DOCUMENT, signingFixture } from '../../signature/fixtures.js';
+import type { SigningFixture } from '../../signature/fixtures.js';
+import { listSigner, signedList } from './fixtures.js';
+import type { ListSpec, PointerSpec, ServiceSpec } from './fixtures.js';
+import { validateCms } from '../../validation/fixtures.js';
 
 const DAY = 24 * 3600_000;
 const T0 = new Date('2026-01-01T00:00:00Z');
