@@ -23,12 +23,68 @@ export function parseOptions(
   try {
     parsed = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new UsageError('USAGE_INVALID_ARGUMENT', (e as Error).message);
+    throw new UsageError('USAGE_INVALID_ARGUMENT', usageMessage(e as NodeJS.ErrnoException, spec), {
+      cause: e,
+    });
   }
   for (const r of required) {
     if (parsed.values[r] === undefined) throw new UsageError('USAGE_INVALID_ARGUMENT', `--${r} is required`);
   }
   return { values: parsed.values as Options, positionals: parsed.positionals };
+}
+
+/** parseArgs's complaint in our words: an unknown option with the known one it is closest to. */
+function usageMessage(e: NodeJS.ErrnoException, spec: OptionSpec): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+    const near = nearestOption(unknown, Object.keys(spec));
+    return `unknown option ${unknown}${near ? `; did you mean --${near}?` : ''}`;
+  }
+  const missing = /^Option '(-[^' ]+)(?: <value>)?' argument missing/.exec(e.message)?.[1];
+  if (missing !== undefined) return `${missing} needs a value`;
+  return e.message;
+}
+
+/**
+ * The known option closest to a mistyped one, when it is close enough to be the one meant: at
+ * most 2 edits, and fewer than a third of the name's letters (so `--in` is not offered for `--id`'s
+ * absence, nor any option for an unrelated word).
+ *
+ * @param typed - the option as typed (`--walet`, `--walet=x`, `-w`)
+ * @param known - the command's option names (without dashes)
+ * @returns the name (without dashes), or undefined
+ * @example
+ * ```ts
+ * nearestOption('--walet', ['wallet', 'in', 'out']); // 'wallet'
+ * ```
+ */
+export function nearestOption(typed: string, known: readonly string[]): string | undefined {
+  const name = typed.replace(/^-+/, '').replace(/=.*$/, '');
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  const limit = Math.min(2, Math.ceil(Math.max(name.length, 1) / 3));
+  return bestDistance > 0 && bestDistance <= limit ? best : undefined;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions; a swap of neighbours counts as one). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** A string option's value (or undefined). */

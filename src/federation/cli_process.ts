@@ -44,7 +44,8 @@ export function runCli(args: string[], passphrase: string): Promise<string> {
 
 /**
  * Starts a long-running trustbridge server command (`hub serve`, `node serve`) with the Node.js
- * flags a server process runs with; its standard error goes to ours.
+ * flags a server process runs with; its standard output and error are piped, for the caller to
+ * wait for its banner and to read why it failed.
  *
  * @param args - the command line after `trustbridge`
  * @param passphrase - the passphrase of the demo's keys and wallets
@@ -56,6 +57,6 @@ export function runCli(args: string[], passphrase: string): Promise<string> {
 export function spawnServer(args: string[], passphrase: string): ChildProcess {
   return spawn(process.execPath, [...serverNodeFlags([]), CLI, ...args], {
     env: { ...process.env, TRUSTBRIDGE_PASSWORD: passphrase },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

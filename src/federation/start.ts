@@ -4,8 +4,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { NodeError } from '../node/errors.js';
 import { spawnServer } from './cli_process.js';
+import { waitListening } from './listening.js';
+import type { MemberServer } from './listening.js';
 import { stdoutLog } from './progress_log.js';
 import type { ProgressLog } from './progress_log.js';
 import { SAMPLE_COUNTRIES } from './sample_citizens.js';
@@ -25,22 +26,6 @@ export interface StartFederationOptions {
   workers?: number;
   /** Where the first run's enrolments are reported (default standard output). */
   log?: ProgressLog;
-}
-
-async function waitHealthy(url: string, child: ChildProcess, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (child.exitCode !== null)
-      throw new NodeError('INTERNAL', `${url}: the process exited with ${child.exitCode}`);
-    try {
-      const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new NodeError('INTERNAL', `${url} did not become healthy in ${ms} ms`);
 }
 
 /** Sends SIGTERM to every process still running and waits for all of them to exit. */
@@ -77,6 +62,7 @@ export async function startFederation(
   const workers = options.workers ?? 1;
   const children: ChildProcess[] = [];
   const urls: Record<string, string> = {};
+  const members: MemberServer[] = [];
   const stop = (): Promise<void> => stopAll(children);
   try {
     const hub = spawnServer(
@@ -85,6 +71,7 @@ export async function startFederation(
     );
     children.push(hub);
     urls['hub'] = `http://127.0.0.1:${basePort}`;
+    members.push({ name: 'the hub', port: basePort, basePort });
     for (const [i, c] of SAMPLE_COUNTRIES.entries()) {
       const port = basePort + 1 + i;
       children.push(
@@ -104,8 +91,9 @@ export async function startFederation(
         ),
       );
       urls[c.country] = `http://127.0.0.1:${port}`;
+      members.push({ name: `the ${c.country} node`, port, basePort });
     }
-    await Promise.all(Object.values(urls).map((u, i) => waitHealthy(u, children[i]!)));
+    await Promise.all(members.map((m, i) => waitListening(children[i]!, m)));
   } catch (e) {
     await stop();
     throw e;

@@ -25,6 +25,9 @@ export const LIB_ERRORS = {
   USAGE_INVALID_ARGUMENT: { text: 'a command-line argument is missing or invalid' },
   INPUT_MALFORMED: { text: 'the input could not be parsed' },
   INPUT_TOO_LARGE: { text: 'the input exceeds the size limit' },
+  // Shared because both the servers (server) and the federation, which starts them (federation,
+  // below server), report it.
+  PORT_IN_USE: { text: 'the TCP port is taken by another process' },
   INTERNAL: { text: 'internal error' },
 } as const satisfies ErrorList;
 

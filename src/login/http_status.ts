@@ -40,6 +40,7 @@ export const LOGIN_HTTP_STATUS = {
   USAGE_INVALID_ARGUMENT: 400,
   INPUT_MALFORMED: 400,
   INPUT_TOO_LARGE: 413,
+  PORT_IN_USE: 409,
   INTERNAL: 500,
 } as const satisfies Record<LoginErrorCode | LibErrorCode, number>;
 

@@ -11,6 +11,7 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { UsageError } from '../lib/errors.js';
 import { NodeError } from '../node/errors.js';
 import { openNode } from '../node/context.js';
 import { RateLimiter } from '../login/rate_limit.js';
@@ -169,6 +170,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   if (first.report.type !== 'listening') {
     await stopWorker(first.worker);
     const r = first.report.type === 'failed' ? first.report : { code: 'INTERNAL', message: 'no answer' };
+    // The worker already said how to fix it: pass that on as it is.
+    if (r.code === 'PORT_IN_USE') throw new UsageError('PORT_IN_USE', r.message);
     throw new NodeError('INTERNAL', `the server did not start: ${r.code} ${r.message}`);
   }
   const { url, tlsLoginUrl } = first.report;

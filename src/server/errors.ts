@@ -113,6 +113,8 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   ...LOGIN_HTTP_STATUS,
   USAGE_INVALID_ARGUMENT: 400,
   INPUT_MALFORMED: 400,
+  // A usage problem (another option fixes it), so the CLI exits 3.
+  PORT_IN_USE: 409,
   INPUT_TOO_LARGE: 413,
   KEY_NOT_FOUND: 500,
   KEY_EXISTS: 409,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { portInUse } from '../lib/port_in_use.js';
 import { HttpError } from './errors.js';
 import { handleError } from './errors.js';
 import { sendWithEtag } from './routes/trustlist.js';
@@ -87,7 +88,12 @@ export async function serveHub(
   logger = false,
 ): Promise<RunningHub> {
   const app = await buildHubApp(hub, { logger });
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    await app.close();
+    throw portInUse(e, host, port, '--port');
+  }
   const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   return {

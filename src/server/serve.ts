@@ -4,6 +4,7 @@ import type { AttemptLimiter } from '../login/rate_limit.js';
 import type { LoginService } from '../login/service.js';
 import type { TlsLoginListener } from '../login/tls_listener.js';
 import { buildApp, loginRoutesOf } from './app.js';
+import { portInUse } from '../lib/port_in_use.js';
 import { httpStatus } from './errors.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
@@ -65,6 +66,8 @@ async function startTls(
     key,
     ...(o.passphrase ? { passphrase: o.passphrase } : {}),
     statusOf: httpStatus,
+  }).catch((e: unknown) => {
+    throw portInUse(e, o.host ?? host, o.port, '--tls-login-port');
   });
   return { listener, ...(fingerprint ? { fingerprint } : {}) };
 }
@@ -108,7 +111,8 @@ export async function serveNode(
     await app.listen({ host, port });
   } catch (e) {
     await tls?.listener.close();
-    throw e;
+    await app?.close();
+    throw portInUse(e, host, port, '--port');
   }
   const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
