@@ -26,6 +26,7 @@ import { parseOptions, req, str } from '../args.js';
 import type { Options } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
+import { WALLET_PASSWORD_FILE_OPTIONS, walletPasswordFile } from '../password.js';
 import { loadWallet, walletPassword } from './wallet.js';
 
 const FORMATS = ['cades', 'pades', 'jades'] as const;
@@ -114,7 +115,7 @@ function checkArgs(o: Options): SignArgs {
     );
   const input = req(o, 'in');
   if (!existsSync(input)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no input file ${input}`);
-  const passwordFile = str(o, 'wallet-password-file');
+  const passwordFile = walletPasswordFile(o);
   return {
     wallet: req(o, 'wallet'),
     format: format as SignArgs['format'],
@@ -281,7 +282,7 @@ const sign: Command = {
         detached: { type: 'boolean' },
         sigd: { type: 'boolean' },
         serialization: { type: 'string' },
-        'wallet-password-file': { type: 'string' },
+        ...WALLET_PASSWORD_FILE_OPTIONS,
       },
       ['wallet', 'format', 'level', 'in', 'out'],
     );

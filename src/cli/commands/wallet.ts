@@ -4,14 +4,14 @@ import { toPem } from '../../lib/pem.js';
 import { createWallet, encodeWallet, openWallet } from '../../eid/wallet.js';
 import type { Wallet } from '../../eid/wallet.js';
 import { parseCertificate } from '../../x509/certificate_info.js';
-import { parseOptions, req, str } from '../args.js';
+import { parseOptions, req } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
-import { readPassword } from '../password.js';
+import { WALLET_PASSWORD_FILE_OPTIONS, readPassword, walletPasswordFile } from '../password.js';
 
 /** The wallet password: `--wallet-password-file`, `TRUSTBRIDGE_WALLET_PASSWORD`, then `TRUSTBRIDGE_PASSWORD`. */
 export function walletPassword(file: string | undefined): Promise<string> {
-  return readPassword(file, 'wallet', 'TRUSTBRIDGE_WALLET_PASSWORD');
+  return readPassword(file, 'wallet', 'TRUSTBRIDGE_WALLET_PASSWORD', '--wallet-password-file');
 }
 
 /** Reads and opens a wallet file. */
@@ -28,17 +28,17 @@ export function saveWallet(path: string, wallet: Wallet, password: string): void
 
 const create: Command = {
   words: ['wallet', 'create'],
-  usage: 'wallet create --out FILE.p12 [--force] [--password-file F]',
+  usage: 'wallet create --out FILE.p12 [--force] [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
-      { out: { type: 'string' }, force: { type: 'boolean' }, 'password-file': { type: 'string' } },
+      { out: { type: 'string' }, force: { type: 'boolean' }, ...WALLET_PASSWORD_FILE_OPTIONS },
       ['out'],
     );
     const out = req(o, 'out');
     if (existsSync(out) && o['force'] !== true)
       throw new UsageError('USAGE_INVALID_ARGUMENT', `${out} exists (use --force to replace it)`);
-    const password = await walletPassword(str(o, 'password-file'));
+    const password = await walletPassword(walletPasswordFile(o));
     const wallet = await createWallet();
     saveWallet(out, wallet, password);
     printJson({
@@ -54,14 +54,14 @@ const create: Command = {
 
 const show: Command = {
   words: ['wallet', 'show'],
-  usage: 'wallet show --wallet FILE.p12 [--password-file F]',
+  usage: 'wallet show --wallet FILE.p12 [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
-      { wallet: { type: 'string' }, 'password-file': { type: 'string' } },
+      { wallet: { type: 'string' }, ...WALLET_PASSWORD_FILE_OPTIONS },
       ['wallet'],
     );
-    const wallet = loadWallet(req(o, 'wallet'), await walletPassword(str(o, 'password-file')));
+    const wallet = loadWallet(req(o, 'wallet'), await walletPassword(walletPasswordFile(o)));
     const describe = (c: Buffer | undefined): unknown => {
       if (!c) return null;
       const i = parseCertificate(c);

@@ -12,6 +12,7 @@ import { UsageError } from '../../lib/errors.js';
 import { parseOptions, req, str } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
+import { WALLET_PASSWORD_FILE_OPTIONS, walletPasswordFile } from '../password.js';
 import { loadWallet, walletPassword } from './wallet.js';
 
 /** Writes the browser wallet's key file (the authentication key in the clear: keep it private). */
@@ -34,22 +35,22 @@ async function exportBrowserKey(
 const login: Command = {
   words: ['wallet', 'login'],
   usage:
-    'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--password-file F]',
+    'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--wallet-password-file F]',
   async run(argv) {
     const { values: o, positionals } = parseOptions(
       argv,
       {
         wallet: { type: 'string' },
-        'password-file': { type: 'string' },
+        ...WALLET_PASSWORD_FILE_OPTIONS,
         'export-browser-key': { type: 'string' },
       },
       ['wallet'],
     );
     const exportTo = str(o, 'export-browser-key');
-    if (exportTo !== undefined) return exportBrowserKey(req(o, 'wallet'), str(o, 'password-file'), exportTo);
+    if (exportTo !== undefined) return exportBrowserKey(req(o, 'wallet'), walletPasswordFile(o), exportTo);
     if (positionals.length !== 1)
       throw new UsageError('USAGE_INVALID_ARGUMENT', 'give exactly one challenge code or login URL');
-    const wallet = loadWallet(req(o, 'wallet'), await walletPassword(str(o, 'password-file')));
+    const wallet = loadWallet(req(o, 'wallet'), await walletPassword(walletPasswordFile(o)));
     const out = await walletLogin(wallet, positionals[0]!);
     printJson(out);
     return 0;
