@@ -165,6 +165,12 @@ export interface SignatureReport {
   /** The trusted-list service of the trust anchor and the qualification, when trust came from trusted lists. */
   trust?: TrustServiceReport;
   warnings: string[];
+  /**
+   * What the user can do about the outcome (`the signature is detached: give the signed document
+   * with --detached FILE`), set by the caller that knows how the input was given; the indication
+   * and sub-indication stay as the process decided.
+   */
+  hint?: string;
 }
 
 /** The whole report. */

@@ -80,6 +80,37 @@ function writeAtomically(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+/** The fix for a detached signature validated without its document (`--detached FILE`). */
+export const DETACHED_HINT = 'the signature is detached: give the signed document with --detached FILE';
+
+/**
+ * Names the fix on each signature that lacks its detached document when none was given: the
+ * report keeps INDETERMINATE/SIGNED_DATA_NOT_FOUND (EN 319 102-1 5.2.7), which alone does not say
+ * that the option exists.
+ *
+ * @param report - the validation report, changed in place
+ * @param detachedGiven - whether `--detached` was given
+ * @returns the hint lines for standard error (`S-1: …`)
+ * @example
+ * ```ts
+ * for (const line of addDetachedHints(report, false)) process.stderr.write(`trustbridge: ${line}\n`);
+ * ```
+ */
+export function addDetachedHints(report: ValidationReport, detachedGiven: boolean): string[] {
+  if (detachedGiven) return [];
+  const lines: string[] = [];
+  for (const s of report.signatures) {
+    if (s.subIndication !== 'SIGNED_DATA_NOT_FOUND') continue;
+    const crypto = s.checks.find((c) => c.name === 'CRYPTOGRAPHIC_VERIFICATION');
+    // CAdES and JAdES say so when the content is detached; other causes (a container lacking a
+    // file) are not fixed by --detached.
+    if (!/detached/.test(crypto?.detail ?? '')) continue;
+    s.hint = DETACHED_HINT;
+    lines.push(`${s.id}: ${DETACHED_HINT}`);
+  }
+  return lines;
+}
+
 async function runValidate(o: Options): Promise<number> {
   const input = str(o, 'in')!;
   const format = reportFormat(o);
@@ -108,6 +139,8 @@ async function runValidate(o: Options): Promise<number> {
       signingCertificates: signingCertificates(o),
       documentName: basename(input),
     });
+    for (const line of addDetachedHints(report, detached.length > 0))
+      process.stderr.write(`trustbridge: ${line}\n`);
     const text = renderReport(report, format);
     const out = str(o, 'report');
     if (out) {
