@@ -1,6 +1,7 @@
 import { TrustbridgeError } from '../lib/errors.js';
 import { httpStatus } from '../server/errors.js';
 import type { Command } from './command.js';
+import { errorHint } from './error_hints.js';
 import { eidCommands } from './commands/eid.js';
 import { nodeCommands } from './commands/node.js';
 import { officerCommands } from './commands/officer.js';
@@ -75,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(argv.slice(cmd.words.length));
   } catch (e) {
     if (e instanceof TrustbridgeError) {
-      process.stderr.write(`trustbridge: error ${e.code}: ${e.message}\n`);
+      process.stderr.write(`trustbridge: error ${e.code}: ${e.message}${errorHint(e, argv)}\n`);
     } else {
       process.stderr.write(`trustbridge: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     }

@@ -2,7 +2,7 @@
  * The demos as an application: the federation in a box (a regional hub and the PH, VN and BE
  * country nodes, each its own process) and the single-node demo, with their sample citizens.
  */
-export { federationPassphrase } from './passphrase.js';
+export { federationPassphrase, federationPassphraseFile } from './passphrase.js';
 export { DEMO_NODE_COUNTRY, SAMPLE_COUNTRIES, sampleCitizensOf } from './sample_citizens.js';
 export type { SampleCitizen, SampleCountry, SampleDemo } from './sample_citizens.js';
 export { setUpSampleNode } from './sample_node.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * The passphrase of a demo's keys and wallets (federation or single node): random on first run,
@@ -19,4 +19,20 @@ export function federationPassphrase(dir: string): string {
   const p = randomBytes(24).toString('base64url');
   writeFileSync(file, `${p}\n`, { mode: 0o600 });
   return p;
+}
+
+/**
+ * Where the demo that made a node or hub directory keeps its passphrase: `DIR/.passphrase` beside
+ * the member directories `DIR/ph`, `DIR/hub`…, when there is one.
+ *
+ * @param memberDir - a node's or hub's directory
+ * @returns the passphrase file, or undefined when the directory is not a demo's member
+ * @example
+ * ```ts
+ * federationPassphraseFile('federation/ph'); // 'federation/.passphrase'
+ * ```
+ */
+export function federationPassphraseFile(memberDir: string): string | undefined {
+  const file = join(dirname(resolve(memberDir)), '.passphrase');
+  return existsSync(file) ? file : undefined;
 }
