@@ -47,8 +47,8 @@ function usageMessage(e: NodeJS.ErrnoException, spec: OptionSpec): string {
 
 /**
  * The known option closest to a mistyped one, when it is close enough to be the one meant: at
- * most 2 edits, and fewer than a third of the name's letters (so `--in` is not offered for `--id`'s
- * absence, nor any option for an unrelated word).
+ * most 2 edits and at most a third of the typed name's letters (rounded up), so a short or
+ * unrelated word (`--xy`, `--country` where there is none) gets no guess.
  *
  * @param typed - the option as typed (`--walet`, `--walet=x`, `-w`)
  * @param known - the command's option names (without dashes)
