@@ -84,6 +84,13 @@ forEachEngine('HTTP API: held enrolments', (dbTest) => {
         (all.json() as { reviews: { status: string }[] }).reviews.map((r) => r.status).sort(),
         ['accepted', 'rejected'],
       );
+      const doc = (await call('GET', '/openapi.json')).json() as {
+        paths: Record<string, Record<string, { security?: unknown }>>;
+      };
+      for (const p of ['/api/v1/reviews', '/api/v1/reviews/{id}/accept', '/api/v1/reviews/{id}/reject']) {
+        assert.ok(doc.paths[p], `OpenAPI lists ${p}`);
+        for (const op of Object.values(doc.paths[p]!)) assert.deepEqual(op.security, [{ officerToken: [] }]);
+      }
       const events = await call('GET', `/api/v1/persons/${person.nationalId}/events`, { token: registrar });
       assert.deepEqual(
         (events.json() as { events: { action: string }[] }).events.map((e) => e.action),
