@@ -9,8 +9,9 @@ import type { Database, PersonTable } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
 import { generateNationalId } from './national_id.js';
 import { screenEnrolment } from './demographic_match.js';
+import type { Demographics } from './demographic_match.js';
 import { dedupKey, normalisePerson } from './person.js';
-import { holdEnrolment, personFromRow } from './register.js';
+import { demographicsFromRow, holdEnrolment } from './register.js';
 import type { PersonData } from './person.js';
 import {
   importRowsDone,
@@ -145,13 +146,13 @@ async function registeredBornOn(
   for (const d of [...dates].sort()) await lockBirthDate(trx, engine, d);
   for (let i = 0; i < dates.length; i += 500) {
     for (const r of await selectPersonsBornOn(trx, dates.slice(i, i + 500))) {
-      byDate.get(r.birth_date)!.push(personFromRow(r));
+      byDate.get(r.birth_date)!.push(demographicsFromRow(r));
     }
   }
   return byDate;
 }
 
-type Registered = PersonData & { nationalId: string };
+type Registered = Demographics & { nationalId: string };
 
 /**
  * Screens and inserts one batch by the enrolment rule (see `demographic_match.ts`): exact

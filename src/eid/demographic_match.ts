@@ -7,6 +7,12 @@
  */
 import type { PersonData } from './person.js';
 
+/** The attributes de-duplication compares. */
+export type Demographics = Pick<
+  PersonData,
+  'givenNames' | 'familyName' | 'birthDate' | 'placeOfBirth' | 'sex'
+>;
+
 /** How an enrolment relates to a registered person. */
 export type MatchKind = 'exact' | 'near' | 'different';
 
@@ -53,7 +59,7 @@ const TRANSLITERATION: Record<string, string> = {
  * ```
  */
 export function transliterate(s: string): string {
-  return foldText(s).replace(/[ßæœøđðłþı]/gu, (c) => TRANSLITERATION[c] ?? c);
+  return transliterateFolded(foldText(s));
 }
 
 /**
@@ -93,10 +99,32 @@ export function editDistance(a: string, b: string, max: number): number {
   return Math.min(prev[b.length]!, max + 1);
 }
 
-function knownConflict(a: PersonData, b: PersonData): boolean {
-  const pa = foldText(a.placeOfBirth);
-  const pb = foldText(b.placeOfBirth);
-  if (pa !== '' && pb !== '' && pa !== pb) return true;
+/** A person's attributes folded once for comparison. */
+interface Folded {
+  birthDate: string;
+  given: string;
+  family: string;
+  place: string;
+  sex: string;
+}
+
+function foldPerson(p: Demographics): Folded {
+  return {
+    birthDate: p.birthDate,
+    given: foldText(p.givenNames),
+    family: foldText(p.familyName),
+    place: p.placeOfBirth === '' ? '' : foldText(p.placeOfBirth),
+    sex: p.sex,
+  };
+}
+
+// Transliteration of text foldText already folded (no second decomposition).
+function transliterateFolded(s: string): string {
+  return s.replace(/[ßæœøđðłþı]/gu, (c) => TRANSLITERATION[c] ?? c);
+}
+
+function knownConflict(a: Folded, b: Folded): boolean {
+  if (a.place !== '' && b.place !== '' && a.place !== b.place) return true;
   return a.sex !== 'X' && b.sex !== 'X' && a.sex !== b.sex;
 }
 
@@ -104,11 +132,11 @@ function sortedWords(s: string): string {
   return s.split(' ').sort().join(' ');
 }
 
-function namesNear(a: PersonData, b: PersonData): boolean {
-  const ga = transliterate(a.givenNames);
-  const fa = transliterate(a.familyName);
-  const gb = transliterate(b.givenNames);
-  const fb = transliterate(b.familyName);
+function namesNear(a: Folded, b: Folded): boolean {
+  const ga = transliterateFolded(a.given);
+  const fa = transliterateFolded(a.family);
+  const gb = transliterateFolded(b.given);
+  const fb = transliterateFolded(b.family);
   if (ga === gb && fa === fb) return true;
   // Swapped given and family names, or given names in another order.
   if (ga === fb && fa === gb) return true;
@@ -116,6 +144,12 @@ function namesNear(a: PersonData, b: PersonData): boolean {
   // One name the same, the other a typo or two away.
   if (fa === fb && editDistance(ga, gb, 2) <= 2) return true;
   return ga === gb && editDistance(fa, fb, 2) <= 2;
+}
+
+function compareFolded(a: Folded, b: Folded): MatchKind {
+  if (a.birthDate !== b.birthDate || knownConflict(a, b)) return 'different';
+  if (a.given === b.given && a.family === b.family) return 'exact';
+  return namesNear(a, b) ? 'near' : 'different';
 }
 
 /**
@@ -132,11 +166,8 @@ function namesNear(a: PersonData, b: PersonData): boolean {
  * compareDemographics({ ...base, placeOfBirth: '', sex: 'X' }, { ...base, placeOfBirth: 'Manila', sex: 'F' }); // 'exact'
  * ```
  */
-export function compareDemographics(a: PersonData, b: PersonData): MatchKind {
-  if (a.birthDate !== b.birthDate || knownConflict(a, b)) return 'different';
-  if (foldText(a.givenNames) === foldText(b.givenNames) && foldText(a.familyName) === foldText(b.familyName))
-    return 'exact';
-  return namesNear(a, b) ? 'near' : 'different';
+export function compareDemographics(a: Demographics, b: Demographics): MatchKind {
+  return compareFolded(foldPerson(a), foldPerson(b));
 }
 
 /** The outcome of screening an enrolment against the people born on its birth date. */
@@ -155,12 +186,13 @@ export type Screening =
  * ```
  */
 export function screenEnrolment(
-  data: PersonData,
-  registered: readonly (PersonData & { nationalId: string })[],
+  data: Demographics,
+  registered: readonly (Demographics & { nationalId: string })[],
 ): Screening {
   const candidates: string[] = [];
+  const folded = foldPerson(data);
   for (const r of registered) {
-    const kind = compareDemographics(data, r);
+    const kind = compareFolded(folded, foldPerson(r));
     if (kind === 'exact') return { kind: 'duplicate', nationalId: r.nationalId };
     if (kind === 'near') candidates.push(r.nationalId);
   }

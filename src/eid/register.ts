@@ -8,7 +8,7 @@ import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';
 import { assertNationalId, generateNationalId } from './national_id.js';
 import { screenEnrolment } from './demographic_match.js';
-import type { Screening } from './demographic_match.js';
+import type { Demographics, Screening } from './demographic_match.js';
 import { dedupKey, normalisePerson } from './person.js';
 import type { Person, PersonData, PersonInput } from './person.js';
 import {
@@ -19,7 +19,7 @@ import {
   selectPersonsBornOn,
   selectPersonRow,
 } from './register_store/index.js';
-import type { PersonCertificateRow } from './register_store/index.js';
+import type { DemographicRow, PersonCertificateRow } from './register_store/index.js';
 
 /** Turns a register row into a {@link Person}. */
 export function personFromRow(r: PersonTable): Person {
@@ -33,6 +33,26 @@ export function personFromRow(r: PersonTable): Person {
     nationality: r.nationality,
     createdAt: r.created_at,
     createdBy: r.created_by,
+  };
+}
+
+/**
+ * The compared attributes of a register row, as screening takes them.
+ *
+ * @param r - a row of `selectPersonsBornOn`
+ * @example
+ * ```ts
+ * const registered = (await selectPersonsBornOn(trx, [day])).map(demographicsFromRow);
+ * ```
+ */
+export function demographicsFromRow(r: DemographicRow): Demographics & { nationalId: string } {
+  return {
+    nationalId: r.national_id,
+    givenNames: r.given_names,
+    familyName: r.family_name,
+    birthDate: r.birth_date,
+    placeOfBirth: r.place_of_birth,
+    sex: r.sex as Person['sex'],
   };
 }
 
@@ -64,7 +84,7 @@ export async function screenPerson(
 ): Promise<Screening> {
   await lockBirthDate(trx, engine, data.birthDate);
   const rows = await selectPersonsBornOn(trx, [data.birthDate]);
-  return screenEnrolment(data, rows.map(personFromRow));
+  return screenEnrolment(data, rows.map(demographicsFromRow));
 }
 
 /**

@@ -12,7 +12,7 @@ export {
   selectPersonsBornOn,
   lockBirthDate,
 } from './persons.js';
-export type { PersonIssuanceRow } from './persons.js';
+export type { PersonIssuanceRow, DemographicRow } from './persons.js';
 export {
   findCertificateOfKeys,
   insertCertificatesWithEvents,

@@ -139,10 +139,20 @@ export async function countRows(store: Store, table: 'person' | 'certificate'): 
 export async function selectPersonsBornOn(
   trx: Transaction<Database>,
   birthDates: string[],
-): Promise<PersonTable[]> {
+): Promise<DemographicRow[]> {
   if (birthDates.length === 0) return [];
-  return trx.selectFrom('person').selectAll().where('birth_date', 'in', birthDates).execute();
+  return trx
+    .selectFrom('person')
+    .select(['national_id', 'given_names', 'family_name', 'birth_date', 'place_of_birth', 'sex'])
+    .where('birth_date', 'in', birthDates)
+    .execute();
 }
+
+/** The attributes de-duplication compares (all in the covering birth-date index). */
+export type DemographicRow = Pick<
+  PersonTable,
+  'national_id' | 'given_names' | 'family_name' | 'birth_date' | 'place_of_birth' | 'sex'
+>;
 
 /**
  * Serialises enrolments of one birth date until the transaction ends. Two people enrolled at
