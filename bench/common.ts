@@ -240,13 +240,28 @@ function letters(i: number): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** The names `populateRegister` gives person i. */
+export function benchName(i: number): { givenNames: string; familyName: string } {
+  return { givenNames: GIVEN[i % GIVEN.length]!, familyName: `${FAMILY[i % FAMILY.length]!} ${letters(i)}` };
+}
+
+function cyclingBirthDate(i: number): string {
+  return `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+}
+
 /**
  * Inserts `count` valid, distinct people straight into `person` (setup, not measured), in
  * transactions of 5,000 rows and statements of 500 rows (SQLite's bound-variable limit).
  *
+ * @param birthDate - the birth date of person i (default: one of 1,680 days, cycling)
  * @returns their national identifiers, in insertion order
  */
-export async function populateRegister(store: Store, count: number, country: string): Promise<string[]> {
+export async function populateRegister(
+  store: Store,
+  count: number,
+  country: string,
+  birthDate: (i: number) => string = cyclingBirthDate,
+): Promise<string[]> {
   const now = new Date();
   const at = now.toISOString();
   const ids = new Set<string>();
@@ -257,9 +272,8 @@ export async function populateRegister(store: Store, count: number, country: str
     for (let i = t; i < Math.min(count, t + 5000); i++) {
       const data = normalisePerson(
         {
-          givenNames: GIVEN[i % GIVEN.length]!,
-          familyName: `${FAMILY[i % FAMILY.length]!} ${letters(i)}`,
-          birthDate: `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+          ...benchName(i),
+          birthDate: birthDate(i),
           placeOfBirth: 'Quezon City',
           sex: i % 2 === 0 ? 'F' : 'M',
         },

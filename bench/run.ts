@@ -15,6 +15,7 @@ const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void> }[]
   { name: 'validation', run: async (rows) => (await import('./validation.js')).runValidationBench(rows) },
   { name: 'login', run: async (rows) => (await import('./login.js')).runLoginBench(rows) },
   { name: 'trust-store', run: async (rows) => (await import('./trust_store.js')).runTrustStoreBench(rows) },
+  { name: 'dedup', run: async (rows) => (await import('./dedup.js')).runDedupBench(rows) },
 ];
 
 function header(): string {

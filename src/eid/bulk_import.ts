@@ -8,14 +8,18 @@ import { isUniqueViolation } from '../store/errors.js';
 import type { Database, PersonTable } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
 import { generateNationalId } from './national_id.js';
+import { screenEnrolment } from './demographic_match.js';
+import type { Demographics } from './demographic_match.js';
 import { dedupKey, normalisePerson } from './person.js';
+import { demographicsFromRow, holdEnrolment } from './register.js';
 import type { PersonData } from './person.js';
 import {
   importRowsDone,
   insertEventRows,
   insertPersonRows,
-  registeredDedupKeys,
+  lockBirthDate,
   saveImportProgress,
+  selectPersonsBornOn,
 } from './register_store/index.js';
 
 /** Columns of an import file; the first three are required. */
@@ -44,7 +48,24 @@ export interface ImportSummary {
   imported: number;
   /** Rows whose person was already registered (de-duplication). */
   duplicates: number;
+  /** The people this run registered, by line. */
+  created: CreatedRow[];
+  /** Rows that nearly match registered people: not registered, held for review. */
+  held: HeldRow[];
   rejected: RejectedRow[];
+}
+
+/** A person an import registered. */
+export interface CreatedRow {
+  line: number;
+  nationalId: string;
+}
+
+/** A row an import held for an officer's review. */
+export interface HeldRow {
+  line: number;
+  review: string;
+  candidates: string[];
 }
 
 /** Options of an import. */
@@ -107,37 +128,61 @@ async function* parseRows(
   if (!header) throw new EidError('EID_IMPORT_MALFORMED', 'the file is empty (no header line)');
 }
 
-/** Inserts one batch; returns how many were new. Duplicates (earlier runs, other enrolments, or the same file) are skipped. */
+/** What one batch did: the people it registered and the rows it held for review. */
+interface BatchOutcome {
+  created: CreatedRow[];
+  held: HeldRow[];
+  duplicates: number;
+}
+
+/** People born on each of these days, in chunks (bound parameters are limited per statement). */
+async function registeredBornOn(
+  trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
+  dates: string[],
+): Promise<Map<string, Registered[]>> {
+  const byDate = new Map<string, Registered[]>(dates.map((d) => [d, []]));
+  // Sorted: concurrent imports take the day locks in one order, so they cannot deadlock.
+  for (const d of [...dates].sort()) await lockBirthDate(trx, engine, d);
+  for (let i = 0; i < dates.length; i += 500) {
+    for (const r of await selectPersonsBornOn(trx, dates.slice(i, i + 500))) {
+      byDate.get(r.birth_date)!.push(demographicsFromRow(r));
+    }
+  }
+  return byDate;
+}
+
+type Registered = Demographics & { nationalId: string };
+
+/**
+ * Screens and inserts one batch by the enrolment rule (see `demographic_match.ts`): exact
+ * duplicates (earlier runs, other enrolments, or the same file) are skipped, near matches held
+ * for review, the rest registered.
+ */
 async function insertBatch(
   trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
   rows: Row[],
   officer: Officer,
   now: Date,
-): Promise<number> {
-  const keyed = rows.map((r) => ({ ...r, key: dedupKey(r.data) }));
-  const existing = new Set(
-    await registeredDedupKeys(
-      trx,
-      keyed.map((k) => k.key),
-    ),
-  );
+): Promise<BatchOutcome> {
+  const known = await registeredBornOn(trx, engine, [...new Set(rows.map((r) => r.data.birthDate))]);
+  const out: BatchOutcome = { created: [], held: [], duplicates: 0 };
   const fresh: PersonTable[] = [];
-  for (const r of keyed) {
-    if (existing.has(r.key)) continue;
-    existing.add(r.key);
-    const d = r.data;
-    fresh.push({
-      national_id: generateNationalId(),
-      given_names: d.givenNames,
-      family_name: d.familyName,
-      birth_date: d.birthDate,
-      place_of_birth: d.placeOfBirth,
-      sex: d.sex,
-      nationality: d.nationality,
-      dedup_key: r.key,
-      created_at: now.toISOString(),
-      created_by: officer,
-    });
+  for (const r of rows) {
+    const sameDay = known.get(r.data.birthDate)!;
+    const s = screenEnrolment(r.data, sameDay);
+    if (s.kind === 'duplicate') {
+      out.duplicates++;
+    } else if (s.kind === 'near') {
+      const review = await holdEnrolment(trx, r.data, s.candidates, officer, now);
+      out.held.push({ line: r.line, review, candidates: s.candidates });
+    } else {
+      const nationalId = generateNationalId();
+      sameDay.push({ ...r.data, nationalId });
+      out.created.push({ line: r.line, nationalId });
+      fresh.push(personRow(r.data, nationalId, officer, now));
+    }
   }
   for (let i = 0; i < fresh.length; i += 500) {
     const part = fresh.slice(i, i + 500);
@@ -154,13 +199,29 @@ async function insertBatch(
       })),
     );
   }
-  return fresh.length;
+  return out;
+}
+
+function personRow(d: PersonData, nationalId: string, officer: Officer, now: Date): PersonTable {
+  return {
+    national_id: nationalId,
+    given_names: d.givenNames,
+    family_name: d.familyName,
+    birth_date: d.birthDate,
+    place_of_birth: d.placeOfBirth,
+    sex: d.sex,
+    nationality: d.nationality,
+    dedup_key: dedupKey(d),
+    created_at: now.toISOString(),
+    created_by: officer,
+  };
 }
 
 /**
  * Registers the people of a CSV file (no keys, no certificates), in batches of one transaction
  * each. The batch and the checkpoint `rows_done` commit together, so a killed import resumes
- * after the last committed batch; de-duplication makes a second run add nothing.
+ * after the last committed batch; de-duplication makes a second run add nothing. Rows are
+ * screened as enrolments are: exact duplicates skipped, near matches held for review.
  *
  * @param ctx - node context
  * @param path - CSV with a header: given_names, family_name, birth_date[, place_of_birth, sex, nationality]
@@ -168,7 +229,7 @@ async function insertBatch(
  * @example
  * ```ts
  * const s = await importPeople(ctx, 'people.csv', { officer: 'import' });
- * console.log(s.imported, s.duplicates, s.rejected.length);
+ * console.log(s.created.map((c) => c.nationalId), s.held.length, s.rejected.length);
  * ```
  */
 export async function importPeople(
@@ -186,6 +247,8 @@ export async function importPeople(
     resumedFrom,
     imported: 0,
     duplicates: 0,
+    created: [],
+    held: [],
     rejected: [],
   };
   const batchSize = options.batchSize ?? 1000;
@@ -194,9 +257,11 @@ export async function importPeople(
   let batchRows = 0;
   const flush = async (): Promise<void> => {
     const done = index;
-    const n = await commitBatch(ctx, fileHash, batch, done, options.officer);
-    summary.imported += n;
-    summary.duplicates += batch.length - n;
+    const b = await commitBatch(ctx, fileHash, batch, done, options.officer);
+    summary.imported += b.created.length;
+    summary.duplicates += b.duplicates;
+    summary.created.push(...b.created);
+    summary.held.push(...b.held);
     batch = [];
     batchRows = 0;
     options.onProgress?.(done, total);
@@ -218,14 +283,14 @@ async function commitBatch(
   rows: Row[],
   rowsDone: number,
   officer: Officer,
-): Promise<number> {
+): Promise<BatchOutcome> {
   for (let attempt = 0; ; attempt++) {
     const now = ctx.clock();
     try {
       return await ctx.store.transaction(async (trx) => {
-        const n = await insertBatch(trx, rows, officer, now);
+        const b = await insertBatch(trx, ctx.store.engine, rows, officer, now);
         await saveImportProgress(trx, fileHash, rowsDone, now);
-        return n;
+        return b;
       });
     } catch (e) {
       // A drawn national identifier collided: the whole batch rolled back; draw again.

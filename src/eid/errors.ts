@@ -19,6 +19,11 @@ export const EID_ERRORS = {
     text: 'the national identifier is not 12 digits with a valid Verhoeff check digit',
   },
   EID_PERSON_DUPLICATE: { text: 'a person with the same demographic data is already registered' },
+  EID_ENROLMENT_HELD: {
+    text: 'the enrolment nearly matches registered people and is held for an officer to review',
+  },
+  EID_REVIEW_NOT_FOUND: { text: 'no held enrolment with that review id' },
+  EID_REVIEW_DECIDED: { text: 'the held enrolment was already accepted or rejected' },
   EID_PERSON_NOT_FOUND: { text: 'no person with that national identifier' },
   EID_CERT_NOT_FOUND: { text: 'no certificate with that serial number' },
   EID_INVALID_STATE: { text: 'the operation is not allowed in the current certificate state' },

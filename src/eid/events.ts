@@ -3,7 +3,17 @@ import type { Database } from '../store/schema.js';
 import { insertEventRow } from './register_store/index.js';
 
 /** Register and lifecycle actions recorded in the audit trail. */
-export type EventAction = 'register' | 'issue' | 'suspend' | 'resume' | 'revoke' | 'renew' | 'import';
+export type EventAction =
+  | 'register'
+  | 'issue'
+  | 'suspend'
+  | 'resume'
+  | 'revoke'
+  | 'renew'
+  | 'import'
+  | 'review-hold'
+  | 'review-accept'
+  | 'review-reject';
 
 /** One event row, as read back. */
 export interface EidEvent {

@@ -15,6 +15,16 @@ export type { Target, LifecycleResult } from './lifecycle.js';
 export { createWallet, encodeWallet, openWallet, installCertificates } from './wallet.js';
 export type { Wallet, WalletKey } from './wallet.js';
 export { importPeople, IMPORT_COLUMNS } from './bulk_import.js';
-export type { ImportSummary, ImportOptions, RejectedRow } from './bulk_import.js';
+export type { ImportSummary, ImportOptions, RejectedRow, CreatedRow, HeldRow } from './bulk_import.js';
+export {
+  compareDemographics,
+  screenEnrolment,
+  foldText,
+  transliterate,
+  editDistance,
+} from './demographic_match.js';
+export type { MatchKind, Screening } from './demographic_match.js';
+export { listReviews, acceptReview, rejectReview } from './review.js';
+export type { EnrolmentReview } from './review.js';
 export type { EidEvent, EventAction } from './events.js';
 export { publishCrl, latestCrl, currentCrl } from './crl_publisher.js';

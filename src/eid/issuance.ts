@@ -12,7 +12,7 @@ import type { EidContext, Officer } from './context.js';
 import { normalisePerson } from './person.js';
 import type { Person, PersonInput } from './person.js';
 import { assertNationalId } from './national_id.js';
-import { insertPerson, personFromRow, personIdentifier, withFreshNationalId } from './register.js';
+import { enrolScreened, personFromRow, personIdentifier } from './register.js';
 import {
   findCertificateOfKeys,
   insertCertificatesWithEvents,
@@ -171,7 +171,7 @@ export async function insertCertificates(
  * @param input - demographic data
  * @param csrs - the wallet's two CSRs
  * @param officer - the registration officer
- * @throws EidError EID_PERSON_DUPLICATE (and the validation codes); PkiError for bad CSRs
+ * @throws EidError EID_PERSON_DUPLICATE | EID_ENROLMENT_HELD (and the validation codes); PkiError for bad CSRs
  * @example
  * ```ts
  * const r = await enrolPerson(ctx, { givenNames: 'Juan', familyName: 'Dela Cruz', birthDate: '1985-02-01' }, wallet.csrs, 'officer-1');
@@ -187,8 +187,8 @@ export async function enrolPerson(
   const now = ctx.clock();
   const data = normalisePerson(input, ctx.identity.country, now);
   const keys = proveCsrPair(csrs);
-  return withFreshNationalId(ctx.store, async (trx, id) => {
-    const person = await insertPerson(trx, data, officer, now, id);
+  return enrolScreened(ctx, data, officer, now, async (trx, person) => {
+    const id = person.nationalId;
     const certificates = await signCitizenPair(ctx, person, keys, now);
     await assertKeysUnused(trx, certificates);
     await insertCertificates(trx, id, certificates, officer, now, ctx.store.engine);

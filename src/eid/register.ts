@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { EidError } from './errors.js';
 import { isUniqueViolation } from '../store/errors.js';
@@ -6,15 +7,19 @@ import type { Store } from '../store/database.js';
 import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';
 import { assertNationalId, generateNationalId } from './national_id.js';
+import { screenEnrolment } from './demographic_match.js';
+import type { Demographics, Screening } from './demographic_match.js';
 import { dedupKey, normalisePerson } from './person.js';
 import type { Person, PersonData, PersonInput } from './person.js';
 import {
-  findPersonByDedupKey,
   insertPersonRows,
+  insertReviewRow,
   listPersonCertificates,
+  lockBirthDate,
+  selectPersonsBornOn,
   selectPersonRow,
 } from './register_store/index.js';
-import type { PersonCertificateRow } from './register_store/index.js';
+import type { DemographicRow, PersonCertificateRow } from './register_store/index.js';
 
 /** Turns a register row into a {@link Person}. */
 export function personFromRow(r: PersonTable): Person {
@@ -32,6 +37,26 @@ export function personFromRow(r: PersonTable): Person {
 }
 
 /**
+ * The compared attributes of a register row, as screening takes them.
+ *
+ * @param r - a row of `selectPersonsBornOn`
+ * @example
+ * ```ts
+ * const registered = (await selectPersonsBornOn(trx, [day])).map(demographicsFromRow);
+ * ```
+ */
+export function demographicsFromRow(r: DemographicRow): Demographics & { nationalId: string } {
+  return {
+    nationalId: r.national_id,
+    givenNames: r.given_names,
+    familyName: r.family_name,
+    birthDate: r.birth_date,
+    placeOfBirth: r.place_of_birth,
+    sex: r.sex as Person['sex'],
+  };
+}
+
+/**
  * The eIDAS minimum data set person identifier `CC/DD/id` (Implementing Regulation (EU)
  * 2015/1501, Annex §1): issuing country, destination country, national identifier.
  */
@@ -40,22 +65,41 @@ export function personIdentifier(country: string, destination: string, nationalI
 }
 
 /**
- * Inserts a person in the caller's transaction. Refuses a demographic duplicate; retries with
- * a fresh random identifier if the drawn one is taken.
+ * Screens an enrolment in the caller's transaction against the people born on its birth date
+ * (unknown place of birth or sex is unknown, not different; see `demographic_match.ts`). The
+ * day is locked first, so a concurrent enrolment of the same person waits and then sees this one.
+ *
+ * @param trx - open transaction
+ * @param engine - the store's engine
+ * @param data - the enrolment
+ * @example
+ * ```ts
+ * const s = await screenPerson(trx, store.engine, data);
+ * ```
+ */
+export async function screenPerson(
+  trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
+  data: PersonData,
+): Promise<Screening> {
+  await lockBirthDate(trx, engine, data.birthDate);
+  const rows = await selectPersonsBornOn(trx, [data.birthDate]);
+  return screenEnrolment(data, rows.map(demographicsFromRow));
+}
+
+/**
+ * Inserts a screened person and their register event in the caller's transaction.
  *
  * @returns the registered person
- * @throws EidError EID_PERSON_DUPLICATE
  */
 export async function insertPerson(
   trx: Transaction<Database>,
   data: PersonData,
   officer: Officer,
   now: Date,
-  nationalId: string = generateNationalId(),
+  nationalId: string,
+  detail?: Record<string, unknown>,
 ): Promise<Person> {
-  const key = dedupKey(data);
-  const existing = await findPersonByDedupKey(trx, key);
-  if (existing) throw duplicate(existing.national_id);
   const row: PersonTable = {
     national_id: nationalId,
     given_names: data.givenNames,
@@ -64,17 +108,88 @@ export async function insertPerson(
     place_of_birth: data.placeOfBirth,
     sex: data.sex,
     nationality: data.nationality,
-    dedup_key: key,
+    dedup_key: dedupKey(data),
     created_at: now.toISOString(),
     created_by: officer,
   };
   await insertPersonRows(trx, [row]);
-  await recordEvent(trx, { at: now, officer, action: 'register', nationalId });
+  await recordEvent(trx, { at: now, officer, action: 'register', nationalId, ...(detail ? { detail } : {}) });
   return personFromRow(row);
 }
 
-function duplicate(nationalId: string): EidError {
+/** The refusal of an exact demographic duplicate. */
+export function duplicate(nationalId: string): EidError {
   return new EidError('EID_PERSON_DUPLICATE', `this person is already registered as ${nationalId}`);
+}
+
+/**
+ * Stores a near-matching enrolment as a pending review, with a `review-hold` event, in the
+ * caller's transaction.
+ *
+ * @returns the review id
+ */
+export async function holdEnrolment(
+  trx: Transaction<Database>,
+  data: PersonData,
+  candidates: string[],
+  officer: Officer,
+  now: Date,
+): Promise<string> {
+  const id = randomBytes(8).toString('hex');
+  await insertReviewRow(trx, {
+    id,
+    person: JSON.stringify(data),
+    candidates: JSON.stringify(candidates),
+    submitted_by: officer,
+    submitted_at: now.toISOString(),
+    status: 'pending',
+    decided_by: null,
+    decided_at: null,
+    reason: null,
+    national_id: null,
+  });
+  await recordEvent(trx, { at: now, officer, action: 'review-hold', detail: { review: id, candidates } });
+  return id;
+}
+
+/**
+ * Registers `data` as a new person and runs `fn` in the same transaction, unless screening
+ * finds an exact duplicate (refused) or near matches (the enrolment is stored for review, that
+ * is committed, and the caller gets EID_ENROLMENT_HELD naming the review).
+ *
+ * @param ctx - node context
+ * @param data - normalised person data
+ * @param officer - who enrols
+ * @param now - the time of the enrolment
+ * @param fn - what else the enrolment does with the new person (issuing certificates)
+ * @throws EidError EID_PERSON_DUPLICATE | EID_ENROLMENT_HELD
+ * @example
+ * ```ts
+ * const person = await enrolScreened(ctx, data, 'officer-1', new Date(), async (_trx, p) => p);
+ * ```
+ */
+export async function enrolScreened<T>(
+  ctx: EidContext,
+  data: PersonData,
+  officer: Officer,
+  now: Date,
+  fn: (trx: Transaction<Database>, person: Person) => Promise<T>,
+): Promise<T> {
+  type Outcome = { held: false; value: T } | { held: true; review: string; candidates: string[] };
+  const out = await withFreshNationalId(ctx.store, async (trx, id): Promise<Outcome> => {
+    const s = await screenPerson(trx, ctx.store.engine, data);
+    if (s.kind === 'duplicate') throw duplicate(s.nationalId);
+    if (s.kind === 'near') {
+      const review = await holdEnrolment(trx, data, s.candidates, officer, now);
+      return { held: true, review, candidates: s.candidates };
+    }
+    return { held: false, value: await fn(trx, await insertPerson(trx, data, officer, now, id)) };
+  });
+  if (!out.held) return out.value;
+  throw new EidError(
+    'EID_ENROLMENT_HELD',
+    `held for review ${out.review}: nearly matches ${out.candidates.join(', ')}; not registered`,
+  );
 }
 
 /**
@@ -102,6 +217,7 @@ export async function withFreshNationalId<T>(
 /**
  * Registers a person (no keys, no certificates).
  *
+ * @throws EidError EID_PERSON_DUPLICATE | EID_ENROLMENT_HELD (and the validation codes)
  * @param ctx - node context
  * @param input - demographic data
  * @param officer - the registration officer
@@ -112,7 +228,7 @@ export async function withFreshNationalId<T>(
  */
 export async function registerPerson(ctx: EidContext, input: PersonInput, officer: Officer): Promise<Person> {
   const data = normalisePerson(input, ctx.identity.country, ctx.clock());
-  return withFreshNationalId(ctx.store, (trx, id) => insertPerson(trx, data, officer, ctx.clock(), id));
+  return enrolScreened(ctx, data, officer, ctx.clock(), async (_trx, p) => p);
 }
 
 /**

@@ -83,6 +83,26 @@ export interface ImportProgressTable {
   updated_at: IsoTime;
 }
 
+/** Review status of a held enrolment. */
+export type ReviewStatus = 'pending' | 'accepted' | 'rejected';
+
+/** An enrolment held for an officer because it nearly matches registered people (migration 0004). */
+export interface EnrolmentReviewTable {
+  id: string;
+  /** The submitted, normalised person data (JSON). */
+  person: string;
+  /** National identifiers of the near matches (JSON array). */
+  candidates: string;
+  submitted_by: string;
+  submitted_at: IsoTime;
+  status: ReviewStatus;
+  decided_by: string | null;
+  decided_at: IsoTime | null;
+  reason: string | null;
+  /** The person an accepted review registered. */
+  national_id: string | null;
+}
+
 /** The node database. */
 export interface Database {
   ca: CaTable;
@@ -92,4 +112,5 @@ export interface Database {
   officer: OfficerTable;
   crl: CrlTable;
   import_progress: ImportProgressTable;
+  enrolment_review: EnrolmentReviewTable;
 }

@@ -21,6 +21,9 @@ import {
   storeFile,
   tempDir,
 } from '../fixtures/cli.js';
+import { compareDemographics } from '../../src/eid/demographic_match.js';
+import { normalisePerson } from '../../src/eid/person.js';
+import type { PersonData } from '../../src/eid/person.js';
 
 const DISTINCT = 30_000;
 const DUPLICATES = 150;
@@ -81,6 +84,21 @@ function variant(r: Row, n: number): Row {
   return { ...r, given_names: r.given_names.normalize('NFKD').replace(/\p{M}/gu, ''), nationality: 'ph' };
 }
 
+function asPersonData(r: Row): PersonData {
+  return normalisePerson(
+    {
+      givenNames: r.given_names,
+      familyName: r.family_name,
+      birthDate: r.birth_date,
+      placeOfBirth: r.place_of_birth,
+      sex: r.sex,
+      nationality: r.nationality,
+    },
+    'PH',
+    new Date(Date.UTC(2026, 0, 1)),
+  );
+}
+
 interface People {
   rows: Row[];
   /** Index of the invalid row within `rows`. */
@@ -95,6 +113,7 @@ function generatePeople(seed: number): People {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const people: Row[] = [];
   const keys = new Set<string>();
+  const byDate = new Map<string, PersonData[]>();
   while (people.length < DISTINCT) {
     const day = Math.floor(rnd() * 365 * 65);
     const r: Row = {
@@ -106,6 +125,12 @@ function generatePeople(seed: number): People {
       nationality: rnd() < 0.9 ? 'PH' : 'ID',
     };
     if (keys.has(personKey(r))) continue;
+    // Distinct people must be told apart by the enrolment rule too: an unknown place is not a
+    // difference, and near matches are held, not imported.
+    const data = asPersonData(r);
+    const sameDay = byDate.get(r.birth_date) ?? [];
+    if (sameDay.some((p) => compareDemographics(data, p) !== 'different')) continue;
+    byDate.set(r.birth_date, [...sameDay, data]);
     keys.add(personKey(r));
     people.push(r);
   }

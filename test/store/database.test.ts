@@ -15,7 +15,16 @@ import { PG_SKIP, pgCleanup, pgSchemaOf, pgTestUrl } from '../fixtures/pg.js';
 import { rowCounts, snapshotStore } from '../fixtures/store_snapshot.js';
 
 const AT = '2026-03-02T09:30:00.000Z';
-const TABLES = ['ca', 'certificate', 'person', 'event', 'officer', 'crl', 'import_progress'] as const;
+const TABLES = [
+  'ca',
+  'certificate',
+  'person',
+  'event',
+  'officer',
+  'crl',
+  'import_progress',
+  'enrolment_review',
+] as const;
 
 function person(nationalId: string, dedupKey: string): PersonTable {
   return {
@@ -144,7 +153,7 @@ forEachEngine('store', (dbTest, engine) => {
       );
       assert.deepEqual(
         applied.rows.map((r) => r.name),
-        ['0001_init', '0002_certificate_key_hash', '0003_login'],
+        ['0001_init', '0002_certificate_key_hash', '0003_login', '0004_enrolment_review'],
       );
     } finally {
       await second.close();

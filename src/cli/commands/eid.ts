@@ -8,7 +8,9 @@ import { parseRevocationReason, renew, resume, revoke, suspend } from '../../eid
 import type { Target } from '../../eid/lifecycle.js';
 import { getPersonWithCertificates, registerPerson } from '../../eid/register.js';
 import { listPersonEvents } from '../../eid/register_store/index.js';
+import { acceptReview, listReviews, rejectReview } from '../../eid/review.js';
 import { installCertificates } from '../../eid/wallet.js';
+import type { ReviewStatus } from '../../store/schema.js';
 import { openNode } from '../../node/context.js';
 import type { NodeContext } from '../../node/context.js';
 import { eidContextOf } from '../../node/eid_context.js';
@@ -222,7 +224,8 @@ const show: Command = {
 
 const importCmd: Command = {
   words: ['eid', 'import'],
-  usage: 'eid import --dir DIR FILE.csv [--batch N] [--officer ID]   # resumable, idempotent',
+  usage:
+    'eid import --dir DIR FILE.csv [--batch N] [--officer ID]   # resumable, idempotent; prints the national ids created',
   async run(argv) {
     const { values: o, positionals } = parseOptions(argv, { ...NODE_OPTS, batch: { type: 'string' } }, [
       'dir',
@@ -254,7 +257,56 @@ const importCmd: Command = {
   },
 };
 
+const REVIEW_STATUSES = ['pending', 'accepted', 'rejected', 'all'] as const;
+
+const reviewList: Command = {
+  words: ['eid', 'review', 'list'],
+  usage: 'eid review list --dir DIR [--status pending|accepted|rejected|all]   # default: pending',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, { ...NODE_OPTS, status: { type: 'string' } }, ['dir']);
+    const status = str(o, 'status') ?? 'pending';
+    if (!(REVIEW_STATUSES as readonly string[]).includes(status))
+      throw new UsageError('USAGE_INVALID_ARGUMENT', `--status must be one of ${REVIEW_STATUSES.join(', ')}`);
+    return withNode(o, async (node) => {
+      const reviews = await listReviews(node.store, status === 'all' ? undefined : (status as ReviewStatus));
+      printJson({ reviews });
+      return 0;
+    });
+  },
+};
+
+const reviewAccept: Command = {
+  words: ['eid', 'review', 'accept'],
+  usage: 'eid review accept --dir DIR --id ID [--officer ID]   # registers the person (then: eid issue)',
+  async run(argv) {
+    const { values: o } = parseOptions(argv, { ...NODE_OPTS, id: { type: 'string' } }, ['dir', 'id']);
+    return withNode(o, async (_node, eid) => {
+      printJson(await acceptReview(eid, req(o, 'id'), officerOf(o)));
+      return 0;
+    });
+  },
+};
+
+const reviewReject: Command = {
+  words: ['eid', 'review', 'reject'],
+  usage: 'eid review reject --dir DIR --id ID [--reason TEXT] [--officer ID]',
+  async run(argv) {
+    const { values: o } = parseOptions(
+      argv,
+      { ...NODE_OPTS, id: { type: 'string' }, reason: { type: 'string' } },
+      ['dir', 'id'],
+    );
+    return withNode(o, async (_node, eid) => {
+      printJson(await rejectReview(eid, req(o, 'id'), officerOf(o), str(o, 'reason')));
+      return 0;
+    });
+  },
+};
+
 export const eidCommands: Command[] = [
+  reviewList,
+  reviewAccept,
+  reviewReject,
   importCmd,
   enroll,
   issue,

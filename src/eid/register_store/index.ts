@@ -4,15 +4,15 @@
  * open Kysely `Transaction`, so callers keep composing them in one transaction.
  */
 export {
-  findPersonByDedupKey,
-  registeredDedupKeys,
   insertPersonRows,
   touchPerson,
   selectPersonForIssuance,
   selectPersonRow,
   countRows,
+  selectPersonsBornOn,
+  lockBirthDate,
 } from './persons.js';
-export type { PersonIssuanceRow } from './persons.js';
+export type { PersonIssuanceRow, DemographicRow } from './persons.js';
 export {
   findCertificateOfKeys,
   insertCertificatesWithEvents,
@@ -37,3 +37,4 @@ export {
   probeRegister,
 } from './crls.js';
 export { importRowsDone, saveImportProgress } from './import_progress.js';
+export { insertReviewRow, selectReviewRow, listReviewRows, decideReviewRow } from './reviews.js';

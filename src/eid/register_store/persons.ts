@@ -1,41 +1,9 @@
 /** The register's `person` table. */
+import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import { rawQuery } from '../../store/raw_query.js';
 import type { Database, PersonTable } from '../../store/schema.js';
-
-/**
- * The person registered under a de-duplication key, if any.
- *
- * @param trx - open transaction
- * @param dedupKey - the demographic key (person.ts)
- * @example
- * ```ts
- * const existing = await findPersonByDedupKey(trx, dedupKey(data));
- * ```
- */
-export function findPersonByDedupKey(
-  trx: Transaction<Database>,
-  dedupKey: string,
-): Promise<{ national_id: string } | undefined> {
-  return trx.selectFrom('person').select('national_id').where('dedup_key', '=', dedupKey).executeTakeFirst();
-}
-
-/**
- * Which of these de-duplication keys are registered already (no query for none).
- *
- * @param trx - open transaction
- * @param keys - de-duplication keys
- * @example
- * ```ts
- * const taken = new Set(await registeredDedupKeys(trx, ['a', 'b']));
- * ```
- */
-export async function registeredDedupKeys(trx: Transaction<Database>, keys: string[]): Promise<string[]> {
-  if (keys.length === 0) return [];
-  const rows = await trx.selectFrom('person').select('dedup_key').where('dedup_key', 'in', keys).execute();
-  return rows.map((r) => r.dedup_key);
-}
 
 /**
  * Inserts person rows (one multi-row statement).
@@ -155,4 +123,56 @@ export async function countRows(store: Store, table: 'person' | 'certificate'): 
         .executeTakeFirstOrThrow()
     ).n,
   );
+}
+
+/**
+ * The people born on a day: the candidates of demographic de-duplication (indexed, migration
+ * 0004).
+ *
+ * @param trx - open transaction
+ * @param birthDates - one or more days `YYYY-MM-DD`
+ * @example
+ * ```ts
+ * const candidates = await selectPersonsBornOn(trx, ['1990-05-17']);
+ * ```
+ */
+export async function selectPersonsBornOn(
+  trx: Transaction<Database>,
+  birthDates: string[],
+): Promise<DemographicRow[]> {
+  if (birthDates.length === 0) return [];
+  return trx
+    .selectFrom('person')
+    .select(['national_id', 'given_names', 'family_name', 'birth_date', 'place_of_birth', 'sex'])
+    .where('birth_date', 'in', birthDates)
+    .execute();
+}
+
+/** The attributes de-duplication compares (all in the covering birth-date index). */
+export type DemographicRow = Pick<
+  PersonTable,
+  'national_id' | 'given_names' | 'family_name' | 'birth_date' | 'place_of_birth' | 'sex'
+>;
+
+/**
+ * Serialises enrolments of one birth date until the transaction ends. Two people enrolled at
+ * once with different known attributes have different keys, so the unique key cannot catch
+ * the race; PostgreSQL takes a transaction advisory lock on the day, SQLite transactions
+ * already hold the write lock (BEGIN IMMEDIATE).
+ *
+ * @param trx - open transaction
+ * @param engine - the store's engine
+ * @param birthDate - the day `YYYY-MM-DD`
+ * @example
+ * ```ts
+ * await lockBirthDate(trx, store.engine, data.birthDate);
+ * ```
+ */
+export async function lockBirthDate(
+  trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
+  birthDate: string,
+): Promise<void> {
+  if (engine !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtext(${`birth:${birthDate}`}))`.execute(trx);
 }

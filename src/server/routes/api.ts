@@ -9,6 +9,8 @@ import type { Target } from '../../eid/lifecycle.js';
 import type { PersonInput } from '../../eid/person.js';
 import { getPerson, getPersonWithCertificates, registerPerson } from '../../eid/register.js';
 import { listPersonEvents } from '../../eid/register_store/index.js';
+import { acceptReview, listReviews, rejectReview } from '../../eid/review.js';
+import type { ReviewStatus } from '../../store/schema.js';
 import type { NodeContext } from '../../node/context.js';
 import { authenticateOfficer } from '../../node/officers.js';
 import type { OfficerRecord, OfficerRole } from '../../node/officers.js';
@@ -61,6 +63,20 @@ const SERIAL = {
   type: 'object',
   properties: { serial: { type: 'string', pattern: '^[0-9a-fA-F]{1,40}$' } },
 } as const;
+const REVIEW_ID = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
+} as const;
+const REVIEW_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { status: { type: 'string', enum: ['pending', 'accepted', 'rejected', 'all'] } },
+} as const;
+const REJECT_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', maxLength: 500 } },
+} as const;
 const ISSUED = {
   description: 'issued certificates (PEM) and the CA chain',
   type: 'object',
@@ -91,7 +107,10 @@ function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
   const officer = req.officer;
   if (!officer) throw new HttpError('AUTH_TOKEN_MISSING');
   if (role === 'supervisor' && officer.role !== 'supervisor') {
-    throw new HttpError('AUTH_FORBIDDEN', 'suspending, resuming and revoking need a supervisor token');
+    throw new HttpError(
+      'AUTH_FORBIDDEN',
+      'suspending, resuming, revoking and deciding held enrolments need a supervisor token',
+    );
   }
   return officer;
 }
@@ -109,6 +128,65 @@ function issuedBody(node: NodeContext, r: IssuanceResult): Record<string, unknow
       toPem(node.root.certificate.der, 'CERTIFICATE'),
     ],
   };
+}
+
+/**
+ * Held enrolments: registrars list them, supervisors accept (the person is registered, 201)
+ * or reject them.
+ */
+function registerReviewRoutes(api: FastifyInstance, eid: EidContext, node: NodeContext): void {
+  const tags = ['eid'];
+  api.get(
+    '/reviews',
+    {
+      schema: {
+        summary: 'Held enrolments (default: pending)',
+        tags,
+        querystring: REVIEW_QUERY,
+        response: {},
+      },
+    },
+    async (req) => {
+      requireRole(req, 'registrar');
+      const status = (req.query as { status?: ReviewStatus | 'all' }).status ?? 'pending';
+      return { reviews: await listReviews(node.store, status === 'all' ? undefined : status) };
+    },
+  );
+  api.post(
+    '/reviews/:id/accept',
+    {
+      schema: {
+        summary: 'Accept a held enrolment: register the person as new (no certificates)',
+        tags,
+        params: REVIEW_ID,
+        response: {
+          201: { description: 'the registered person', type: 'object', additionalProperties: true },
+        },
+      },
+    },
+    async (req, reply) => {
+      const officer = requireRole(req, 'supervisor');
+      const person = await acceptReview(eid, (req.params as { id: string }).id, officer.id);
+      return reply.status(201).send(person);
+    },
+  );
+  api.post(
+    '/reviews/:id/reject',
+    {
+      schema: {
+        summary: 'Reject a held enrolment',
+        tags,
+        params: REVIEW_ID,
+        body: REJECT_BODY,
+        response: {},
+      },
+    },
+    async (req) => {
+      const officer = requireRole(req, 'supervisor');
+      const reason = (req.body as { reason?: string } | undefined)?.reason;
+      return rejectReview(eid, (req.params as { id: string }).id, officer.id, reason);
+    },
+  );
 }
 
 /**
@@ -208,6 +286,8 @@ export function registerApiRoutes(
           },
         );
       }
+
+      registerReviewRoutes(api, eid, node);
 
       for (const [scope, params] of [
         ['persons/:nationalId', NATIONAL_ID],
