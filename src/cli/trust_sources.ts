@@ -17,6 +17,7 @@ import { fromPemAll } from '../lib/pem.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import type { TrustListFetcher } from '../trust/store/fetcher.js';
 import { httpTrustListFetcher } from '../trust/store/http_fetcher.js';
+import { TrustStoreError } from '../trust/store/errors.js';
 import { TrustStore } from '../trust/store/trust_store.js';
 import type { TrustRoot } from '../trust/store/trust_store.js';
 
@@ -42,14 +43,20 @@ function certificatesIn(source: string, bytes: Buffer): Buffer[] {
   return ders;
 }
 
+/** A source that cannot be downloaded is unavailable (the network or the server), not invalid. */
+function unavailable(url: string, why: string, cause?: unknown): never {
+  throw new TrustStoreError('TRUST_LIST_UNAVAILABLE', `trust source ${url}: ${why}`, { cause });
+}
+
 async function download(url: string): Promise<Buffer> {
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   } catch (e) {
-    return invalid(url, `download failed: ${(e as Error).message}`);
+    const cause = (e as Error & { cause?: Error }).cause;
+    return unavailable(url, `download failed: ${cause?.message ?? (e as Error).message}`, e);
   }
-  if (!res.ok) invalid(url, `HTTP ${res.status}`);
+  if (!res.ok) unavailable(url, `HTTP ${res.status}`);
   const body = Buffer.from(await res.arrayBuffer());
   if (body.length > MAX_SOURCE_BYTES) invalid(url, 'larger than 16 MiB');
   return body;
@@ -143,7 +150,8 @@ async function pinsFor(source: string, bytes: Buffer, explicit: Buffer[]): Promi
  * @param sources - the `--trust` values
  * @param options - pins and staleness policy
  * @throws TrustbridgeError VALIDATION_TRUST_SOURCE_INVALID when a source cannot be read, has no
- *   pin, or its own list is refused (the member lists' problems go into the reports' warnings)
+ *   pin, or its own list is refused (the member lists' problems go into the reports' warnings);
+ *   TRUST_LIST_UNAVAILABLE when a source URL cannot be downloaded
  * @example
  * ```ts
  * const { anchors, store } = await loadTrust(['http://127.0.0.1:9000/lotl.xml'], { signers: ['hub/public/lotl-signer.pem'] });

@@ -13,7 +13,7 @@ import { toPem } from '../../src/lib/pem.js';
 import { extendToLt } from '../../src/signature/cades/lt.js';
 import { signCades } from '../../src/signature/cades/sign.js';
 import { SERVICE_TYPE } from '../../src/trust/uris.js';
-import { runCli, tempDir } from '../fixtures/cli.js';
+import { freePort, runCli, tempDir } from '../fixtures/cli.js';
 import { DOCUMENT, signingFixture } from '../signature/fixtures.js';
 import type { SigningFixture } from '../signature/fixtures.js';
 import { listSigner, signedList } from '../trust/store/fixtures.js';
@@ -174,5 +174,20 @@ describe('trustbridge validate --trust <list of trusted lists>', () => {
     ]);
     assert.equal(wrong.code, 3);
     assert.match(wrong.stderr, /TRUST_LIST_SIGNER_UNTRUSTED/);
+  });
+
+  it('a trust source URL that cannot be downloaded: TRUST_LIST_UNAVAILABLE, exit 1, with --offline too', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}/lotl.xml`;
+    for (const source of [closed, `${base}/missing.xml`]) {
+      const r = await runCli(['validate', '--in', join(dir.path, 'doc.p7m'), '--trust', source, '--offline']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^trustbridge: error TRUST_LIST_UNAVAILABLE: .*trust source ${source.replace(/[./]/g, '\\$&')}`,
+          'm',
+        ),
+      );
+    }
   });
 });
