@@ -83,6 +83,24 @@ export function claimsOf(
   };
 }
 
+/**
+ * The claims a request's scopes release (OpenID Connect Core §5.4, with `claims` request
+ * parameters off): `sub` and the claims of each requested scope in {@link SCOPE_CLAIMS}. The
+ * consent page lists these and no more, so it never promises what the service will not get.
+ *
+ * @param claims - all the citizen's claims
+ * @param scope - the request's `scope` parameter (space-separated)
+ * @example
+ * ```ts
+ * releasedClaims(claims, 'openid profile').person_identifier; // undefined
+ * ```
+ */
+export function releasedClaims(claims: CitizenClaims, scope: string): Partial<CitizenClaims> {
+  const byScope: Readonly<Record<string, readonly string[]>> = SCOPE_CLAIMS;
+  const wanted = new Set<string>(['sub', ...scope.split(' ').flatMap((s) => byScope[s] ?? [])]);
+  return Object.fromEntries(Object.entries(claims).filter(([k]) => wanted.has(k)));
+}
+
 const FOREIGN_MODEL = 'ForeignAccount';
 
 /**

@@ -17,7 +17,7 @@ import {
   markAnswered,
   takeAnswer,
 } from './challenge.js';
-import { accountClaims, claimsOf } from './claims.js';
+import { accountClaims, claimsOf, releasedClaims } from './claims.js';
 import { authenticateCertificate } from './eid_authentication.js';
 import type { AuthenticatedCitizen } from './eid_authentication.js';
 import { LoginError } from './errors.js';
@@ -154,7 +154,10 @@ export async function showConsent(
       uid: details.uid,
       csrf: svc.csrf.token(details.uid),
       clientName: client?.clientName ?? client?.clientId ?? 'the service',
-      claims,
+      claims: releasedClaims(
+        claims,
+        typeof details.params['scope'] === 'string' ? details.params['scope'] : '',
+      ),
     }),
   );
 }

@@ -97,7 +97,7 @@ ${abroad(d)}
 }
 
 /**
- * The consent page: the service's name and each claim with its value.
+ * The consent page: the service's name and each claim it will receive, with its value.
  *
  * @example
  * ```ts
@@ -108,13 +108,13 @@ export function consentPage(d: {
   uid: string;
   csrf: string;
   clientName: string;
-  claims: CitizenClaims;
+  claims: Partial<CitizenClaims>;
 }): Page {
   const rows = Object.entries(CLAIM_LABELS)
     .filter(([k]) => d.claims[k] !== undefined)
     .map(
       ([k, label]) =>
-        `<li><strong>${escapeHtml(label)}</strong>: <span data-claim="${escapeHtml(k)}">${escapeHtml(d.claims[k])}</span></li>`,
+        `<li><strong>${escapeHtml(label)}</strong>: <span data-claim="${escapeHtml(k)}">${escapeHtml(d.claims[k] ?? '')}</span></li>`,
     )
     .join('\n');
   const uid = escapeHtml(d.uid);

@@ -4,6 +4,7 @@
  * challenge code instead, return the signed response for the citizen to paste.
  */
 import type { Wallet } from '../eid/wallet.js';
+import { UsageError } from '../lib/errors.js';
 import { parseChallengeCode } from './challenge.js';
 import { LOGIN_ERRORS, LOGIN_ERROR_CODES, LoginError } from './errors.js';
 import { signWalletChallenge } from './wallet_response.js';
@@ -31,8 +32,24 @@ async function jsonOf(res: Response): Promise<Record<string, unknown>> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    throw new LoginError('LOGIN_UPSTREAM_FAILED', `the login service answered ${res.status} without JSON`);
+    throw new LoginError(
+      'LOGIN_UPSTREAM_FAILED',
+      `the login service answered ${res.status} without JSON (give the wallet URL the login page shows, …/login/wallet/<id>)`,
+    );
   }
+}
+
+/**
+ * The login page's own address (`…/login/<uid>`) is what a user copies from the address bar; the
+ * wallet answers at the page's wallet URL (`…/login/wallet/<id>`), which the page prints.
+ */
+function refusePageUrl(target: string): void {
+  const path = new URL(target).pathname;
+  if (!/\/login\/wallet\/[^/]+\/?$/.test(path) && /\/login\/[^/]+(\/[^/]*)?\/?$/.test(path))
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `${target} is the login page, not its wallet URL: give the …/login/wallet/<id> address the page shows under "trustbridge wallet login"`,
+    );
 }
 
 /** The node's refusal as the same error here (its code kept, so scripts see LOGIN_EID_REVOKED etc.). */
@@ -53,7 +70,8 @@ function refusal(body: Record<string, unknown>, status: number): LoginError {
  * @param wallet - the opened wallet
  * @param target - the wallet URL of a login page (`http(s)://…/login/wallet/<id>`) or a challenge code
  * @param options - HTTP client and clock
- * @throws LoginError LOGIN_RESPONSE_MALFORMED | LOGIN_UPSTREAM_FAILED (the node refused: its code is in the message)
+ * @throws LoginError LOGIN_RESPONSE_MALFORMED | LOGIN_UPSTREAM_FAILED (the node refused: its code is in the message);
+ *   UsageError USAGE_INVALID_ARGUMENT for the login page's own address instead of its wallet URL
  * @example
  * ```ts
  * const out = await walletLogin(wallet, 'http://127.0.0.1:8081/login/wallet/abc');
@@ -67,6 +85,7 @@ export async function walletLogin(
   const now = options.now ?? (() => new Date());
   if (!/^https?:\/\//.test(target))
     return { mode: 'code', response: signFor(wallet, parseChallengeCode(target), now()) };
+  refusePageUrl(target);
   const http = options.fetch ?? ((u, i) => fetch(u, i));
   const got = await http(target, { headers: { accept: 'application/json' } });
   const c = await jsonOf(got);
