@@ -4,6 +4,7 @@
  */
 import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { berToDer } from '../lib/ber.js';
 import * as DER from '../lib/der.js';
 import { childrenOf, elementAt, fail, guarded, slice, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
@@ -260,7 +261,7 @@ function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = fal
   return map;
 }
 
-function signerInfoAt(der: Buffer, el: DerElement): ParsedSignerInfo {
+function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSignerInfo {
   if (el.tag !== 0x30) fail('bad SignerInfo');
   const c = cursor(der, el);
   const version = smallIntAt(der, c.take(0x02, 'SignerInfo version'));
@@ -279,8 +280,12 @@ function signerInfoAt(der: Buffer, el: DerElement): ParsedSignerInfo {
   const sig = c.take(0x04, 'signature');
   const unsigned = c.optional(0xa1);
   c.end('SignerInfo');
+  // RFC 5652 §5.4: the DER SET OF is signed; a BER input's attributes are put in DER order.
   const signedAttrsDer =
-    signed && Buffer.concat([Buffer.from([0x31]), der.subarray(signed.offset + 1, signed.end)]);
+    signed &&
+    (fromBer
+      ? DER.setOf(...childrenOf(der, signed).map((a) => slice(der, a)))
+      : Buffer.concat([Buffer.from([0x31]), der.subarray(signed.offset + 1, signed.end)]));
   return {
     version,
     ...sidFields,
@@ -294,14 +299,14 @@ function signerInfoAt(der: Buffer, el: DerElement): ParsedSignerInfo {
   };
 }
 
-function signedDataAt(der: Buffer, sd: DerElement): ParsedSignedData {
+function signedDataAt(der: Buffer, sd: DerElement, fromBer: boolean): ParsedSignedData {
   const c = cursor(der, sd);
   const version = smallIntAt(der, c.take(0x02, 'SignedData version'));
   const digestAlgorithms = childrenOf(der, c.take(0x31, 'digestAlgs')).map((a) => algorithmAt(der, a).oid);
   const encap = c.take(0x30, 'encapContentInfo');
   const certs = c.optional(0xa0);
   const crls = c.optional(0xa1);
-  const signerInfos = childrenOf(der, c.take(0x31, 'signerInfos')).map((s) => signerInfoAt(der, s));
+  const signerInfos = childrenOf(der, c.take(0x31, 'signerInfos')).map((s) => signerInfoAt(der, s, fromBer));
   c.end('SignedData');
   if (signerInfos.length === 0) fail('no SignerInfo');
   const e = cursor(der, encap);
@@ -324,26 +329,38 @@ function signedDataAt(der: Buffer, sd: DerElement): ParsedSignedData {
   };
 }
 
-/**
- * Parses a ContentInfo with SignedData (DER, definite lengths) on its exact bytes. Nothing is
- * verified: see {@link verifySignerInfo}.
- *
- * @param input - the ContentInfo DER (copied; the result's buffers are views of the copy)
- * @returns content type and content, certificates, CRLs and SignerInfos with exact signed bytes
- * @throws PkiError 'PKI_CMS_MALFORMED' for anything else
- * @example `const { eContent, signerInfos, certificates } = parseSignedData(p7)`
- */
-export function parseSignedData(input: Uint8Array): ParsedSignedData {
+function contentInfoAt(der: Buffer, fromBer: boolean): ParsedSignedData {
   return guarded('PKI_CMS_MALFORMED', () => {
-    const der = Buffer.from(input);
     const c = cursor(der, topElement(der, 0x30, 'ContentInfo'));
     if (oidAt(der, c.take(0x06, 'contentType')) !== CMS_OID.signedData) fail('not id-signedData');
     const wrapper = cursor(der, c.take(0xa0, 'content'));
     c.end('ContentInfo');
     const sd = wrapper.take(0x30, 'SignedData');
     wrapper.end('content');
-    return signedDataAt(der, sd);
+    return signedDataAt(der, sd, fromBer);
   });
+}
+
+/**
+ * Parses a ContentInfo with SignedData on its exact bytes. BER (indefinite lengths, constructed
+ * OCTET STRINGs: `openssl cms -sign -stream`) is read as its DER re-encoding, the eContent being
+ * the concatenation of its segments and the signed attributes their DER SET (RFC 5652 §5.4).
+ * Nothing is verified: see {@link verifySignerInfo}.
+ *
+ * @param input - the ContentInfo DER or BER (copied; the result's buffers are views of the copy)
+ * @returns content type and content, certificates, CRLs and SignerInfos with exact signed bytes
+ * @throws PkiError 'PKI_CMS_MALFORMED' for anything else
+ * @example `const { eContent, signerInfos, certificates } = parseSignedData(p7)`
+ */
+export function parseSignedData(input: Uint8Array): ParsedSignedData {
+  const bytes = Buffer.from(input);
+  try {
+    return contentInfoAt(bytes, false);
+  } catch (e) {
+    const ber = berToDer(bytes);
+    if (!ber?.changed || ber.end !== bytes.length) throw e;
+    return contentInfoAt(ber.der, true);
+  }
 }
 
 function verifies(hash: HashAlgorithm, data: Uint8Array, key: KeyObject, signature: Buffer): boolean {

@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { DerSyntaxError } from '../../lib/der_reader.js';
 import * as DER from '../../lib/der.js';
-import { TrustbridgeError, UsageError } from '../../lib/errors.js';
+import { PkiError, TrustbridgeError, UsageError } from '../../lib/errors.js';
 import { SignatureError } from '../errors.js';
+import { unreadable } from '../unreadable.js';
 import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
 import { decodeCertificate } from '../../x509/certificate.js';
@@ -47,6 +48,18 @@ function cmsBytes(input: Buffer): Buffer {
   const m = /-----BEGIN (PKCS7|CMS)-----([\s\S]*?)-----END \1-----/.exec(input.toString('latin1'));
   if (!m) throw new SignatureError('PKI_CMS_MALFORMED', 'PEM input holds no PKCS7 / CMS block');
   return Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64');
+}
+
+/**
+ * Whether `cms` starts as a ContentInfo of id-signedData with its [0] content (DER or BER): what
+ * makes it recognisably a CMS signature, however broken what follows is.
+ */
+function isSignedDataContentInfo(cms: Buffer): boolean {
+  const signedDataOid = DER.oid(CMS_OID.signedData);
+  const start = cms[0] === 0x30 && cms[1] !== undefined ? (cms[1] < 0x80 ? 2 : 2 + (cms[1] & 0x7f)) : -1;
+  if (start < 0) return false;
+  const oid = cms.subarray(start, start + signedDataOid.length);
+  return oid.equals(signedDataOid) && cms[start + signedDataOid.length] === 0xa0;
 }
 
 function hashOf(name: DigestName, data: Uint8Array): Buffer {
@@ -197,6 +210,9 @@ function signatureOf(
  * Reads every SignerInfo of a CMS SignedData (DER or PEM; attached, or detached with
  * `options.detached[0]` as the content).
  *
+ * A ContentInfo of id-signedData whose SignedData cannot be parsed is one signature with a
+ * FORMAT_FAILURE.
+ *
  * @throws PkiError PKI_CMS_MALFORMED when the input is not a SignedData; UsageError INPUT_TOO_LARGE
  * @example
  * ```ts
@@ -206,6 +222,14 @@ function signatureOf(
 export const extractCades: Extractor = async (source, options) => {
   const bytes = await readAll(source, MAX_CMS_BYTES);
   if (!bytes) throw new UsageError('INPUT_TOO_LARGE', `a CMS signature larger than ${MAX_CMS_BYTES} bytes`);
-  const sd = parseSignedData(cmsBytes(bytes));
+  const cms = cmsBytes(bytes);
+  let sd: ParsedSignedData;
+  try {
+    sd = parseSignedData(cms);
+  } catch (e) {
+    // A SignedData whose inside is broken is a signature that fails format checking.
+    if (!(e instanceof PkiError) || e.code !== 'PKI_CMS_MALFORMED' || !isSignedDataContentInfo(cms)) throw e;
+    return [unreadable('S-1', 'CAdES', e.message, 'the CMS SignedData cannot be read')];
+  }
   return sd.signerInfos.map((si, i) => signatureOf(sd, si, i, options));
 };

@@ -145,7 +145,6 @@ export function cmsSignatureParts(der: Buffer): CmsSignatureParts {
   const sd = parseSignedData(der);
   const si = sd.signerInfos[0]!;
   const problems: string[] = [];
-  if (sd.signerInfos.length !== 1) problems.push(`the CMS has ${sd.signerInfos.length} SignerInfos, not one`);
   const digest = DIGEST_OIDS[si.digestAlgorithm];
   const alg = SIGNATURE_OIDS[si.signatureAlgorithm];
   if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);

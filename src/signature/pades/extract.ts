@@ -28,6 +28,7 @@ import { dssRevisionEnds, readDss } from './dss_reader.js';
 import type { DssContents } from './dss_reader.js';
 import { parsePdfDate } from './pdf_date.js';
 import { signatureEntries } from './signatures.js';
+import { unreadable } from '../unreadable.js';
 import type { PdfSignatureEntry } from './signatures.js';
 
 /** SubFilters of CMS signatures read here (ISO 32000-1 §12.8.3.3, EN 319 142-1 §5.1). */
@@ -107,6 +108,25 @@ function levelOf(
   return covering.some((d) => d.ranges.ranges[0]![1] >= dssEnd) ? 'B-LTA' : 'B-LT';
 }
 
+/**
+ * Why a signature that is otherwise valid is not a PAdES baseline signature (EN 319 142-1 §6.3):
+ * a level matter, reported as a warning, never a failure (older PAdES-BES / CMS profiles carry
+ * a signing-time attribute; DSS and pdfsig validate them).
+ */
+function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts): string[] {
+  if (entry.subFilter !== 'ETSI.CAdES.detached') return [];
+  const out: string[] = [];
+  if (parts.signingTime)
+    out.push(
+      'not a PAdES baseline signature: the CMS has a signing-time attribute (EN 319 142-1 §6.3); the /M entry or a time-stamp gives the time instead',
+    );
+  if (parts.signedData.signerInfos.length !== 1)
+    out.push(
+      `not a PAdES baseline signature: the CMS has ${parts.signedData.signerInfos.length} SignerInfos, not one (EN 319 142-1 §6.3); the first is validated`,
+    );
+  return out;
+}
+
 function integrityOf(
   entry: PdfSignatureEntry,
   parts: CmsSignatureParts,
@@ -124,6 +144,13 @@ function integrityOf(
         ? { status: 'intact' }
         : { status: 'hash-failure', detail: 'the encapsulated SHA-1 digest does not match the document' };
     }
+    if (parts.signedData.eContent)
+      // ISO 32000-1 §12.8.3.3.1, EN 319 142-1 §6.3 a): the CMS of a detached SubFilter signs the
+      // ByteRange, and no content may be encapsulated (DSS: the signed data is not intact).
+      return {
+        status: 'hash-failure',
+        detail: `the CMS of a ${entry.subFilter ?? 'detached'} signature encapsulates content instead of signing the document's /ByteRange`,
+      };
     if (!parts.messageDigest) return { status: 'intact' };
     return parts.messageDigest.equals(await digest(parts.digestAlgorithm))
       ? { status: 'intact' }
@@ -172,8 +199,7 @@ async function signatureOf(
   }
   if (!parts) return brokenSignature(entry, id, problems.length ? problems : ['/Contents holds no DER CMS']);
   problems.push(...parts.problems);
-  if (entry.subFilter === 'ETSI.CAdES.detached' && parts.signingTime)
-    problems.push('a PAdES baseline signature must not have a signing-time attribute (EN 319 142-1 §6.3)');
+  const notBaseline = notBaselineReasons(entry, parts);
   const m = entry.dict.get('M');
   const claimed = parts.signingTime ?? (m instanceof PdfString ? parsePdfDate(m.text) : undefined);
   const dss = f.dss;
@@ -181,7 +207,7 @@ async function signatureOf(
   return {
     id,
     format: 'PAdES',
-    level: levelOf(entry, parts, f, r?.signedEnd),
+    level: notBaseline.length ? 'NOT-ETSI' : levelOf(entry, parts, f, r?.signedEnd),
     ...(problems.length ? { formatFailure: problems.join('; ') } : {}),
     certificates: [...parts.certificates, ...(dss?.certificates ?? [])],
     namesSigner: parts.namesSigner,
@@ -196,7 +222,9 @@ async function signatureOf(
     timestamps: timestampsOf(parts, f, r?.signedEnd),
     crls: [...parts.crls, ...(dss?.crls ?? [])],
     ocspResponses: [...parts.ocspResponses, ...(dss?.ocspResponses ?? [])],
-    ...(dss?.problems.length ? { warnings: dss.problems } : {}),
+    ...(notBaseline.length || dss?.problems.length
+      ? { warnings: [...notBaseline, ...(dss?.problems ?? [])] }
+      : {}),
   };
 }
 
@@ -206,22 +234,7 @@ async function* streamRanges(source: DocumentSource, r: SignedRanges): AsyncIter
 
 /** A signature whose CMS cannot be read: only its format failure is known. */
 function brokenSignature(entry: PdfSignatureEntry, id: string, problems: string[]): ExtractedSignature {
-  return {
-    id,
-    format: 'PAdES',
-    level: 'NOT-ETSI',
-    formatFailure: problems.join('; '),
-    certificates: [],
-    namesSigner: () => false,
-    signatureAlgorithm: 'unknown',
-    digestAlgorithm: 'sha256',
-    checkIntegrity: () =>
-      Promise.resolve({ status: 'not-found', detail: `${entry.fieldName}: no readable CMS signature` }),
-    verifySignatureValue: () => Promise.resolve(false),
-    timestamps: [],
-    crls: [],
-    ocspResponses: [],
-  };
+  return unreadable(id, 'PAdES', problems.join('; '), `${entry.fieldName}: no readable CMS signature`);
 }
 
 async function documentFacts(

@@ -8,7 +8,7 @@ import { PdfDict, PdfRef, PdfString } from '../../lib/pdf/objects.js';
 import { PdfError } from '../../lib/pdf/errors.js';
 import { formFields } from '../../lib/pdf/structure.js';
 import * as DER from '../../lib/der.js';
-import { definiteLengths } from './ber.js';
+import { definiteLengths } from '../../lib/ber.js';
 
 /** One signature field's value as found in the document. */
 export interface PdfSignatureEntry {
