@@ -126,7 +126,10 @@ function selectedSignatures(
   for (const p of prefixes) {
     if (e === `/*/${p}:Signature`)
       return childElements(doc.root).filter((c) => c.namespaceUri === NS.ds && c.localName === 'Signature');
-    const named = new Set([`/descendant::*[name()='${p}:Signature']`, `/descendant::*[name()="${p}:Signature"]`]);
+    const named = new Set([
+      `/descendant::*[name()='${p}:Signature']`,
+      `/descendant::*[name()="${p}:Signature"]`,
+    ]);
     if (named.has(e)) return allElements(doc).filter((el) => el.name === `${p}:Signature`);
   }
   return undefined;
