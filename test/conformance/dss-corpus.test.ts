@@ -33,7 +33,7 @@ const LIMIT_MS = 2000;
  * The agreement the test holds today. The issue's target is 0.97: raise this as the classes tagged
  * (a)–(h) in dss-known-differences.md are fixed.
  */
-const MIN_AGREEMENT = 0.78;
+const MIN_AGREEMENT = 0.82;
 
 interface Row {
   file: string;
@@ -92,8 +92,8 @@ interface Facts {
 /**
  * DSS's intact / valid for one extracted signature: intact when the signature value verifies with
  * the key of the named signer, or of any carried or supplied certificate (DSS tries its
- * candidates), whatever the format checks say, and every reference is found and intact; valid
- * likewise (our extractors do not separate the two the way DSS's diagnostic data does).
+ * candidates), whatever the format checks say (for CAdES / PAdES also the message-digest); valid
+ * when it is intact and every reference is found and intact.
  */
 async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promise<Facts> {
   const candidates = [...sig.certificates, ...extra].sort(
@@ -109,10 +109,14 @@ async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promi
     }
   }
   const refs = await sig.checkIntegrity().catch(() => ({ status: 'not-found' as const }));
-  // DSS's CAdES "intact" is BouncyCastle's verify(), which checks the message-digest too, and its
-  // XML one fails when a reference cannot be resolved: both need the references intact.
-  const ok = intact && refs.status === 'intact' ? 'yes' : 'no';
-  return { intact: ok, valid: ok };
+  const valid = intact && refs.status === 'intact';
+  // DSS's JWS "intact" is the signature value alone (over the JWS signing input); the sigD
+  // references are digest matchers that only "valid" requires. Its CAdES / PAdES "intact" is
+  // BouncyCastle's verify(), which checks the message-digest too, and its XML one is Santuario's
+  // checkSignatureValue(), which also dereferences and digests every ds:Reference (core
+  // validation): there both need the references.
+  const valueOnly = sig.format === 'JAdES';
+  return { intact: (valueOnly ? intact : valid) ? 'yes' : 'no', valid: valid ? 'yes' : 'no' };
 }
 
 function agrees(asserted: string, ours: string): boolean {

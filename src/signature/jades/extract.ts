@@ -133,6 +133,8 @@ function sigDPayload(h: Record<string, unknown>, o: ExtractOptions): Payload {
   const hash = HASH_NAMES[String(sigD.hashM)];
   if (!hash)
     return {
+      // The JWS signing input of a sigD signature has an empty payload whatever the digests.
+      signingPayload: Buffer.alloc(0),
       integrity: { status: 'not-found', detail: `sigD hashM ${String(sigD.hashM)} is not supported` },
     };
   const docs = o.detached ?? [];
@@ -143,7 +145,9 @@ function sigDPayload(h: Record<string, unknown>, o: ExtractOptions): Payload {
         signingPayload: Buffer.alloc(0),
         integrity: { status: 'not-found', detail: `detached object ${String(name)} was not given` },
       };
-    const digest = createHash(hash).update(doc.bytes).digest('base64url');
+    // TS 119 182-1 5.2.8.3.3: the digest is over the base64url-encoded object unless b64 is false.
+    const octets = h['b64'] === false ? doc.bytes : Buffer.from(doc.bytes.toString('base64url'), 'ascii');
+    const digest = createHash(hash).update(octets).digest('base64url');
     if (digest !== sigD.hashV[i])
       return {
         signingPayload: Buffer.alloc(0),

@@ -12,6 +12,7 @@ export const NS = {
   dsig11: 'http://www.w3.org/2009/xmldsig11#',
   xades: 'http://uri.etsi.org/01903/v1.3.2#',
   xades111: 'http://uri.etsi.org/01903/v1.1.1#',
+  xades122: 'http://uri.etsi.org/01903/v1.2.2#',
   xades141: 'http://uri.etsi.org/01903/v1.4.1#',
   exc: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   filter2: 'http://www.w3.org/2002/06/xmldsig-filter2',

@@ -115,7 +115,7 @@ export function inspectSignature(
   const roles = new Map<ParsedReference, ReferenceRole>();
   for (const ref of sig.references) roles.set(ref, roleOf(ref, targetOf(ref, ids), sig));
   const externalCount = sig.references.filter(
-    (r) => r.uri !== undefined && r.uri !== '' && !r.uri.startsWith('#'),
+    (r) => r.uri === undefined || (r.uri !== '' && !r.uri.startsWith('#')),
   ).length;
   const context: ReferenceContext = { doc, signature: sig.element, ids, detached, externalCount };
   return { sig, ...(props ? { props } : {}), context, roles, formatFailures, warnings };
@@ -128,12 +128,18 @@ function misplaced(
   target: XmlElement | undefined,
 ): string | undefined {
   const sigEl = ins.sig.element;
-  if (ins.roles.get(ref) === 'signed-properties') {
-    return target !== undefined && target === ins.props?.signedProperties
+  const role = ins.roles.get(ref);
+  // Without QualifyingProperties that this module reads (plain XMLDSig, DigiDoc's properties in
+  // the ds namespace), nothing is taken from a SignedProperties-typed reference: it is an
+  // ordinary same-document reference, resolved (uniquely) like the others.
+  if (role === 'signed-properties' && ins.props !== undefined) {
+    return target !== undefined && target === ins.props.signedProperties
       ? undefined
       : `the SignedProperties reference ${ref.uri ?? ''} does not select this signature's SignedProperties`;
   }
-  if (!target) return undefined;
+  // This signature's own ds:KeyInfo, whatever the (advisory, §4.4.3.1) Type says: signers
+  // commonly type that reference as an Object.
+  if (!target || role === 'key-info') return undefined;
   const wantsObject = ref.type === REFERENCE_TYPE.object || isElement(target, NS.ds, 'Object');
   if (wantsObject && !(isElement(target, NS.ds, 'Object') && target.parent === sigEl)) {
     return `reference ${ref.uri ?? ''} selects a ds:Object that is not a child of this signature`;

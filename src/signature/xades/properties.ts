@@ -48,7 +48,7 @@ export interface XadesProperties {
   warnings: string[];
 }
 
-const XADES_NAMESPACES: readonly string[] = [NS.xades, NS.xades111];
+const XADES_NAMESPACES: readonly string[] = [NS.xades, NS.xades122, NS.xades111];
 const XSD_DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 function xadesChild(el: XmlElement, local: string): XmlElement | undefined {

@@ -55,7 +55,10 @@ export interface ReferenceContext {
   signature: XmlElement;
   ids: IdIndex;
   detached: readonly DetachedContent[];
-  /** How many external (detached) references the signature has, for the single-document fallback. */
+  /**
+   * How many external (detached) references the signature has, those without URI included, for
+   * the single-document fallback.
+   */
   externalCount: number;
 }
 
@@ -111,7 +114,13 @@ function dereference(
   ctx: ReferenceContext,
 ): { data: TransformData; target?: XmlElement } {
   const uri = ref.uri;
-  if (uri === undefined) return unresolved('a Reference without URI (the data is not identified)');
+  if (uri === undefined) {
+    // §4.4.3.1: without URI "the receiving application is expected to know the identity of the
+    // object": the one detached document the caller supplies, for the one such reference.
+    if (ctx.detached.length === 1 && ctx.externalCount === 1)
+      return { data: { kind: 'octets', bytes: ctx.detached[0]!.bytes } };
+    return unresolved('a Reference without URI (the data is not identified)');
+  }
   const none = new Set<XmlElement>();
   // §4.4.3.3: "" is the whole document and "#id" the element, both without comments;
   // the XPointer forms keep comments.

@@ -2,14 +2,16 @@
  * The XMLDSig transform chain (xmldsig-core1 §6.6) over the two data types of the reference
  * processing model: a node-set (a document or element subtree, less excluded subtrees, with or
  * without comments) and octets. Supported: the C14N family, enveloped-signature, base64, and the
- * two XPath forms signers use to leave signatures out of a whole-document reference (XPath
- * `not(ancestor-or-self::ds:Signature)` and XPath Filter 2.0 `subtract /descendant::ds:Signature`).
+ * XPath forms signers use to leave signatures out of a whole-document reference (XPath
+ * `not(ancestor-or-self::ds:Signature)` and XPath Filter 2.0 `subtract` of `/descendant::ds:Signature`,
+ * the document element's ds:Signature children, or `/descendant::*[name()='ds:Signature']`).
  * Any other transform is XADES_ALGORITHM_UNSUPPORTED: no general XPath engine is run on input.
  */
 import { canonicalize } from '../../lib/xml/c14n.js';
+import { ownerDocument } from '../../lib/xml/dom.js';
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
 import { parseXml } from '../../lib/xml/parser.js';
-import { attribute, childElements, textContent } from '../../lib/xml/query.js';
+import { allElements, attribute, childElements, textContent } from '../../lib/xml/query.js';
 import { NS, TRANSFORM } from './algorithms.js';
 import { XadesError } from './errors.js';
 import { canonicalizationOf, decodeBase64 } from './structure.js';
@@ -107,18 +109,42 @@ function xpathTransform(t: ParsedTransform, data: TransformData): NodeSetData {
   );
 }
 
+/**
+ * The elements two further signature-removal forms select, computed exactly (the Filter 2.0
+ * expression is evaluated on the whole input document, §3.3 of xmldsig-filter2):
+ * a child step from the document element to `P:Signature` (the ds:Signature children of the
+ * document element only) and
+ * `/descendant::*[name()='P:Signature']` — every element whose qualified name is literally
+ * `P:Signature`, whatever its namespace (name() compares the prefixed name).
+ */
+function selectedSignatures(
+  expression: string,
+  prefixes: readonly string[],
+  doc: XmlDocument,
+): XmlElement[] | undefined {
+  const e = collapse(expression);
+  for (const p of prefixes) {
+    if (e === `/*/${p}:Signature`)
+      return childElements(doc.root).filter((c) => c.namespaceUri === NS.ds && c.localName === 'Signature');
+    const named = new Set([
+      `/descendant::*[name()='${p}:Signature']`,
+      `/descendant::*[name()="${p}:Signature"]`,
+    ]);
+    if (named.has(e)) return allElements(doc).filter((el) => el.name === `${p}:Signature`);
+  }
+  return undefined;
+}
+
 function filter2Transform(t: ParsedTransform, data: TransformData): NodeSetData {
   const nodes = toNodeSet(data);
   const filters = childElements(t.element, NS.filter2, 'XPath');
   const [only] = filters;
   const forms = ['/descendant::P:Signature', '//P:Signature', '/descendant-or-self::P:Signature'];
-  if (
-    filters.length === 1 &&
-    only &&
-    attribute(only, 'Filter') === 'subtract' &&
-    selectsAllSignatures(textContent(only), dsPrefixes(only), forms)
-  ) {
-    return { ...nodes, withoutSignatures: true };
+  if (filters.length === 1 && only && attribute(only, 'Filter') === 'subtract') {
+    if (selectsAllSignatures(textContent(only), dsPrefixes(only), forms))
+      return { ...nodes, withoutSignatures: true };
+    const selected = selectedSignatures(textContent(only), dsPrefixes(only), ownerDocument(nodes.apex));
+    if (selected) return { ...nodes, excluded: new Set([...nodes.excluded, ...selected]) };
   }
   throw new XadesError(
     'XADES_ALGORITHM_UNSUPPORTED',
