@@ -16,6 +16,8 @@ import {
   bufferSource,
   checkChainCrypto,
   decodeCertificate,
+  renderEtsiXml,
+  renderHtml,
   subIndicationFor,
   validateDocument,
   validatePath,
@@ -96,6 +98,10 @@ async function validateUnder(root: Made, chain: Made[], leaf: Made) {
     digest: 'sha256',
   });
   const report = await validateDocument(bufferSource(cms), { anchors: [root.der], time: new Date() });
+  // The reports render the chain's crypto failure like any other.
+  const xml = renderEtsiXml(report);
+  assert.ok(xml.includes(report.signatures[0]!.subIndication ?? 'PASSED'), 'the XML report names the result');
+  assert.match(renderHtml(report), /<!DOCTYPE html>/);
   return report.signatures[0]!;
 }
 
@@ -109,6 +115,15 @@ test('a P-192 root: the path is found, the policy refuses the key since 2013 →
     [[0, 'key:ec:160']],
   );
   assert.deepEqual(checkChainCrypto(DEFAULT_CRYPTO_POLICY, path, new Date('2012-06-01T00:00:00Z')), []);
+  // The target's own key is the signature's business, unless asked for.
+  const alone = [decodeCertificate(root.der)];
+  assert.deepEqual(checkChainCrypto(DEFAULT_CRYPTO_POLICY, alone, new Date()), []);
+  assert.deepEqual(
+    checkChainCrypto(DEFAULT_CRYPTO_POLICY, alone, new Date(), { includeTargetKey: true }).map(
+      (f) => f.rule.id,
+    ),
+    ['key:ec:160'],
+  );
   const r = await validateUnder(root, [], leaf);
   assert.deepEqual([r.indication, r.subIndication], ['INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
   assert.match(r.policyRule ?? '', /ECDSA below 224 bits/);
