@@ -1,8 +1,10 @@
 /**
  * The C2SP x509-limbo subset in ../shared/corpus/x509-limbo/ (see its README.md) run through
- * validatePath: every case, compared with its expected result. The agreement must stay at 95 %
- * or more, every disagreement must be listed with its reason in x509-limbo-known-differences.md
- * (and nothing listed there may agree), and no case may end in anything but a result or a
+ * validatePath and the crypto policy over the path (fixtures.ts, shared with
+ * x509-limbo-suite.test.ts, which runs the whole regenerated suite): every case, compared with
+ * its expected result. The agreement must stay at 95 % or more, every disagreement must be listed
+ * with its reason under "Differences" in x509-limbo-known-differences.md (and no case of this
+ * subset listed there may agree), and no case may end in anything but a result or a
  * PathValidationError.
  */
 import assert from 'node:assert/strict';
