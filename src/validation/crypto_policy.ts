@@ -171,3 +171,19 @@ export function checkCryptoConstraints(
   const until = ends.length ? new Date(Math.min(...ends.map((d) => d.getTime()))) : undefined;
   return { acceptable: true, ...(until ? { until } : {}), rules };
 }
+
+/**
+ * Evaluates a public key alone at a time (the key rules of the policy, no digest).
+ *
+ * @example
+ * ```ts
+ * checkKeyConstraint(DEFAULT_CRYPTO_POLICY, key, new Date()).acceptable;
+ * ```
+ */
+export function checkKeyConstraint(policy: CryptoPolicy, key: KeyObject, at: Date): CryptoVerdict {
+  const kr = keyRule(policy, key);
+  if (typeof kr === 'string') return { acceptable: false, rule: rule('key', kr), detail: kr };
+  if (kr.until && at >= kr.until)
+    return { acceptable: false, rule: kr, detail: `${kr.text}; time ${at.toISOString()}` };
+  return { acceptable: true, ...(kr.until ? { until: kr.until } : {}), rules: [kr] };
+}

@@ -26,7 +26,14 @@ export { bufferSource, fileSource, readAll } from '../lib/document_source.js';
 export type { FileDocumentSource } from '../lib/document_source.js';
 export { detectFormat, extractorFor } from './formats.js';
 export type { DocumentFormat } from './formats.js';
-export { DEFAULT_CRYPTO_POLICY, checkCryptoConstraints, keySize } from './crypto_policy.js';
+export {
+  DEFAULT_CRYPTO_POLICY,
+  checkCryptoConstraints,
+  checkKeyConstraint,
+  keySize,
+} from './crypto_policy.js';
+export { checkChainCrypto } from './chain_crypto.js';
+export type { ChainCryptoFailure } from './chain_crypto.js';
 export type { CryptoPolicy, CryptoRule, CryptoVerdict } from './crypto_policy.js';
 export { RevocationCache, revocationStatus } from './revocation_check.js';
 export type { RevocationFinding, RevocationSources } from './revocation_check.js';

@@ -9,6 +9,7 @@ import { TrustbridgeError } from '../lib/errors.js';
 import type { KeyObject } from 'node:crypto';
 import { chainEntries } from './certificate_report.js';
 import { cachedCertificateInfo, certificateKey } from './certificate_cache.js';
+import { checkChainCrypto } from './chain_crypto.js';
 import { checkCryptoConstraints } from './crypto_policy.js';
 import type { CryptoPolicy } from './crypto_policy.js';
 import type { ExtractedSignature } from '../signature/model.js';
@@ -246,6 +247,30 @@ function acceptanceVerdict(
 }
 
 /**
+ * EN 319 102-1 clause 5.2.6.4: the crypto constraints hold for every certificate of the chain. A
+ * rule that expired (RSA-1024, P-192) is met by a proof of existence from before its end (clause
+ * 5.6.2.5), else CRYPTO_CONSTRAINTS_FAILURE_NO_POE; a key the policy never allowed (DSA, a size or
+ * curve it does not know) is CRYPTO_CONSTRAINTS_FAILURE.
+ */
+function chainCryptoVerdict(
+  v: Verdict,
+  check: PathCheck,
+  ctx: ProcessContext,
+  t: Times,
+): SignatureReport | undefined {
+  const failures = checkChainCrypto(ctx.policy, check.path ?? [], t.validation).filter(
+    (f) => !(f.rule.until && t.poe && t.poe < f.rule.until),
+  );
+  const first = failures.find((f) => !f.rule.until) ?? failures[0];
+  if (!first) return undefined;
+  v.report.policyRule = first.rule.text;
+  const sub: SubIndication = first.rule.until
+    ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE'
+    : 'CRYPTO_CONSTRAINTS_FAILURE';
+  return v.end('INDETERMINATE', 'X509_CERTIFICATE_VALIDATION', sub, first.detail);
+}
+
+/**
  * Validates one extracted signature.
  *
  * @param sig - from a format's extractor
@@ -343,6 +368,8 @@ export async function validateSignature(
   const notAfter = new Date(v.report.signer.notAfter);
   const x509 = x509Verdict(v, check, t, notAfter) ?? trustVerdict(v, check, t, pathCtx);
   if (x509) return x509;
+  const weak = chainCryptoVerdict(v, check, ctx, t);
+  if (weak) return weak;
   v.pass('X509_CERTIFICATE_VALIDATION');
   const revoked = revocationVerdict(v, check, t);
   if (revoked) return revoked;

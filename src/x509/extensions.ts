@@ -213,6 +213,18 @@ function purposes(v: Buffer): string[] {
   return list;
 }
 
+/** RFC 5280 §4.2.2.1/§4.2.2.2: SEQUENCE SIZE (1..MAX) OF AccessDescription { OID, GeneralName }. */
+function infoAccess(v: Buffer): void {
+  const list = topChildren(v, 0x30, 'InfoAccessSyntax');
+  if (list.length === 0) fail('empty InfoAccessSyntax');
+  for (const el of list) {
+    const [method, location, extra] = el.tag === 0x30 ? childrenOf(v, el) : [];
+    if (!method || method.tag !== 0x06 || !location || extra) fail('bad AccessDescription');
+    oidValue(v, method);
+    decodeGeneralName(v, location);
+  }
+}
+
 function octetString(v: Buffer): Buffer {
   return contents(v, topElement(v, 0x04, 'KeyIdentifier'));
 }
@@ -244,8 +256,14 @@ const DECODERS: Readonly<Record<string, Decoder>> = {
     (x.policyMappings = { critical: e.critical, mappings: policyMappings(e.value) }),
   [OID.crlDistributionPoints]: (x, e) =>
     (x.crlDistributionPoints = { critical: e.critical, points: distributionPoints(e.value) }),
-  [OID.authorityInfoAccess]: (x, e) => (x.authorityInfoAccess = { critical: e.critical }),
-  [OID.subjectInfoAccess]: (x, e) => (x.subjectInfoAccess = { critical: e.critical }),
+  [OID.authorityInfoAccess]: (x, e) => {
+    infoAccess(e.value);
+    x.authorityInfoAccess = { critical: e.critical };
+  },
+  [OID.subjectInfoAccess]: (x, e) => {
+    infoAccess(e.value);
+    x.subjectInfoAccess = { critical: e.critical };
+  },
   [OID.freshestCrl]: (_x, e) => void distributionPoints(e.value),
 };
 

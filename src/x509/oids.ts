@@ -37,6 +37,8 @@ export const OID = {
   // name attributes
   commonName: '2.5.4.3',
   emailAddress: '1.2.840.113549.1.9.1',
+  // public key algorithms (RFC 5480)
+  ecPublicKey: '1.2.840.10045.2.1',
   // signature algorithms
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecdsaWithSha384: '1.2.840.10045.4.3.3',

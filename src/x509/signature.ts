@@ -80,6 +80,45 @@ function schemeOf(algDer: Buffer): Scheme | undefined {
   return scheme;
 }
 
+/**
+ * The digest (node:crypto name) of a certificate or CRL signature algorithm: null for EdDSA,
+ * which has none to choose, undefined when the algorithm is not supported.
+ *
+ * @example
+ * ```ts
+ * signatureDigest(cert.signatureAlgorithm); // 'sha256'
+ * ```
+ */
+export function signatureDigest(algDer: Buffer): string | null | undefined {
+  try {
+    return schemeOf(algDer)?.hash;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How an id-ecPublicKey SubjectPublicKeyInfo names its curve: `named` (an OID, the only form
+ * RFC 5480 §2.1.1 allows), `explicit` (specifiedCurve or implicitCurve), or `none` for keys of
+ * other types and SPKIs that cannot be read.
+ *
+ * @example
+ * ```ts
+ * ecCurveForm(cert.spki); // 'named'
+ * ```
+ */
+export function ecCurveForm(spki: Buffer): 'named' | 'explicit' | 'none' {
+  try {
+    const [algEl] = childrenOf(spki, topElement(spki, 0x30, 'SubjectPublicKeyInfo'));
+    if (!algEl || algEl.tag !== 0x30) return 'none';
+    const [idEl, params] = childrenOf(spki, algEl);
+    if (!idEl || oidValue(spki, idEl) !== OID.ecPublicKey) return 'none';
+    return params?.tag === 0x06 ? 'named' : 'explicit';
+  } catch {
+    return 'none';
+  }
+}
+
 const keys = new WeakMap<Buffer, KeyObject | null>();
 
 /**

@@ -13,8 +13,11 @@ import {
   fixedSigner,
   gn,
   issue,
+  oid,
   rawCertificate,
+  seq,
   standardChain,
+  tlv,
   xt,
 } from '../validation/fixtures.js';
 import { ecdsaAlgorithm } from '../../src/pki/certificate_builder.js';
@@ -99,4 +102,23 @@ test('PATH_MALFORMED for input that is not a certificate', () => {
     /no CERTIFICATE block/,
   );
   assertPathError(() => decodeCertificate(Buffer.from('hello')), 'PATH_MALFORMED');
+});
+
+test('authority/subject information access: at least one well-formed AccessDescription (RFC 5280 §4.2.2)', async () => {
+  const aia = (value: Buffer) => ({ oid: '1.3.6.1.5.5.7.1.1', critical: false, value });
+  const sia = (value: Buffer) => ({ oid: '1.3.6.1.5.5.7.1.11', critical: false, value });
+  const ocspUrl = seq(oid('1.3.6.1.5.5.7.48.1'), tlv(0x86, Buffer.from('http://ocsp.example/')));
+  const good = await issue({ cn: 'aia', key: 'citizen-a-sig', extensions: [aia(seq(ocspUrl))] });
+  assert.deepEqual(decodeCertificate(good.der).problems, []);
+  assert.equal(decodeCertificate(good.der).extensions.authorityInfoAccess?.critical, false);
+  for (const [value, problem] of [
+    [seq(), /empty InfoAccessSyntax/],
+    [seq(seq(oid('1.3.6.1.5.5.7.48.1'))), /bad AccessDescription/],
+    [Buffer.from([0x30, 0x05, 0x30]), /truncated|length/],
+  ] as const) {
+    for (const make of [aia, sia]) {
+      const bad = await issue({ cn: 'bad aia', key: 'citizen-b-sig', extensions: [make(value)] });
+      assert.match(decodeCertificate(bad.der).problems.join('; '), problem);
+    }
+  }
 });

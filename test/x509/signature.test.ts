@@ -3,7 +3,7 @@ import { constants, createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { test } from 'node:test';
 import { explicit, integer, nullValue, oid, seq } from '../../src/lib/der.js';
 import { decodeCertificate, validatePath } from '../../src/validation/index.js';
-import { verifySignature } from '../../src/x509/signature.js';
+import { ecCurveForm, signatureDigest, verifySignature } from '../../src/x509/signature.js';
 import {
   ED25519_KEY,
   NOW,
@@ -122,4 +122,26 @@ test('a chain: RSA root (PKCS#1 v1.5) → Ed25519 CA (signed with RSA-PSS) → E
     ['CN=EC leaf', 'CN=Ed CA', 'CN=RSA Root'],
   );
   assert.equal(decodeCertificate(leaf).version, 3);
+});
+
+test('signatureDigest and ecCurveForm: the digest of a certificate signature, named versus explicit EC curves', () => {
+  assert.equal(signatureDigest(seq(oid('1.2.840.10045.4.3.3'))), 'sha384');
+  assert.equal(signatureDigest(SHA256_RSA), 'sha256');
+  assert.equal(signatureDigest(seq(oid('1.3.101.112'))), null);
+  assert.equal(
+    signatureDigest(seq(oid('1.2.840.10045.4.1'))),
+    undefined,
+    'ECDSA with SHA-1 is not supported',
+  );
+  assert.equal(signatureDigest(Buffer.from('junk')), undefined);
+  assert.equal(ecCurveForm(fixedSigner('citizen-a-sig').spki), 'named');
+  assert.equal(ecCurveForm(spkiOf(rsa)), 'none');
+  assert.equal(ecCurveForm(spkiOf(ed)), 'none');
+  assert.equal(ecCurveForm(Buffer.from('junk')), 'none');
+  // id-ecPublicKey with specifiedCurve (a SEQUENCE) or implicitCurve (NULL) instead of a curve OID
+  const point = Buffer.from([0x03, 0x03, 0x00, 0x04, 0x00]);
+  const withParams = (params: Buffer): Buffer => seq(seq(oid('1.2.840.10045.2.1'), params), point);
+  assert.equal(ecCurveForm(withParams(seq(integer(1)))), 'explicit');
+  assert.equal(ecCurveForm(withParams(nullValue())), 'explicit');
+  assert.equal(ecCurveForm(withParams(oid('1.2.840.10045.3.1.7'))), 'named');
 });

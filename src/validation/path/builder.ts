@@ -35,7 +35,10 @@ export interface BuildReport {
   limited: boolean;
   /** A candidate issuer of the target (by name) whose key verified the target's signature. */
   targetIssuerFound: boolean;
-  /** A candidate issuer of the target whose key did not verify its signature. */
+  /**
+   * A candidate issuer of the target whose key did not verify its signature although its
+   * subjectKeyIdentifier is the target's authorityKeyIdentifier (the target was altered).
+   */
   targetSignatureFailure?: Certificate;
 }
 
@@ -110,6 +113,12 @@ function createsLoop(path: readonly Certificate[], c: Certificate): boolean {
   );
 }
 
+function sameKeyId(child: Certificate, issuer: Certificate): boolean {
+  const aki = child.extensions.authorityKeyIdentifier?.keyId;
+  const ski = issuer.extensions.subjectKeyIdentifier?.keyId;
+  return aki !== undefined && ski !== undefined && aki.equals(ski);
+}
+
 function depthOf(path: readonly Certificate[]): number {
   return path.slice(1).filter((c) => !c.selfIssued).length;
 }
@@ -135,7 +144,11 @@ function issuerAcceptable(child: Certificate, c: Candidate, path: Certificate[],
   }
   s.report.signatureChecks++;
   const check = signedBy(child, c.cert.spki);
-  if (path.length === 1 && check === 'invalid') s.report.targetSignatureFailure ??= c.cert;
+  // A failed signature only accuses the target when the candidate holds the key the target names
+  // (authorityKeyIdentifier = subjectKeyIdentifier). A namesake with another key (a trust anchor
+  // with the right name and the wrong key) is simply not its issuer: no chain, not a bad signature.
+  if (path.length === 1 && check === 'invalid' && sameKeyId(child, c.cert))
+    s.report.targetSignatureFailure ??= c.cert;
   if (path.length === 1 && check !== 'invalid') s.report.targetIssuerFound = true;
   // An unsupported algorithm is left for the validator to report precisely.
   return check !== 'invalid';

@@ -8,7 +8,7 @@ import type { PathValidationCode } from '../errors.js';
 import type { Certificate } from '../../x509/certificate.js';
 import { isValidDnsName, isValidMailbox } from '../../x509/general_names.js';
 import type { GeneralName } from '../../x509/general_names.js';
-import { signedBy } from '../../x509/signature.js';
+import { ecCurveForm, signedBy } from '../../x509/signature.js';
 
 /** The part a certificate plays in the path. */
 export type CertificateRole = 'target' | 'intermediate' | 'anchor';
@@ -22,10 +22,10 @@ function reject(code: PathValidationCode, cert: Certificate, index: number, deta
 
 /**
  * Structure rules that hold in every mode: decoding problems (duplicate or malformed
- * extensions), the two signature algorithm fields being equal (§4.1.1.2) and well-formed
- * subjectAltName iPAddress entries.
+ * extensions), the two signature algorithm fields being equal (§4.1.1.2), well-formed
+ * subjectAltName iPAddress entries and EC keys on a named curve (RFC 5480 §2.1.1).
  *
- * @throws PathValidationError PATH_MALFORMED
+ * @throws PathValidationError PATH_MALFORMED, or PATH_ALGORITHM_UNSUPPORTED for an explicit curve
  * @example
  * ```ts
  * checkWellFormed(cert, 0);
@@ -46,6 +46,10 @@ export function checkWellFormed(cert: Certificate, index: number): void {
       reject('PATH_MALFORMED', cert, index, 'subjectAltName iPAddress is not 4 or 16 octets');
     }
   }
+  // RFC 5480 §2.1.1: "specifiedCurve … MUST NOT be used", nor implicitCurve; only namedCurve.
+  if (ecCurveForm(cert.spki) === 'explicit') {
+    reject('PATH_ALGORITHM_UNSUPPORTED', cert, index, 'EC public key with explicit curve parameters');
+  }
 }
 
 /**
@@ -62,9 +66,9 @@ export function isSelfSigned(cert: Certificate): boolean {
 
 function serialRule(cert: Certificate): string | undefined {
   const s = cert.serial;
-  // §4.1.2.2: "The serial number MUST be a positive integer … no longer than 20 octets."
-  if ((s[0]! & 0x80) !== 0) return 'negative serialNumber';
-  if (s.every((b) => b === 0)) return 'zero serialNumber';
+  // §4.1.2.2: "no longer than 20 octets". The same clause asks certificate users to "gracefully
+  // handle" the zero and negative serial numbers of non-conforming CAs (Starfield Root G2 has
+  // serial 0), so those are accepted.
   const significant = s[0] === 0 && s.length > 1 ? s.length - 1 : s.length;
   return significant > 20 ? 'serialNumber longer than 20 octets' : undefined;
 }
