@@ -60,7 +60,7 @@ const DAY = 86_400_000;
  * @throws HubError HUB_EXISTS; TrustListPublishError TL_INPUT_INVALID
  * @example
  * ```ts
- * const hub = await initHub({ dir: 'hub', name: 'Regional Digital Trust Hub', passphrase: 'secret' });
+ * const hub = await initHub({ dir: 'hub', name: 'Regional Digital Trust Hub', passphrase: 'a long secret passphrase' });
  * await hub.close();
  * ```
  */

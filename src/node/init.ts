@@ -125,7 +125,7 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
  * @param o - directory, country, name, base URL, database, passphrase, CA key store
  * @example
  * ```ts
- * await initNode({ dir: 'ph', country: 'PH', name: 'Republic of the Philippines', passphrase: 'secret' });
+ * await initNode({ dir: 'ph', country: 'PH', name: 'Republic of the Philippines', passphrase: 'a long secret passphrase' });
  * ```
  */
 export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
