@@ -101,4 +101,16 @@ describe('hostile files and settings on the command line', () => {
     assert.equal(statSync(join(d, 'node.db')).mode & 0o777, 0o600);
     assert.equal(statSync(d).mode & 0o777, 0o700);
   });
+
+  it('hub serve checks its directory the same way', async () => {
+    const hub = join(dir.path, 'hub');
+    const init = await runCli(['hub', 'init', '--dir', hub, '--name', 'Regional Hub']);
+    assert.equal(init.code, 0, init.stderr);
+    assert.equal(statSync(hub).mode & 0o777, 0o700);
+    chmodSync(join(hub, 'hub.json'), 0o664);
+    const r = await runCli(['hub', 'serve', '--dir', hub, '--port', String(takenPort)]);
+    assert.match(r.stderr, /^trustbridge: warning: .*hub\/hub\.json had mode 0664.*changed to 0600$/m);
+    assert.match(r.stderr, /^trustbridge: error PORT_IN_USE: /m);
+    assert.equal(statSync(join(hub, 'hub.json')).mode & 0o777, 0o600);
+  });
 });
