@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import { FileKeyStore, KEY_FILE_ITERATIONS, assertStrongPassphrase } from '../../src/pki/file_key_store.js';
+import { createWallet, encodeWallet } from '../../src/eid/wallet.js';
 import { rejectsCode, throwsCode } from '../fixtures/assert.js';
 import { openssl } from '../fixtures/pki.js';
 
@@ -102,4 +103,15 @@ test('key files are 0600 and their folder 0700 whatever the umask', async (t) =>
   chmodSync(dir, 0o755);
   await new FileKeyStore(dir, PASS).generate('tsa', 'P-256');
   assert.equal(statSync(dir).mode & 0o777, 0o700, 'an existing folder is narrowed');
+});
+
+test('wallets (PKCS#12): PBKDF2-HMAC-SHA256 at 100,000 iterations, MAC too, read by openssl pkcs12', async (t) => {
+  const dir = tempKeys(t);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'maria.p12');
+  writeFileSync(file, encodeWallet(await createWallet(), PASS));
+  const info = openssl(['pkcs12', '-in', file, '-info', '-noout', '-passin', `pass:${PASS}`]);
+  assert.equal(info.status, 0, info.out);
+  assert.match(info.out, /MAC: sha256, Iteration 100000/);
+  assert.match(info.out, /PBES2, PBKDF2, AES-256-CBC, Iteration 100000, PRF hmacWithSHA256/);
 });
