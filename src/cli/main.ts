@@ -40,11 +40,19 @@ function help(): string {
 }
 
 /**
- * Exit status of an error: 3 for usage and input errors (4xx), 1 otherwise (DESIGN.md
- * command-line contract).
+ * Codes that are a 5xx for a server (an upstream failed) but that the user of the command line
+ * fixes with another argument: a `--trust` URL that cannot be downloaded (unreachable, too slow,
+ * too large) calls for another source or a file.
+ */
+const CLI_INPUT_CODES: ReadonlySet<string> = new Set(['TRUST_LIST_UNAVAILABLE']);
+
+/**
+ * Exit status of an error: 3 for usage and input errors (4xx, and {@link CLI_INPUT_CODES}), 1
+ * otherwise (DESIGN.md command-line contract).
  */
 export function exitCodeFor(e: unknown): number {
-  return e instanceof TrustbridgeError && httpStatus(e.code) < 500 ? 3 : 1;
+  if (!(e instanceof TrustbridgeError)) return 1;
+  return httpStatus(e.code) < 500 || CLI_INPUT_CODES.has(e.code) ? 3 : 1;
 }
 
 /**

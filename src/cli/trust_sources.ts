@@ -12,6 +12,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { TrustbridgeError, UsageError } from '../lib/errors.js';
 import { ValidationError } from '../validation/errors.js';
 import { fromPemAll } from '../lib/pem.js';
 import { parseCertificate } from '../x509/certificate_info.js';
@@ -20,6 +21,7 @@ import { httpTrustListFetcher } from '../trust/store/http_fetcher.js';
 import { TrustStoreError } from '../trust/store/errors.js';
 import { TrustStore } from '../trust/store/trust_store.js';
 import type { TrustRoot } from '../trust/store/trust_store.js';
+import { checkAndRecordSequences, trustStatePath } from './trust_state.js';
 
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 const IS_URL = /^https?:\/\//i;
@@ -48,18 +50,59 @@ function unavailable(url: string, why: string, cause?: unknown): never {
   throw new TrustStoreError('TRUST_LIST_UNAVAILABLE', `trust source ${url}: ${why}`, { cause });
 }
 
+/**
+ * The download limits: 15 s and 16 MiB, which `TRUSTBRIDGE_TRUST_TIMEOUT_MS` and
+ * `TRUSTBRIDGE_TRUST_MAX_BYTES` may lower (never raise the size limit).
+ */
+export function downloadLimits(env: NodeJS.ProcessEnv = process.env): {
+  timeoutMs: number;
+  maxBytes: number;
+} {
+  const read = (name: string, fallback: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < 1 || n > max)
+      throw new UsageError('USAGE_INVALID_ARGUMENT', `${name} must be an integer from 1 to ${max}`);
+    return n;
+  };
+  return {
+    timeoutMs: read('TRUSTBRIDGE_TRUST_TIMEOUT_MS', 15_000, 600_000),
+    maxBytes: read('TRUSTBRIDGE_TRUST_MAX_BYTES', MAX_SOURCE_BYTES, MAX_SOURCE_BYTES),
+  };
+}
+
+/** The HTTP(S) fetcher of every download: the limits enforced while reading, not after. */
+function boundedFetcher(): TrustListFetcher {
+  const http = httpTrustListFetcher(downloadLimits());
+  return {
+    async fetch(url, options) {
+      try {
+        return await http.fetch(url, options);
+      } catch (e) {
+        if (e instanceof TrustbridgeError) throw e;
+        const err = e as Error & { cause?: Error };
+        const why =
+          err.name === 'TimeoutError'
+            ? `no complete answer within ${downloadLimits().timeoutMs} ms`
+            : `download failed: ${err.cause?.message ?? err.message}`;
+        return unavailable(url, why, e);
+      }
+    },
+  };
+}
+
 async function download(url: string): Promise<Buffer> {
-  let res: Response;
+  let res;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    res = await boundedFetcher().fetch(url, {});
   } catch (e) {
-    const cause = (e as Error & { cause?: Error }).cause;
-    return unavailable(url, `download failed: ${cause?.message ?? (e as Error).message}`, e);
+    if (e instanceof TrustStoreError && !e.message.includes(url))
+      unavailable(url, e.message.slice(e.message.indexOf(': ') + 2), e);
+    throw e;
   }
-  if (!res.ok) unavailable(url, `HTTP ${res.status}`);
-  const body = Buffer.from(await res.arrayBuffer());
-  if (body.length > MAX_SOURCE_BYTES) invalid(url, 'larger than 16 MiB');
-  return body;
+  if (res.status !== 200 || !res.body) unavailable(url, `HTTP ${res.status}`);
+  return res.body;
 }
 
 function readLocal(source: string): Buffer {
@@ -102,7 +145,7 @@ function siblingSigner(source: string, bytes: Buffer): string {
 
 /** The CLI's fetcher: the bytes already read for the roots, then HTTP(S) URLs or local files. */
 function cliFetcher(preloaded: Map<string, Buffer>): TrustListFetcher {
-  const http = httpTrustListFetcher({ maxBytes: MAX_SOURCE_BYTES });
+  const http = boundedFetcher();
   return {
     async fetch(url, options) {
       const first = preloaded.get(url);
@@ -128,6 +171,8 @@ export interface LoadTrustOptions {
   signers?: readonly string[];
   /** `--trust-stale`: what to do with a list past its NextUpdate (default `warn`). */
   stalePolicy?: 'warn' | 'refuse';
+  /** Where the last accepted sequence numbers are kept (default {@link trustStatePath}). */
+  stateFile?: string;
 }
 
 async function pinsFor(source: string, bytes: Buffer, explicit: Buffer[]): Promise<Buffer[]> {
@@ -151,7 +196,8 @@ async function pinsFor(source: string, bytes: Buffer, explicit: Buffer[]): Promi
  * @param options - pins and staleness policy
  * @throws TrustbridgeError VALIDATION_TRUST_SOURCE_INVALID when a source cannot be read, has no
  *   pin, or its own list is refused (the member lists' problems go into the reports' warnings);
- *   TRUST_LIST_UNAVAILABLE when a source URL cannot be downloaded
+ *   TRUST_LIST_UNAVAILABLE when a source URL cannot be downloaded (unreachable, too slow, too
+ *   large); TRUST_LIST_ROLLBACK when a list is older than one accepted before (trust_state.ts)
  * @example
  * ```ts
  * const { anchors, store } = await loadTrust(['http://127.0.0.1:9000/lotl.xml'], { signers: ['hub/public/lotl-signer.pem'] });
@@ -184,5 +230,6 @@ export async function loadTrust(
   const lists = await store.refresh();
   for (const l of lists.filter((x) => x.role === 'root' && x.problem && x.sequenceNumber === undefined))
     invalid(l.url, `${l.problem!.code}: ${l.problem!.message}`);
+  checkAndRecordSequences(lists, options.stateFile ?? trustStatePath());
   return { anchors, store };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { makePrivateDir, writePrivateFile } from '../lib/private_files.js';
 
 /**
  * The passphrase of a demo's keys and wallets (federation or single node): random on first run,
@@ -15,9 +16,9 @@ import { dirname, join, resolve } from 'node:path';
 export function federationPassphrase(dir: string): string {
   const file = join(dir, '.passphrase');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const p = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${p}\n`, { mode: 0o600 });
+  writePrivateFile(file, `${p}\n`);
   return p;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { enrolPerson } from '../eid/issuance.js';
 import type { PersonInput } from '../eid/person.js';
@@ -8,6 +8,7 @@ import { openNode } from '../node/context.js';
 import { eidContextOf } from '../node/eid_context.js';
 import { initNode } from '../node/init.js';
 import { addOfficer } from '../node/officers.js';
+import { makePrivateDir, writePrivateFile } from '../lib/private_files.js';
 
 /** A sample citizen just enrolled, with the wallet file holding their keys and certificates. */
 export interface EnrolledCitizen {
@@ -62,7 +63,7 @@ export async function setUpSampleNode(o: SampleNodeOptions): Promise<string | un
   const node = await openNode(o.dir, { passphrase: o.passphrase });
   try {
     const eid = eidContextOf(node);
-    mkdirSync(o.walletDir, { recursive: true });
+    makePrivateDir(o.walletDir);
     for (const person of o.citizens) {
       const wallet = await createWallet();
       const csrs = { authentication: wallet.keys.authentication.csr, signature: wallet.keys.signature.csr };
@@ -73,11 +74,11 @@ export async function setUpSampleNode(o: SampleNodeOptions): Promise<string | un
         [node.eidCa.certificate.der, node.root.certificate.der],
       );
       const file = join(o.walletDir, `${person.familyName.toLowerCase().replace(/\s+/g, '-')}.p12`);
-      writeFileSync(file, encodeWallet(filled, o.passphrase), { mode: 0o600 });
+      writePrivateFile(file, encodeWallet(filled, o.passphrase));
       o.onEnrolled({ person, nationalId: r.person.nationalId, wallet: file });
     }
     const officer = await addOfficer(node.store, o.officerName, 'supervisor', node.clock());
-    writeFileSync(o.officerTokenFile, `${officer.token}\n`, { mode: 0o600 });
+    writePrivateFile(o.officerTokenFile, `${officer.token}\n`);
     return officer.token;
   } finally {
     await node.close();

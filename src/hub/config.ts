@@ -3,7 +3,7 @@
  * with their history), `keys/` (the encrypted LOTL-signing key), `public/lotl.xml` and
  * `public/lotl-signer.pem`.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HUB_LOTL } from '../trust/uris.js';
 import type { MemberStatusChange } from '../trust/writer/lotl.js';
@@ -125,5 +125,6 @@ export function readHubState(dir: string): HubState {
 export function writeHubFile(dir: string, relative: string, data: string | Buffer, mode = 0o644): void {
   const file = join(dir, relative);
   writeFileSync(`${file}.tmp`, data, { mode });
+  chmodSync(`${file}.tmp`, mode);
   renameSync(`${file}.tmp`, file);
 }

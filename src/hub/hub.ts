@@ -7,8 +7,9 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromPemAll, toPem } from '../lib/pem.js';
+import { makePrivateDir } from '../lib/private_files.js';
 import { signCertificate } from '../pki/certificate_builder.js';
-import { FileKeyStore } from '../pki/file_key_store.js';
+import { FileKeyStore, assertStrongPassphrase } from '../pki/file_key_store.js';
 import type { Signer } from '../pki/key_store.js';
 import { TSL_SIGNING_EKU, lotlSignerTemplate } from '../pki/profiles.js';
 import { keyStoreSigner } from '../pki/signer.js';
@@ -59,7 +60,7 @@ const DAY = 86_400_000;
  * @throws HubError HUB_EXISTS; TrustListPublishError TL_INPUT_INVALID
  * @example
  * ```ts
- * const hub = await initHub({ dir: 'hub', name: 'Regional Digital Trust Hub', passphrase: 'secret' });
+ * const hub = await initHub({ dir: 'hub', name: 'Regional Digital Trust Hub', passphrase: 'a long secret passphrase' });
  * await hub.close();
  * ```
  */
@@ -76,7 +77,9 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
     baseUrl: checkedHttpUrl((o.baseUrl ?? 'http://127.0.0.1:8090').replace(/\/+$/, ''), '--base-url'),
     lotlValidityDays: validity,
   };
+  assertStrongPassphrase(o.passphrase);
   const clock = o.clock ?? (() => new Date());
+  makePrivateDir(o.dir);
   mkdirSync(join(o.dir, HUB_FILES.public), { recursive: true });
   const keys = new FileKeyStore(join(o.dir, HUB_FILES.keys), o.passphrase);
   try {

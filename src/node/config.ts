@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { NodeError } from './errors.js';
+import { writePrivateFile } from '../lib/private_files.js';
 import type { KeyAlgorithm } from '../pki/key_store.js';
 import type { NodeListDetails } from '../trust/writer/node_list.js';
 import type { ListFiles, NodeListFile } from './trust_list_publisher.js';
@@ -110,9 +111,7 @@ export function updateNodeConfig(dir: string, change: NodeConfigChange): NodeCon
 
 /** Writes `DIR/node.json` atomically. */
 export function writeNodeConfig(dir: string, cfg: NodeConfig): void {
-  const file = configPath(dir);
-  writeFileSync(`${file}.tmp`, JSON.stringify(cfg, null, 2) + '\n', { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  writePrivateFile(configPath(dir), JSON.stringify(cfg, null, 2) + '\n');
 }
 
 /** The store location of a node: PostgreSQL URL as is, SQLite path resolved against the directory. */
@@ -138,7 +137,9 @@ export function nodeListFiles(dir: string): ListFiles {
   return {
     read: (name) => (existsSync(path(name)) ? readFileSync(path(name)) : undefined),
     write: (name, data) => {
-      writeFileSync(`${path(name)}.tmp`, data, { mode: name === 'state' ? 0o600 : 0o644 });
+      const mode = name === 'state' ? 0o600 : 0o644;
+      writeFileSync(`${path(name)}.tmp`, data, { mode });
+      chmodSync(`${path(name)}.tmp`, mode);
       renameSync(`${path(name)}.tmp`, path(name));
     },
   };

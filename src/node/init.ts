@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { UsageError } from '../lib/errors.js';
 import { NodeError } from './errors.js';
 import { toPem } from '../lib/pem.js';
+import { makePrivateDir } from '../lib/private_files.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import { signCertificate } from '../pki/certificate_builder.js';
 import type { CertificateTemplate } from '../pki/certificate_builder.js';
@@ -24,7 +25,7 @@ import { insertCaRow, insertCertificateRow, insertEventRow } from '../eid/regist
 import { NODE_FILES, configPath, nodeListFiles, storeLocation, writeNodeConfig } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { openCaKeyStore } from './context.js';
-import { FileKeyStore } from '../pki/file_key_store.js';
+import { FileKeyStore, assertStrongPassphrase } from '../pki/file_key_store.js';
 import { TL_SIGNER_ID, publishNodeTrustList } from './trust_list_publisher.js';
 
 /** What `trustbridge node init` takes. */
@@ -124,11 +125,12 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
  * @param o - directory, country, name, base URL, database, passphrase, CA key store
  * @example
  * ```ts
- * await initNode({ dir: 'ph', country: 'PH', name: 'Republic of the Philippines', passphrase: 'secret' });
+ * await initNode({ dir: 'ph', country: 'PH', name: 'Republic of the Philippines', passphrase: 'a long secret passphrase' });
  * ```
  */
 export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
   validate(o);
+  assertStrongPassphrase(o.passphrase);
   const now = o.now ?? new Date();
   const cfg: NodeConfig = {
     version: 1,
@@ -142,6 +144,7 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
     ocspValidityMinutes: 60,
   };
   const node: NodeIdentity = { country: cfg.country, name: cfg.name, baseUrl: cfg.baseUrl };
+  makePrivateDir(o.dir);
   mkdirSync(join(o.dir, NODE_FILES.public), { recursive: true });
   const serviceKeys = new FileKeyStore(join(o.dir, NODE_FILES.keys), o.passphrase);
   const caKeys =

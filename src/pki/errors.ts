@@ -15,6 +15,8 @@ export const KEY_STORE_ERRORS = {
   KEY_EXISTS: { text: 'a key with that identifier already exists' },
   KEY_PASSPHRASE_WRONG: { text: 'the key store passphrase is wrong' },
   KEY_PASSPHRASE_MISSING: { text: 'no passphrase given (TRUSTBRIDGE_PASSWORD or --password-file)' },
+  KEY_PASSPHRASE_WEAK: { text: 'the passphrase is too short to protect CA keys (at least 12 characters)' },
+  KEY_FILE_MALFORMED: { text: 'the key file is not an encrypted PKCS#8 private key' },
   KEY_STORE_UNAVAILABLE: { text: 'the key store (file or HSM) cannot be used' },
   KEY_ALGORITHM_UNSUPPORTED: { text: 'the key type or curve is not supported' },
 } as const satisfies ErrorList;

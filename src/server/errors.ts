@@ -120,6 +120,10 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   KEY_EXISTS: 409,
   KEY_PASSPHRASE_WRONG: 400,
   KEY_PASSPHRASE_MISSING: 400,
+  // A passphrase the user chose: another one fixes it, so the CLI exits 3.
+  KEY_PASSPHRASE_WEAK: 400,
+  // A damaged or foreign file in the key folder: the operator must restore it (exit 1).
+  KEY_FILE_MALFORMED: 500,
   KEY_STORE_UNAVAILABLE: 503,
   KEY_ALGORITHM_UNSUPPORTED: 400,
   X509_CERTIFICATE_MALFORMED: 400,
@@ -188,6 +192,9 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   EID_IMPORT_MALFORMED: 400,
   STORE_UNAVAILABLE: 503,
   STORE_MIGRATION_FAILED: 500,
+  // The operator must restore the file or fix its owner: not a usage problem (exit 1).
+  STORE_CORRUPT: 500,
+  STORE_PERMISSIONS_UNSAFE: 500,
   VALIDATION_FORMAT_UNKNOWN: 415,
   VALIDATION_NO_SIGNATURE: 422,
   VALIDATION_TRUST_SOURCE_INVALID: 400,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql } from 'kysely';
@@ -14,6 +14,7 @@ import type {
   Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, touchPrivateFile } from '../lib/private_files.js';
 import { StoreError } from './errors.js';
 import { listenPostgres } from './notifications.js';
 import type { Subscription } from './notifications.js';
@@ -165,23 +166,65 @@ export async function openStore(location: string): Promise<Store> {
     await migrate(db, isPg);
   } catch (e) {
     await db.destroy().catch(() => undefined);
+    if (!isPg && isCorrupt((e as { cause?: unknown }).cause))
+      throw corrupt(location, (e as { cause: unknown }).cause);
     throw e;
   }
   return store;
 }
 
+/** SQLite's answers for a file that is not a database, or a damaged one. */
+const SQLITE_CORRUPT = new Set([
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT',
+  'SQLITE_CORRUPT_VTAB',
+  'SQLITE_CORRUPT_INDEX',
+]);
+
+function corrupt(file: string, e: unknown): StoreError {
+  return new StoreError(
+    'STORE_CORRUPT',
+    `${file} is not a usable SQLite database (${(e as Error).message}): restore it from a backup`,
+    { cause: e },
+  );
+}
+
+function isCorrupt(e: unknown): boolean {
+  return SQLITE_CORRUPT.has(String((e as { code?: unknown })?.code));
+}
+
 function openSqlite(file: string): Kysely<Database> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new BetterSqlite3(file);
-  // WAL lets the server read while the CLI writes; NORMAL sync is durable across process crashes.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 10000');
-  // Checkpoint (and fsync) every ~32 MB of WAL rather than every 4 MB: fewer stalls under write load.
-  sqlite.pragma('wal_autocheckpoint = 8000');
-  sqlite.pragma('foreign_keys = ON');
-  // Lock waits happen asynchronously from here on (BusyRetryConnection).
-  sqlite.pragma('busy_timeout = 0');
+  let sqlite: BetterSqlite3.Database;
+  try {
+    if (file !== ':memory:') {
+      mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+      // Created 0600 before SQLite opens it: SQLite gives -wal and -shm the database's mode.
+      touchPrivateFile(file);
+    }
+    sqlite = new BetterSqlite3(file);
+  } catch (e) {
+    throw new StoreError('STORE_UNAVAILABLE', `cannot open ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    // WAL lets the server read while the CLI writes; NORMAL sync is durable across process crashes.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 10000');
+    // Checkpoint (and fsync) every ~32 MB of WAL rather than every 4 MB: fewer stalls under write load.
+    sqlite.pragma('wal_autocheckpoint = 8000');
+    sqlite.pragma('foreign_keys = ON');
+    // Lock waits happen asynchronously from here on (BusyRetryConnection).
+    sqlite.pragma('busy_timeout = 0');
+  } catch (e) {
+    sqlite.close();
+    if (isCorrupt(e)) throw corrupt(file, e);
+    throw new StoreError('STORE_UNAVAILABLE', `cannot open ${file}: ${(e as Error).message}`, { cause: e });
+  }
+  if (file !== ':memory:') {
+    // Files left by an older version or made by SQLite under a wide umask.
+    for (const side of [`${file}-wal`, `${file}-shm`])
+      if (existsSync(side)) chmodSync(side, PRIVATE_FILE_MODE);
+  }
   return new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
   });

@@ -13,6 +13,10 @@ import type { ErrorList, LibErrorCode } from '../lib/errors.js';
 export const STORE_ERRORS = {
   STORE_UNAVAILABLE: { text: 'the database cannot be reached' },
   STORE_MIGRATION_FAILED: { text: 'a database migration failed' },
+  STORE_CORRUPT: { text: 'the database file is damaged or is not a database' },
+  STORE_PERMISSIONS_UNSAFE: {
+    text: 'a data directory or file can be read by other users or belongs to another user',
+  },
 } as const satisfies ErrorList;
 
 /** A code {@link StoreError} carries: its own list or lib's shared codes. */

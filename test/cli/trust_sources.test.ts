@@ -4,10 +4,10 @@
  * HTTP from a loopback server; a CAdES B-LT signature of a fixed-key node validated offline.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { toPem } from '../../src/lib/pem.js';
 import { extendToLt } from '../../src/signature/cades/lt.js';
@@ -26,6 +26,8 @@ let server: ReturnType<typeof createServer>;
 let base = '';
 const served = new Map<string, Buffer>();
 let at = '';
+let lotlSigner: Awaited<ReturnType<typeof listSigner>>;
+let replay: { older: Buffer; newer: Buffer };
 
 before(async () => {
   f = await signingFixture();
@@ -38,7 +40,7 @@ before(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const tlSigner = await listSigner('PH TL signer', 'citizen-b-auth');
-  const lotlSigner = await listSigner('Hub LOTL signer', 'citizen-c-auth');
+  lotlSigner = await listSigner('Hub LOTL signer', 'citizen-c-auth');
   const issued = new Date(f.clock().getTime() - 3600_000);
   const nextUpdate = new Date('2026-09-01T00:00:00Z');
   const tl = await signedList(
@@ -75,6 +77,19 @@ before(async () => {
     },
     lotlSigner,
   );
+  const lotlAt = async (sequence: number): Promise<Buffer> =>
+    signedList(
+      {
+        territory: 'AS',
+        lotl: true,
+        sequence,
+        issued,
+        nextUpdate,
+        pointers: [{ location: `${base}/ph/trustlist.xml`, certificates: [tlSigner.der], territory: 'PH' }],
+      },
+      lotlSigner,
+    );
+  replay = { older: await lotlAt(4), newer: await lotlAt(5) };
   served.set('/ph/trustlist.xml', tl);
   served.set('/lotl.xml', lotl);
   writeFileSync(join(dir.path, 'lotl.xml'), lotl);
@@ -176,11 +191,11 @@ describe('trustbridge validate --trust <list of trusted lists>', () => {
     assert.match(wrong.stderr, /TRUST_LIST_SIGNER_UNTRUSTED/);
   });
 
-  it('a trust source URL that cannot be downloaded: TRUST_LIST_UNAVAILABLE, exit 1, with --offline too', async () => {
+  it('a trust source URL that cannot be downloaded: TRUST_LIST_UNAVAILABLE, exit 3, with --offline too', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/lotl.xml`;
     for (const source of [closed, `${base}/missing.xml`]) {
       const r = await runCli(['validate', '--in', join(dir.path, 'doc.p7m'), '--trust', source, '--offline']);
-      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.code, 3, r.stderr);
       assert.match(
         r.stderr,
         new RegExp(
@@ -189,5 +204,40 @@ describe('trustbridge validate --trust <list of trusted lists>', () => {
         ),
       );
     }
+  });
+
+  it('an older LOTL replayed at the same URL after a newer one: TRUST_LIST_ROLLBACK, exit 3 (state file 0600)', async () => {
+    const state = join(dir.path, 'state', 'trust-state.json');
+    const args = [
+      'validate',
+      '--in',
+      join(dir.path, 'doc.p7m'),
+      '--trust',
+      `${base}/replay/lotl.xml`,
+      '--trust-signer',
+      join(dir.path, 'lotl-signer.pem'),
+      '--offline',
+      '--at',
+      at,
+    ];
+    const env = { TRUSTBRIDGE_TRUST_STATE: state };
+    served.set('/replay/lotl.xml', replay.newer);
+    const first = await runCli(args, { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(statSync(state).mode & 0o777, 0o600);
+    assert.equal(statSync(dirname(state)).mode & 0o777, 0o700);
+    const seen = JSON.parse(readFileSync(state, 'utf8')) as {
+      lists: Record<string, { sequenceNumber: number }>;
+    };
+    assert.equal(seen.lists[`${base}/replay/lotl.xml`]?.sequenceNumber, 5);
+    served.set('/replay/lotl.xml', replay.older);
+    const replayed = await runCli(args, { env });
+    assert.equal(replayed.code, 3, replayed.stderr);
+    assert.match(
+      replayed.stderr,
+      /^trustbridge: error TRUST_LIST_ROLLBACK: .*replay\/lotl\.xml: sequence number 4 is below 5/m,
+    );
+    served.set('/replay/lotl.xml', replay.newer);
+    assert.equal((await runCli(args, { env })).code, 0, 'the same list again is fine');
   });
 });

@@ -7,6 +7,7 @@ import { openNode } from '../../node/context.js';
 import { serveNode } from '../../server/serve.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';
+import { checkDataDir } from '../data_dir.js';
 import { waitForSignal } from './node.js';
 
 const demo: Command = {
@@ -16,6 +17,7 @@ const demo: Command = {
     const { values: o } = parseOptions(argv, { dir: { type: 'string' }, port: { type: 'string' } });
     const dir = resolve(str(o, 'dir') ?? 'demo');
     const port = int(o, 'port', 8080, 1, 65535);
+    checkDataDir(dir);
     const passphrase = federationPassphrase(dir);
     process.stdout.write(`trustbridge demo in ${dir}\n`);
     await setUpDemoNode(dir, port, passphrase);

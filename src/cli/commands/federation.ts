@@ -9,6 +9,7 @@ import { SAMPLE_COUNTRIES, startFederation } from '../../federation/index.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';
 import { waitForSignal } from './node.js';
+import { checkDataDir } from '../data_dir.js';
 
 const federation: Command = {
   words: ['federation'],
@@ -21,6 +22,7 @@ const federation: Command = {
     });
     const dir = resolve(str(o, 'dir') ?? 'federation');
     const port = int(o, 'port', 8080, 1, 65532);
+    checkDataDir(dir);
     process.stdout.write(`trustbridge federation in a box in ${dir}\n`);
     const fed = await startFederation(dir, port, { workers: int(o, 'workers', 1, 1, 64) });
     const lines = [

@@ -22,6 +22,7 @@ import { printJson } from '../command.js';
 import type { Command } from '../command.js';
 import { readPassword } from '../password.js';
 import { waitForSignal } from './node.js';
+import { checkDataDir } from '../data_dir.js';
 
 const DIR_AND_PASSWORD: OptionSpec = { dir: { type: 'string' }, 'password-file': { type: 'string' } };
 
@@ -158,6 +159,8 @@ const serve: Command = {
       { ...DIR_AND_PASSWORD, host: { type: 'string' }, port: { type: 'string' }, log: { type: 'boolean' } },
       ['dir'],
     );
+    readHubConfig(req(o, 'dir'));
+    checkDataDir(req(o, 'dir'));
     return withHub(o, async (hub) => {
       const defaultPort = Number(new URL(hub.config.baseUrl).port || 8090);
       const srv = await serveHub(

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../lib/errors.js';
 import { openNode } from '../../node/context.js';
-import { readNodeConfig } from '../../node/config.js';
+import { readNodeConfig, storeLocation } from '../../node/config.js';
 import { initNode } from '../../node/init.js';
 import type { KeyAlgorithm } from '../../pki/key_store.js';
 import { int, parseOptions, req, str } from '../args.js';
@@ -13,6 +13,7 @@ import { printJson } from '../command.js';
 import type { Command } from '../command.js';
 import { readPassword } from '../password.js';
 import { countRows } from '../../eid/register_store/index.js';
+import { checkDataDir } from '../data_dir.js';
 
 const init: Command = {
   words: ['node', 'init'],
@@ -126,6 +127,8 @@ const serve: Command = {
     );
     const dir = req(o, 'dir');
     const config = readNodeConfig(dir);
+    const db = storeLocation(dir, config);
+    checkDataDir(dir, /^postgres(ql)?:\/\//.test(db) ? undefined : db);
     const passphrase = await readPassword(str(o, 'password-file'), 'node key');
     const workers = int(o, 'workers', 1, 1, 64);
     const host = str(o, 'host') ?? '127.0.0.1';

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { UsageError } from '../../lib/errors.js';
 import { toPem } from '../../lib/pem.js';
 import { createWallet, encodeWallet, openWallet } from '../../eid/wallet.js';
@@ -8,6 +8,7 @@ import { parseOptions, req } from '../args.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
 import { WALLET_PASSWORD_FILE_OPTIONS, readPassword, walletPasswordFile } from '../password.js';
+import { writePrivateFile } from '../../lib/private_files.js';
 
 /** The wallet password: `--wallet-password-file`, `TRUSTBRIDGE_WALLET_PASSWORD`, then `TRUSTBRIDGE_PASSWORD`. */
 export function walletPassword(file: string | undefined): Promise<string> {
@@ -22,8 +23,7 @@ export function loadWallet(path: string, password: string): Wallet {
 
 /** Writes a wallet file atomically (temporary file, then rename). */
 export function saveWallet(path: string, wallet: Wallet, password: string): void {
-  writeFileSync(`${path}.tmp`, encodeWallet(wallet, password), { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writePrivateFile(path, encodeWallet(wallet, password));
 }
 
 const create: Command = {

@@ -4,7 +4,6 @@
  * posted to the node (the browser then continues); with a challenge code the signed response is
  * printed for pasting into the page.
  */
-import { writeFileSync } from 'node:fs';
 import { browserWalletFile } from '../../login/browser_wallet.js';
 import { parseCertificate } from '../../x509/certificate_info.js';
 import { walletLogin } from '../../login/wallet_client.js';
@@ -14,6 +13,7 @@ import { printJson } from '../command.js';
 import type { Command } from '../command.js';
 import { WALLET_PASSWORD_FILE_OPTIONS, walletPasswordFile } from '../password.js';
 import { loadWallet, walletPassword } from './wallet.js';
+import { writePrivateFile } from '../../lib/private_files.js';
 
 /** Writes the browser wallet's key file (the authentication key in the clear: keep it private). */
 async function exportBrowserKey(
@@ -27,7 +27,7 @@ async function exportBrowserKey(
     throw new UsageError('USAGE_INVALID_ARGUMENT', 'the wallet is not enrolled (no certificate)');
   const pkcs8 = auth.privateKey.export({ type: 'pkcs8', format: 'der' });
   const body = browserWalletFile(pkcs8, [auth.certificate, ...wallet.caCertificates]);
-  writeFileSync(out, `${JSON.stringify(body)}\n`, { mode: 0o600 });
+  writePrivateFile(out, `${JSON.stringify(body)}\n`);
   printJson({ exported: out, certificate: parseCertificate(auth.certificate).subject });
   return 0;
 }
