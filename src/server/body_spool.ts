@@ -107,20 +107,26 @@ export function receiveBody(payload: Readable, sink: Writable, limits: BodyTimeo
     };
     const onEnd = (): void => finish();
     const onAborted = (): void => finish(new HttpError('HTTP_REQUEST_TIMEOUT', 'the client went away'));
-    const timer = setInterval(() => {
-      const seconds = (Date.now() - started) / 1000;
-      if (seconds > limits.bodyTimeoutSeconds)
-        finish(
-          new HttpError('HTTP_REQUEST_TIMEOUT', `the body was not received within ${limits.bodyTimeoutSeconds} s`),
-        );
-      else if (seconds > limits.bodyGraceSeconds && size / seconds < limits.minBodyBytesPerSecond)
-        finish(
-          new HttpError(
-            'HTTP_REQUEST_TIMEOUT',
-            `the body arrives slower than ${limits.minBodyBytesPerSecond} bytes a second`,
-          ),
-        );
-    }, Math.min(TICK_MS, limits.bodyTimeoutSeconds * 1000));
+    const timer = setInterval(
+      () => {
+        const seconds = (Date.now() - started) / 1000;
+        if (seconds > limits.bodyTimeoutSeconds)
+          finish(
+            new HttpError(
+              'HTTP_REQUEST_TIMEOUT',
+              `the body was not received within ${limits.bodyTimeoutSeconds} s`,
+            ),
+          );
+        else if (seconds > limits.bodyGraceSeconds && size / seconds < limits.minBodyBytesPerSecond)
+          finish(
+            new HttpError(
+              'HTTP_REQUEST_TIMEOUT',
+              `the body arrives slower than ${limits.minBodyBytesPerSecond} bytes a second`,
+            ),
+          );
+      },
+      Math.min(TICK_MS, limits.bodyTimeoutSeconds * 1000),
+    );
     sink.on('error', finish);
     sink.on('drain', onDrain);
     payload.on('data', onData);

@@ -54,7 +54,9 @@ export class UploadGate {
 
   /** Uploads and bytes in progress, on the node and per client (metrics, tests). */
   usage(client?: string): Readonly<Usage> {
-    return client === undefined ? { ...this.#total } : { ...(this.#clients.get(client) ?? { count: 0, bytes: 0 }) };
+    return client === undefined
+      ? { ...this.#total }
+      : { ...(this.#clients.get(client) ?? { count: 0, bytes: 0 }) };
   }
 
   /**

@@ -32,7 +32,11 @@ export interface RawExchange {
  * Connects to `port` on 127.0.0.1 and writes `text`; the socket is left open (a held upload)
  * until the server closes it or the test destroys it.
  */
-export async function openRaw(port: number, text: string | Buffer, localAddress?: string): Promise<RawExchange> {
+export async function openRaw(
+  port: number,
+  text: string | Buffer,
+  localAddress?: string,
+): Promise<RawExchange> {
   const socket = connect({ host: '127.0.0.1', port, ...(localAddress ? { localAddress } : {}) });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
@@ -49,7 +53,11 @@ export async function openRaw(port: number, text: string | Buffer, localAddress?
 }
 
 /** Sends `text` and reads the answer until the server closes the connection. */
-export async function rawRequest(port: number, text: string | Buffer, localAddress?: string): Promise<RawResponse> {
+export async function rawRequest(
+  port: number,
+  text: string | Buffer,
+  localAddress?: string,
+): Promise<RawResponse> {
   return (await openRaw(port, text, localAddress)).response;
 }
 

@@ -37,7 +37,12 @@ function assertShape(body: string, code: string): void {
 
 describe('HTTP edge errors in the JSON shape', () => {
   const cases: [string, string, number, string][] = [
-    ['a bad % escape in the path', 'GET /ca/%zz HTTP/1.1\r\nHost: n\r\nConnection: close\r\n\r\n', 400, 'HTTP_URL_MALFORMED'],
+    [
+      'a bad % escape in the path',
+      'GET /ca/%zz HTTP/1.1\r\nHost: n\r\nConnection: close\r\n\r\n',
+      400,
+      'HTTP_URL_MALFORMED',
+    ],
     [
       'a negative Content-Length',
       'POST /ocsp HTTP/1.1\r\nHost: n\r\nContent-Type: application/ocsp-request\r\nContent-Length: -1\r\n\r\n',
@@ -109,9 +114,10 @@ describe('wrong content types on POST routes: 415, never 500', () => {
         if (url.startsWith('/api/v1/') && type === 'application/json') continue; // JSON is theirs
         const res = await app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload });
         // The operator API checks the token first (onRequest): without one, 401 before the body.
-        const [status, code] = url.startsWith('/api/v1/p') || url.startsWith('/api/v1/e')
-          ? [401, 'AUTH_TOKEN_MISSING']
-          : [415, 'HTTP_UNSUPPORTED_MEDIA_TYPE'];
+        const [status, code] =
+          url.startsWith('/api/v1/p') || url.startsWith('/api/v1/e')
+            ? [401, 'AUTH_TOKEN_MISSING']
+            : [415, 'HTTP_UNSUPPORTED_MEDIA_TYPE'];
         assert.equal(res.statusCode, status, `${url} ${type}: ${res.body}`);
         assertShape(res.body, code);
       }
