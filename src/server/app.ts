@@ -23,6 +23,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Fastify request logging. */
   logger?: boolean;
+  /** Where the request log goes when `logger` is on (default standard output). */
+  logStream?: NodeJS.WritableStream;
   /** Options of the login service (for example the TLS client-certificate listener's URL). */
   login?: LoginOptions;
   /** Upload limits of `POST /api/v1/validate`, over `node.json` `validateLimits`. */
@@ -52,7 +54,12 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   const limits = validateLimitsOf(node, options.validateLimits);
   const app = Fastify({
     // Query strings are not logged: a logout's id_token_hint names the citizen (issue 13).
-    logger: options.logger ? { serializers: { req: serializeRequest } } : false,
+    logger: options.logger
+      ? {
+          serializers: { req: serializeRequest },
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        }
+      : false,
     // Malformed HTTP, slow requests and bad URLs answer in the JSON error shape too.
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,

@@ -6,6 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { answerClientError, redactUrl } from '../../src/server/http_edge.js';
@@ -132,6 +133,24 @@ describe('wrong content types on POST routes: 415, never 500', () => {
 });
 
 describe('request URLs in logs', () => {
+  it("the node's request log has no query values (a logout's id_token_hint names the citizen)", async () => {
+    let log = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        log += chunk.toString('utf8');
+        cb();
+      },
+    });
+    const logged = await buildApp(node, { logger: true, logStream: stream });
+    try {
+      await logged.inject({ method: 'GET', url: '/healthz?id_token_hint=eyJSECRET.492817365021.sig&x=1' });
+    } finally {
+      await logged.close();
+    }
+    assert.match(log, /\/healthz\?id_token_hint=\*\*\*&x=\*\*\*/);
+    assert.doesNotMatch(log, /SECRET|492817365021/);
+  });
+
   it('query values are replaced, names and paths kept', () => {
     assert.equal(
       redactUrl('/logout?id_token_hint=eyJhbGciOi.x.y&post_logout_redirect_uri=https%3A%2F%2Frp&state=s'),
