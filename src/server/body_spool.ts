@@ -3,7 +3,7 @@
  * as it arrives, with a total deadline and a minimum average rate, so a slow client cannot keep
  * a request open for minutes (issue 13). The spool file is deleted once the answer is sent.
  */
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +23,21 @@ export type BodyTimeouts = Pick<
 /** How often the body rate is checked. */
 const TICK_MS = 250;
 
+/** Whether process `pid` is still running (a signal 0 reaches it, or it is not ours to signal). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Makes the spool directory (mode 0700) and empties it of files a stopped process left behind;
- * when it cannot be made (a node without a directory), a private directory under the system's
- * temporary directory.
+ * Makes this process's spool directory, `dir/<pid>` (mode 0700), and removes those of processes
+ * no longer running (files a stopped server left behind); the workers of a cluster each have
+ * their own. When `dir` cannot be used (a node without a directory), a private directory under
+ * the system's temporary directory.
  *
  * @param dir - the wanted directory, or undefined for a temporary one
  * @example
@@ -38,8 +49,18 @@ export function prepareSpoolDir(dir: string | undefined): string {
   if (dir !== undefined) {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      for (const f of readdirSync(dir)) if (f.endsWith('.upload')) rmSync(join(dir, f), { force: true });
-      return dir;
+      for (const f of readdirSync(dir)) {
+        if (/^\d+$/.test(f) && Number(f) !== process.pid && !alive(Number(f)))
+          rmSync(join(dir, f), { recursive: true, force: true });
+      }
+      const mine = join(dir, String(process.pid));
+      mkdirSync(mine, { recursive: true, mode: 0o700 });
+      // Files older than this process are from an earlier one that had the same pid.
+      const started = Date.now() - process.uptime() * 1000;
+      for (const f of readdirSync(mine)) {
+        if (statSync(join(mine, f)).mtimeMs < started) rmSync(join(mine, f), { force: true });
+      }
+      return mine;
     } catch {
       // fall through: a private temporary directory
     }
@@ -84,6 +105,7 @@ export function receiveBody(payload: Readable, sink: Writable, limits: BodyTimeo
       payload.off('end', onEnd);
       payload.off('error', finish);
       payload.off('aborted', onAborted);
+      payload.off('close', onAborted);
       sink.off('drain', onDrain);
       if (e === undefined) {
         sink.end(() => resolve(size));
@@ -133,6 +155,8 @@ export function receiveBody(payload: Readable, sink: Writable, limits: BodyTimeo
     payload.on('end', onEnd);
     payload.on('error', finish);
     payload.on('aborted', onAborted);
+    // A connection closed before the end of the body ('close' after 'end' finds it settled).
+    payload.on('close', onAborted);
   });
 }
 

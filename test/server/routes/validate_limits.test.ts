@@ -30,7 +30,7 @@ function uploadHead(length: number, first = 'x'.repeat(16)): string {
   );
 }
 
-const spoolFiles = (): string[] => readdirSync(spool);
+const spoolFiles = (): string[] => readdirSync(join(spool, String(process.pid)));
 
 before(async () => {
   f = await signingFixture();
@@ -69,7 +69,9 @@ describe('POST /api/v1/validate: upload budgets', () => {
     held.push(await openRaw(port, uploadHead(100_000)));
     // Both are admitted and spooling: their files exist (mode 0600).
     await until(() => spoolFiles().length === 2);
-    for (const name of spoolFiles()) assert.equal(statSync(join(spool, name)).mode & 0o777, 0o600);
+    for (const name of spoolFiles())
+      assert.equal(statSync(join(spool, String(process.pid), name)).mode & 0o777, 0o600);
+    assert.equal(statSync(join(spool, String(process.pid))).mode & 0o777, 0o700);
 
     const same = await rawRequest(port, uploadHead(100_000));
     assert.equal(same.status, 429, same.body);
