@@ -95,7 +95,15 @@ async function* parseRows(
 ): AsyncGenerator<Row | null> {
   let header: Map<string, number> | undefined;
   const today = ctx.clock();
-  for await (const rec of readCsvRecords(createReadStream(path))) {
+  // A malformed row (an unterminated quote, a stray quote) is listed as rejected and the import
+  // goes on from the next line (csv.ts `recover`); only a malformed header stops it.
+  for await (const rec of readCsvRecords(createReadStream(path), { recover: true })) {
+    if (rec.error) {
+      if (!header) throw rec.error;
+      rejected.push({ line: rec.line, code: rec.error.code, message: rec.error.message });
+      yield null;
+      continue;
+    }
     if (!header) {
       header = parseCsvHeader(rec.fields, ['given_names', 'family_name', 'birth_date']);
       continue;

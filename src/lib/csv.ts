@@ -12,12 +12,22 @@ export interface CsvReadOptions {
   maxFieldLength?: number;
   /** Most fields in one record (default 64). */
   maxFields?: number;
+  /**
+   * Yield a malformed record as `{ line, fields: [], error }` and go on, instead of throwing
+   * (default false). The parser resynchronises at the next physical line: after a quote that is
+   * never closed, a quoted field over the limit, or one that spans lines and is followed by text
+   * other than a separator, the bad record is the line the quote opened on and parsing resumes
+   * on the line after it; after any other error, at the next line break.
+   */
+  recover?: boolean;
 }
 
 /** One CSV record: the 1-based physical line it starts on, and its fields. */
 export interface CsvRecord {
   line: number;
   fields: string[];
+  /** Why the record is malformed (only with `recover`; `fields` is then empty). */
+  error?: CsvError;
 }
 
 const DEFAULT_MAX_FIELD_LENGTH = 4096;
@@ -30,7 +40,7 @@ const LF = '\n';
 const BOM = '\uFEFF';
 
 /** Where the parser is within a record. */
-type State = 'recordStart' | 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted';
+type State = 'recordStart' | 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted' | 'skipLine';
 
 function malformed(line: number, detail: string, cause?: unknown): CsvError {
   return new CsvError('EID_IMPORT_MALFORMED', `line ${line}: ${detail}`, { cause });
@@ -55,10 +65,15 @@ class CsvParser {
   private readonly out: CsvRecord[] = [];
   private readonly maxFieldLength: number;
   private readonly maxFields: number;
+  private readonly recover: boolean;
+  /** With `recover`: the text of the record being read, and where its open quote is in it. */
+  private pending = '';
+  private quoteOffset = 0;
 
-  constructor(maxFieldLength: number, maxFields: number) {
+  constructor(maxFieldLength: number, maxFields: number, recover: boolean) {
     this.maxFieldLength = maxFieldLength;
     this.maxFields = maxFields;
+    this.recover = recover;
   }
 
   /** Parses `text` and returns the records it completed. */
@@ -67,20 +82,96 @@ class CsvParser {
       this.atStart = false;
       if (text.startsWith(BOM)) text = text.slice(1);
     }
-    for (let i = 0; i < text.length; i++) this.step(text[i]!);
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (!this.recover) {
+        this.step(ch);
+        continue;
+      }
+      const before = this.state;
+      this.pending += ch;
+      try {
+        this.step(ch);
+      } catch (e) {
+        if (!(e instanceof CsvError)) throw e;
+        // Inside a quoted field, or just after one that spans lines (its closing quote was most
+        // likely the opening quote of a later row): back to the line the quote opened on.
+        if (before === 'quoted' || (before === 'quoteInQuoted' && this.quoteLine < this.line)) {
+          const why =
+            before === 'quoted'
+              ? e
+              : malformed(this.quoteLine, `quoted field is not terminated on its line (${e.message})`, e);
+          return [...this.out.splice(0), ...this.feed(this.rewind(why) + text.slice(i + 1))];
+        }
+        this.skipLine(e, ch, before);
+      }
+    }
     return this.out.splice(0);
   }
 
   /** Finishes the input and returns the last record, if any. */
   end(): CsvRecord[] {
-    if (this.state === 'quoted') throw malformed(this.quoteLine, 'quoted field is not terminated');
+    if (this.state === 'quoted') {
+      const e = malformed(this.quoteLine, 'quoted field is not terminated');
+      if (!this.recover) throw e;
+      const first = this.feed(this.rewind(e));
+      return [...first, ...this.end()];
+    }
+    if (this.state === 'skipLine') this.state = 'recordStart';
     if (this.state !== 'recordStart') this.endRecord();
     return this.out.splice(0);
+  }
+
+  /** Records a malformed record and starts a new one, on line `line`. */
+  private reject(e: CsvError, line: number): void {
+    this.out.push({ line: this.recordLine, fields: [], error: e });
+    this.fields = [];
+    this.field = '';
+    this.pending = '';
+    this.line = line;
+    this.recordLine = line;
+    this.state = 'recordStart';
+  }
+
+  /**
+   * An error inside a quoted field (never closed, or over the limit): the quote probably should
+   * not be there, so the bad record ends with the physical line the quote opened on. Returns the
+   * text after that line, to be parsed again.
+   */
+  private rewind(e: CsvError): string {
+    const rel = this.pending.slice(this.quoteOffset);
+    const m = /\r\n|\r|\n/.exec(rel);
+    this.reject(e, this.quoteLine + (m ? 1 : 0));
+    if (!m) {
+      // The line the quote opened on has not ended yet: skip the rest of it.
+      this.state = 'skipLine';
+      return '';
+    }
+    // A CR at the very end may be the first half of a CRLF still to come.
+    this.lastWasCR = m[0] === CR && m.index + 1 === rel.length;
+    return rel.slice(m.index + m[0].length);
+  }
+
+  /** Any other error: the rest of the current physical line is skipped. */
+  private skipLine(e: CsvError, ch: string, before: State): void {
+    const lineEnd = ch === CR || ch === LF;
+    // In a quoted field's closing quote the line was already counted; outside, not yet.
+    this.reject(e, lineEnd && before !== 'quoteInQuoted' ? this.line + 1 : this.line);
+    if (!lineEnd) this.state = 'skipLine';
   }
 
   private step(ch: string): void {
     const afterCR = this.lastWasCR;
     this.lastWasCR = ch === CR;
+    if (this.state === 'skipLine') {
+      if (ch === CR || ch === LF) {
+        this.line++;
+        this.recordLine = this.line;
+        this.state = 'recordStart';
+        this.pending = '';
+      }
+      return;
+    }
     if (this.state === 'quoted' || this.state === 'quoteInQuoted') {
       if (ch === CR || (ch === LF && !afterCR)) this.line++;
       if (this.state === 'quoted') this.stepQuoted(ch);
@@ -88,10 +179,14 @@ class CsvParser {
       return;
     }
     if (ch === CR || ch === LF) {
-      if (ch === LF && afterCR) return; // second half of CRLF: the record already ended
+      if (ch === LF && afterCR) {
+        this.pending = '';
+        return; // second half of CRLF: the record already ended
+      }
       if (this.state !== 'recordStart') this.endRecord();
       this.line++;
       this.recordLine = this.line;
+      this.pending = '';
       return;
     }
     this.stepOutside(ch);
@@ -103,6 +198,7 @@ class CsvParser {
       if (ch === QUOTE) {
         this.state = 'quoted';
         this.quoteLine = this.line;
+        this.quoteOffset = this.pending.length - 1;
         return;
       }
     }
@@ -132,6 +228,7 @@ class CsvParser {
     } else if (ch === CR || ch === LF) {
       this.endRecord();
       this.recordLine = this.line;
+      this.pending = '';
     } else {
       throw malformed(this.line, `unexpected character ${JSON.stringify(ch)} after a closing quote`);
     }
@@ -184,10 +281,11 @@ function decodeChunk(decoder: TextDecoder, chunk: Buffer | string, line: number)
  * physical line it starts on.
  *
  * @param input - chunks of UTF-8 bytes or already-decoded text (e.g. a `fs.createReadStream`)
- * @param options - `maxFieldLength` (default 4096) and `maxFields` (default 64)
+ * @param options - `maxFieldLength` (default 4096), `maxFields` (default 64), `recover`
  * @returns an async generator of `{ line, fields }`
  * @throws CsvError `EID_IMPORT_MALFORMED` (`line N: ...`) on an unterminated quote, a quote in an
- *   unquoted field, text after a closing quote, a field or record over the limits, or invalid UTF-8
+ *   unquoted field, text after a closing quote, a field or record over the limits (unless
+ *   `recover`, which yields such records with their `error`), or invalid UTF-8
  *
  * @example
  * ```ts
@@ -203,6 +301,7 @@ export async function* readCsvRecords(
   const parser = new CsvParser(
     positiveInteger(options?.maxFieldLength, DEFAULT_MAX_FIELD_LENGTH, 'maxFieldLength'),
     positiveInteger(options?.maxFields, DEFAULT_MAX_FIELDS, 'maxFields'),
+    options?.recover === true,
   );
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   for await (const chunk of input) {

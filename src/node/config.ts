@@ -38,7 +38,46 @@ export interface NodeConfig {
    * 20, 0.5 a second).
    */
   loginRateLimit?: { burst: number; perSecond: number };
+  /** Limits of `POST /api/v1/validate` uploads; each field left out keeps its default. */
+  validateLimits?: Partial<ValidateLimits>;
 }
+
+/**
+ * How much `POST /api/v1/validate` (no token needed) may take of a node: uploads are spooled to
+ * files, not held in memory, and are admitted only within these budgets.
+ */
+export interface ValidateLimits {
+  /** Largest body (bytes; default 48 MiB). */
+  maxBodyBytes: number;
+  /** Uploads and validations in progress on the node (default 8). */
+  maxConcurrent: number;
+  /** Bytes announced by the uploads in progress on the node (default 256 MiB). */
+  maxInFlightBytes: number;
+  /** Uploads and validations in progress from one client address (default 2). */
+  perClientConcurrent: number;
+  /** Bytes announced by the uploads in progress from one client address (default 96 MiB). */
+  perClientInFlightBytes: number;
+  /** Time allowed for the whole body (seconds; default 60). */
+  bodyTimeoutSeconds: number;
+  /** Slowest average body rate accepted once `bodyGraceSeconds` have passed (bytes/s; default 16 KiB/s). */
+  minBodyBytesPerSecond: number;
+  /** Time before the body rate is checked (seconds; default 10). */
+  bodyGraceSeconds: number;
+  /** Where uploads are spooled (default `DIR/spool`, mode 0700; each file 0600, deleted after). */
+  spoolDir?: string;
+}
+
+/** The defaults of {@link ValidateLimits}. */
+export const VALIDATE_LIMIT_DEFAULTS: Readonly<ValidateLimits> = {
+  maxBodyBytes: 48 * 1024 * 1024,
+  maxConcurrent: 8,
+  maxInFlightBytes: 256 * 1024 * 1024,
+  perClientConcurrent: 2,
+  perClientInFlightBytes: 96 * 1024 * 1024,
+  bodyTimeoutSeconds: 60,
+  minBodyBytesPerSecond: 16 * 1024,
+  bodyGraceSeconds: 10,
+};
 
 /** File names inside a node directory. */
 export const NODE_FILES = {
@@ -50,6 +89,8 @@ export const NODE_FILES = {
   trustListState: 'trustlist-state.json',
   trustList: 'trustlist.xml',
   trustListSigner: 'tl-signer.pem',
+  /** Uploads of `POST /api/v1/validate` being received or validated. */
+  spool: 'spool',
 } as const;
 
 /** Path of the node configuration file. */

@@ -151,6 +151,30 @@ export function toCertId(raw: Buffer): OcspCertId {
   return { hashAlgorithm, issuerNameHash, issuerKeyHash, serial: serialToHex(serial), raw: Buffer.from(raw) };
 }
 
+/** RFC 8954 §2.1: Nonce ::= OCTET STRING(SIZE(1..32)). */
+const MAX_NONCE_OCTETS = 32;
+
+/**
+ * The nonce octets inside an extnValue: RFC 8954 wraps them in an OCTET STRING; clients older
+ * than RFC 6960 put them bare, so a value that is not one whole OCTET STRING counts as bare.
+ */
+function nonceOctets(value: Buffer): Buffer {
+  if (value.length >= 2 && value[0] === 0x04) {
+    const first = value[1]!;
+    let len = first;
+    let head = 2;
+    if (first & 0x80) {
+      const n = first & 0x7f;
+      if (n >= 1 && n <= 3 && value.length >= 2 + n) {
+        len = value.subarray(2, 2 + n).reduce((a, b) => a * 256 + b, 0);
+        head = 2 + n;
+      } else len = -1;
+    }
+    if (len >= 0 && head + len === value.length) return value.subarray(head);
+  }
+  return value;
+}
+
 /** The nonce of a request's [2] requestExtensions element, if any. */
 function requestNonce(der: Buffer, extensions: DerElement | undefined): Omit<OcspRequestInfo, 'certIds'> {
   if (extensions === undefined) return {};
@@ -161,6 +185,9 @@ function requestNonce(der: Buffer, extensions: DerElement | undefined): Omit<Ocs
     if (ext.extnID !== NONCE_OID) continue;
     if (found.nonce !== undefined) fail('duplicate nonce extension');
     if (ext.extnValue.byteLength === 0) fail('empty nonce');
+    // RFC 8954 §2.1: a nonce longer than 32 octets is refused (malformedRequest), not echoed.
+    const octets = nonceOctets(Buffer.from(ext.extnValue.buffer)).length;
+    if (octets < 1 || octets > MAX_NONCE_OCTETS) fail(`the nonce has ${octets} octets (RFC 8954: 1 to 32)`);
     found = { nonce: Buffer.from(ext.extnValue.buffer), nonceExtension: Buffer.from(raw) };
   }
   return found;

@@ -9,7 +9,9 @@ import { registerApiRoutes } from './routes/api.js';
 import { registerPublicRoutes } from './routes/public.js';
 import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
 import { registerTrustListRoutes } from './routes/trustlist.js';
-import { registerValidateRoute } from './routes/validate.js';
+import { registerValidateRoute, validateLimitsOf } from './routes/validate.js';
+import type { ValidateLimits } from '../node/config.js';
+import { answerClientError, answerFrameworkError, serializeRequest } from './http_edge.js';
 import { registerLoginRoutes } from './routes/login.js';
 import type { LoginRoutes } from './routes/login.js';
 import type { LoginOptions } from '../login/service.js';
@@ -21,8 +23,12 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Fastify request logging. */
   logger?: boolean;
+  /** Where the request log goes when `logger` is on (default standard output). */
+  logStream?: NodeJS.WritableStream;
   /** Options of the login service (for example the TLS client-certificate listener's URL). */
   login?: LoginOptions;
+  /** Upload limits of `POST /api/v1/validate`, over `node.json` `validateLimits`. */
+  validateLimits?: Partial<ValidateLimits>;
 }
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
@@ -45,8 +51,20 @@ export function loginRoutesOf(app: FastifyInstance): LoginRoutes | undefined {
  * ```
  */
 export async function buildApp(node: NodeContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const limits = validateLimitsOf(node, options.validateLimits);
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Query strings are not logged: a logout's id_token_hint names the citizen (issue 13).
+    logger: options.logger
+      ? {
+          serializers: { req: serializeRequest },
+          ...(options.logStream ? { stream: options.logStream } : {}),
+        }
+      : false,
+    // Malformed HTTP, slow requests and bad URLs answer in the JSON error shape too.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    // Node's own deadline for a whole request; validate uploads have their own, shorter one.
+    requestTimeout: Math.max(120, limits.bodyTimeoutSeconds + 30) * 1000,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     return503OnClosing: true,
     // Refuse unknown properties (additionalProperties: false) instead of silently dropping them.
@@ -75,7 +93,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerPublicRoutes(app, node, ocsp, metrics);
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
-  registerValidateRoute(app, node, ocsp);
+  registerValidateRoute(app, node, ocsp, { limits });
   const rateLimit = node.config.loginRateLimit;
   loginRoutes.set(
     app,

@@ -39,6 +39,12 @@ import { HUB_ERRORS } from '../hub/errors.js';
 export const HTTP_ERRORS = {
   HTTP_NOT_FOUND: { text: 'no such resource' },
   HTTP_UNSUPPORTED_MEDIA_TYPE: { text: 'unsupported content type' },
+  HTTP_BAD_REQUEST: { text: 'the request is not valid HTTP/1.1' },
+  HTTP_URL_MALFORMED: { text: 'the request URL is malformed' },
+  HTTP_HEADERS_TOO_LARGE: { text: 'the request headers are too large' },
+  HTTP_REQUEST_TIMEOUT: { text: 'the request was not received in time' },
+  HTTP_BUSY: { text: 'the node is busy with other uploads; retry later' },
+  HTTP_CLIENT_BUSY: { text: 'too many uploads from this client at once; retry later' },
 } as const satisfies ErrorList;
 
 /**
@@ -236,6 +242,12 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   AUTH_FORBIDDEN: 403,
   HTTP_NOT_FOUND: 404,
   HTTP_UNSUPPORTED_MEDIA_TYPE: 415,
+  HTTP_BAD_REQUEST: 400,
+  HTTP_URL_MALFORMED: 400,
+  HTTP_HEADERS_TOO_LARGE: 431,
+  HTTP_REQUEST_TIMEOUT: 408,
+  HTTP_BUSY: 503,
+  HTTP_CLIENT_BUSY: 429,
   INTERNAL: 500,
 };
 
@@ -258,6 +270,7 @@ export interface ApiErrorBody {
 }
 
 function fromFastify(e: FastifyError): { code: string; message: string } | undefined {
+  if (e.code === 'FST_ERR_BAD_URL') return { code: 'HTTP_URL_MALFORMED', message: e.message };
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { code: 'INPUT_TOO_LARGE', message: e.message };
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return { code: 'HTTP_UNSUPPORTED_MEDIA_TYPE', message: e.message };

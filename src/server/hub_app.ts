@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import { answerClientError, answerFrameworkError, serializeRequest } from './http_edge.js';
 import type { FastifyInstance } from 'fastify';
 import { portInUse } from '../lib/port_in_use.js';
 import { HttpError } from './errors.js';
@@ -38,7 +39,13 @@ export async function buildHubApp(
   hub: HubContext,
   options: { logger?: boolean } = {},
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true });
+  const app = Fastify({
+    logger: options.logger ? { serializers: { req: serializeRequest } } : false,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({

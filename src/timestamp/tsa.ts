@@ -166,6 +166,8 @@ export class TimeStampAuthority {
       };
     if (req.hasExtensions)
       return { failInfo: 'unacceptedExtension', text: 'request extensions are not supported' };
+    const nonce = req.nonce && nonceProblem(req.nonce);
+    if (nonce) return { failInfo: 'badDataFormat', text: nonce };
     return req;
   }
 
@@ -191,4 +193,21 @@ export class TimeStampAuthority {
       signedAttributes: [this.#signingCertificate],
     });
   }
+}
+
+/** Largest nonce echoed (octets of the INTEGER): RFC 3161 asks for a large random number, 64 bits typically. */
+const MAX_NONCE_OCTETS = 32;
+
+/**
+ * Why a nonce INTEGER (its whole DER) cannot be echoed: X.690 §8.3.2 wants the fewest octets
+ * (clients such as openssl refuse a reply that echoes a non-minimal one), and a nonce over 32
+ * octets is not a nonce but an attempt to make the TSA sign the client's bytes.
+ */
+function nonceProblem(tlv: Buffer): string | undefined {
+  const head = tlv[1]! < 0x80 ? 2 : 2 + (tlv[1]! & 0x7f);
+  const v = tlv.subarray(head);
+  if (v.length > MAX_NONCE_OCTETS) return `the nonce has ${v.length} octets (at most ${MAX_NONCE_OCTETS})`;
+  if (v.length > 1 && ((v[0] === 0x00 && v[1]! < 0x80) || (v[0] === 0xff && v[1]! >= 0x80)))
+    return 'the nonce INTEGER is not minimally encoded (X.690 §8.3.2)';
+  return undefined;
 }

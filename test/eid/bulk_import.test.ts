@@ -62,3 +62,45 @@ forEachEngine('bulk import de-duplication', (dbTest) => {
     }
   });
 });
+
+forEachEngine('bulk import of a damaged file', (dbTest) => {
+  dbTest(
+    'an unterminated quote or a stray quote rejects that row only; the rows after it are imported',
+    async (_t, db) => {
+      const tmp = mkdtempSync(join(tmpdir(), 'tb-import-'));
+      const node = await makeTestNode({ db: db.location });
+      try {
+        const file = join(tmp, 'people.csv');
+        writeFileSync(
+          file,
+          [
+            'given_names,family_name,birth_date,place_of_birth,sex',
+            'Juan,Dela Cruz,1985-02-01,Manila,M', // line 2: new
+            'Ana,"Reyes,1979-11-30,Cebu City,F', // line 3: the quote is never closed
+            'Jose,Rizal,1961-06-19,Calamba,M', // line 4: new
+            'Pedro,Pen"ia,1970-01-01,,M', // line 5: a quote inside an unquoted field
+            'Luz,Bautista,1992-08-08,Davao City,F', // line 6: new
+          ].join('\r\n') + '\r\n',
+        );
+        const s = await importPeople(node.eid, file, { officer: 'import-1' });
+        assert.equal(s.imported, 3);
+        assert.deepEqual(
+          s.created.map((c) => c.line),
+          [2, 4, 6],
+        );
+        assert.deepEqual(
+          s.rejected.map((r) => [r.line, r.code]),
+          [
+            [3, 'EID_IMPORT_MALFORMED'],
+            [5, 'EID_IMPORT_MALFORMED'],
+          ],
+        );
+        assert.match(s.rejected[0]!.message, /line 3: quoted field is not terminated/);
+        assert.match(s.rejected[1]!.message, /line 5: quote in an unquoted field/);
+      } finally {
+        await node.close();
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    },
+  );
+});

@@ -188,3 +188,69 @@ test('parseCsvHeader rejects duplicate columns', () => {
     message: /"id" appears more than once/,
   });
 });
+
+/** Records with `recover`: good ones as `line:fields`, bad ones as `line!code: message`. */
+async function recovered(text: string | Buffer, size = 0): Promise<string[]> {
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');
+  const input = size > 0 ? byteChunks(bytes, size) : chunks(bytes);
+  return (await collect(input, { recover: true })).map((r) =>
+    r.error ? `${r.line}!${r.error.code}: ${r.error.message}` : `${r.line}:${r.fields.join('|')}`,
+  );
+}
+
+test('recover: an unterminated quote rejects the line it opened on; the lines after it are read', async () => {
+  const text = 'h1,h2\na,"open\nb,c\r\n"x\n\ny",z\r\nd,e\n';
+  // The quote of line 2 is never closed before the end: line 2 alone is the bad row; from line
+  // 3 on, the text is parsed again, and the quoted field of lines 4 to 6 is a good record.
+  const want = ['1:h1|h2', '2!EID_IMPORT_MALFORMED: line 2: quoted field is not terminated'];
+  assert.deepEqual(await recovered(text.replace('"x', 'x').replace('y"', 'y')), [
+    '1:h1|h2',
+    '2!EID_IMPORT_MALFORMED: line 2: quoted field is not terminated',
+    '3:b|c',
+    '4:x',
+    '6:y|z',
+    '7:d|e',
+  ]);
+  for (const size of [0, 1, 2, 3, 7])
+    assert.deepEqual(
+      await recovered('h1,h2\na,"open\nb,c\r\nd,e\n', size),
+      [want[0], want[1], '3:b|c', '4:d|e'],
+      `chunks of ${size}`,
+    );
+  // With another quote later, the first one closes there: the error is then found on that line.
+  const closedLater = await recovered(text);
+  assert.equal(closedLater[0], '1:h1|h2');
+  assert.ok(closedLater.some((r) => r.includes('!EID_IMPORT_MALFORMED')));
+  assert.equal(closedLater.at(-1), '7:d|e');
+});
+
+test('recover: a stray quote, text after a closing quote, too many fields: that line rejected, the next read', async () => {
+  assert.deepEqual(await recovered('a,b\nx"y,1\n"q"r,2\r\nc,d\n1,2,3,4\ne,f', 0), [
+    '1:a|b',
+    '2!EID_IMPORT_MALFORMED: line 2: quote in an unquoted field',
+    '3!EID_IMPORT_MALFORMED: line 3: unexpected character "r" after a closing quote',
+    '4:c|d',
+    '5:1|2|3|4',
+    '6:e|f',
+  ]);
+  const many = await collect(chunks('a,b,c\nd,e\nf\n'), { recover: true, maxFields: 2 });
+  assert.deepEqual(
+    many.map((r) => [r.line, r.error?.code ?? r.fields.join('|')]),
+    [
+      [1, 'EID_IMPORT_MALFORMED'],
+      [2, 'd|e'],
+      [3, 'f'],
+    ],
+  );
+});
+
+test('recover: a quoted field over the limit is rejected with its line, and parsing resumes after that line', async () => {
+  const text = `a,"${'x'.repeat(20)}\nb,c\nd,e\n`;
+  const got = await collect(chunks(text), { recover: true, maxFieldLength: 8 });
+  assert.equal(got[0]!.line, 1);
+  assert.match(got[0]!.error!.message, /longer than 8 characters/);
+  assert.deepEqual(
+    got.slice(1).map((r) => `${r.line}:${r.fields.join('|')}`),
+    ['2:b|c', '3:d|e'],
+  );
+});

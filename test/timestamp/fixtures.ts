@@ -35,6 +35,8 @@ export interface RawRequest {
   digest?: Buffer;
   policy?: string;
   nonce?: bigint;
+  /** The nonce's whole DER, as is (to send a non-minimal INTEGER). */
+  nonceDer?: Buffer;
   certReq?: boolean;
   extensions?: Buffer;
 }
@@ -48,7 +50,7 @@ export function rawRequest(r: RawRequest = {}): Buffer {
       DER.octets(r.digest ?? digestOf(DATA)),
     ),
     r.policy === undefined ? undefined : DER.oid(r.policy),
-    DER.integer(r.nonce ?? 42n),
+    r.nonceDer ?? DER.integer(r.nonce ?? 42n),
     r.certReq === false ? undefined : DER.boolean(true),
     r.extensions === undefined ? undefined : DER.explicit(0, r.extensions),
   );

@@ -12,7 +12,7 @@ import { TSP_OID } from '../../src/timestamp/tsp.js';
 import { makeTestNode } from '../fixtures/node.js';
 import type { TestNode } from '../fixtures/node.js';
 import { throwsCode } from '../fixtures/assert.js';
-import { DATA, digestOf, tsaOf } from './fixtures.js';
+import { DATA, digestOf, rawRequest, tsaOf } from './fixtures.js';
 
 // openssl reads the real clock, so this TSA and its certificates do too.
 let node: TestNode;
@@ -92,6 +92,19 @@ describe('openssl ts against our TSA', () => {
     const r = openssl('ts -verify -data other.txt -in r.tsr -CAfile root.pem -untrusted tsa.pem');
     assert.notEqual(r.status, 0);
     assert.match(r.out, /message imprint mismatch/);
+  });
+
+  it('a non-minimal or oversized nonce: a rejection openssl reads (wrong data format), never an echo', async () => {
+    for (const nonceDer of [
+      Buffer.from([0x02, 0x03, 0x00, 0x00, 0x2a]),
+      Buffer.concat([Buffer.from([0x02, 0x21, 0x01]), Buffer.alloc(32, 7)]),
+    ]) {
+      writeFileSync(join(dir, 'r.tsr'), await tsa.respond(rawRequest({ nonceDer })));
+      assert.match(
+        opensslOk('ts -reply -in r.tsr -text'),
+        /Status: Rejected[\s\S]*Failure info: the data submitted has the wrong format/,
+      );
+    }
   });
 
   it('rejections as openssl reads them: unknown policy, MD5', async () => {

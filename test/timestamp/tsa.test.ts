@@ -70,6 +70,13 @@ describe('TimeStampAuthority: granted tokens', () => {
     });
   });
 
+  it('a 32-octet nonce is still echoed', async () => {
+    const nonce = (1n << 255n) - 1n;
+    const resp = await ask(tsaOf(node), rawRequest({ nonce }));
+    assert.equal(resp.statusName, 'granted');
+    assert.equal(parseTimeStampToken(resp.token!).nonce, nonce);
+  });
+
   it('SHA-384 and SHA-512 imprints', async () => {
     for (const hash of ['sha384', 'sha512'] as const) {
       const oid = CMS_OID[hash];
@@ -122,6 +129,17 @@ describe('TimeStampAuthority: rejections (never a throw)', () => {
       rawRequest({ extensions: DER.seq(DER.seq(DER.oid('1.2.3'), DER.octets(Buffer.alloc(1)))) }),
       'unacceptedExtension',
     ],
+    [
+      'a non-minimal nonce INTEGER',
+      rawRequest({ nonceDer: Buffer.from([0x02, 0x03, 0x00, 0x00, 0x2a]) }),
+      'badDataFormat',
+    ],
+    [
+      'a negative non-minimal nonce',
+      rawRequest({ nonceDer: Buffer.from([0x02, 0x02, 0xff, 0x80]) }),
+      'badDataFormat',
+    ],
+    ['a 33-octet nonce', rawRequest({ nonce: 1n << 256n }), 'badDataFormat'],
   ];
   for (const [what, request, failInfo] of cases) {
     it(`${what} → rejection, ${failInfo}`, async () => {

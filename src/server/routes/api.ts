@@ -115,6 +115,16 @@ function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
   return officer;
 }
 
+/**
+ * A preParsing hook that checks the officer's role before the body is read and validated, so a
+ * registrar asking to suspend learns it is not allowed (403), not what the body lacks (400).
+ */
+function roleHook(role: OfficerRole): (req: FastifyRequest) => Promise<void> {
+  return async (req) => {
+    requireRole(req, role);
+  };
+}
+
 function issuedBody(node: NodeContext, r: IssuanceResult): Record<string, unknown> {
   return {
     nationalId: r.person.nationalId,
@@ -155,6 +165,7 @@ function registerReviewRoutes(api: FastifyInstance, eid: EidContext, node: NodeC
   api.post(
     '/reviews/:id/accept',
     {
+      preParsing: roleHook('supervisor'),
       schema: {
         summary: 'Accept a held enrolment: register the person as new (no certificates)',
         tags,
@@ -173,6 +184,7 @@ function registerReviewRoutes(api: FastifyInstance, eid: EidContext, node: NodeC
   api.post(
     '/reviews/:id/reject',
     {
+      preParsing: roleHook('supervisor'),
       schema: {
         summary: 'Reject a held enrolment',
         tags,
@@ -297,6 +309,7 @@ export function registerApiRoutes(
           api.post(
             `/${scope}/${op}`,
             {
+              preParsing: roleHook('supervisor'),
               schema: {
                 summary: `${op} the ${scope.startsWith('persons') ? "person's certificates in force" : 'certificate'}`,
                 tags,

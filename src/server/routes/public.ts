@@ -79,9 +79,20 @@ export function registerPublicRoutes(
     return reply.send(out.der);
   };
 
-  app.post('/ocsp', { bodyLimit: 64 * 1024 }, async (req, reply) => answer(req.body as Buffer, reply, false));
+  app.post('/ocsp', { bodyLimit: 64 * 1024 }, async (req, reply) => {
+    // RFC 6960 §A.1.1: the request is DER with Content-Type application/ocsp-request; anything
+    // else (JSON, a form) is the client's mistake, not an OCSP request to parse.
+    if (!Buffer.isBuffer(req.body))
+      throw new HttpError('HTTP_UNSUPPORTED_MEDIA_TYPE', 'POST /ocsp takes application/ocsp-request');
+    return answer(req.body, reply, false);
+  });
   app.get('/ocsp/*', async (req, reply) => {
-    const b64 = decodeURIComponent((req.params as { '*': string })['*']);
+    let b64: string;
+    try {
+      b64 = decodeURIComponent((req.params as { '*': string })['*']);
+    } catch {
+      throw new HttpError('HTTP_URL_MALFORMED', 'the OCSP request in the URL has a bad % escape');
+    }
     return answer(Buffer.from(b64, 'base64'), reply, true);
   });
 

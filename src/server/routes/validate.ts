@@ -18,14 +18,32 @@ import type { RevocationFetcher } from '../../signature/revocation_fetcher.js';
 import { renderHtml } from '../../validation/report_html.js';
 import { renderEtsiXml } from '../../validation/report_xml.js';
 import { RevocationCache } from '../../validation/revocation_check.js';
-import { bufferSource } from '../../lib/document_source.js';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { bufferSource, fileSource } from '../../lib/document_source.js';
+import type { DocumentSource } from '../../lib/document_source.js';
+import { NODE_FILES, VALIDATE_LIMIT_DEFAULTS } from '../../node/config.js';
+import type { ValidateLimits } from '../../node/config.js';
+import { memorySink, prepareSpoolDir, receiveBody, removeSpool, spoolBody } from '../body_spool.js';
+import { UPLOAD_RETRY_AFTER_SECONDS, UploadGate } from '../upload_gate.js';
+import type { UploadTicket } from '../upload_gate.js';
 import { validateDocument } from '../../validation/validate_document.js';
 import type { ValidationOptions } from '../../validation/validate_document.js';
 import { currentCrl } from '../../eid/crl_publisher.js';
 import { eidContextOf } from '../../node/eid_context.js';
 
-/** Largest document accepted (bytes of the body). */
-export const VALIDATE_BODY_LIMIT = 48 * 1024 * 1024;
+/** Largest document accepted by default (bytes of the body). */
+export const VALIDATE_BODY_LIMIT = VALIDATE_LIMIT_DEFAULTS.maxBodyBytes;
+
+/** A raw body, received into a spool file. */
+class SpooledBody {
+  readonly path: string;
+  readonly size: number;
+  constructor(path: string, size: number) {
+    this.path = path;
+    this.size = size;
+  }
+}
 const RAW_TYPES = [
   'application/octet-stream',
   'application/pdf',
@@ -110,8 +128,8 @@ function parseTime(at: string | undefined): Date | undefined {
 function fromBody(
   body: unknown,
   query: Record<string, string | undefined>,
-): { doc: Buffer; options: Partial<ValidationOptions>; format: string } {
-  if (Buffer.isBuffer(body)) {
+): { doc: Buffer | SpooledBody; options: Partial<ValidationOptions>; format: string } {
+  if (body instanceof SpooledBody) {
     const time = parseTime(query['at']);
     return { doc: body, options: time ? { time } : {}, format: query['reportFormat'] ?? 'json' };
   }
@@ -143,6 +161,33 @@ export interface ValidateRouteOptions {
    * signer pinned in `DIR/lotl-signer.pem` both exist.
    */
   trustServices?: TrustServiceSource;
+  /** Upload limits, over `node.json` `validateLimits` and the defaults. */
+  limits?: Partial<ValidateLimits>;
+}
+
+/**
+ * The upload limits of a node: the defaults, then `node.json` `validateLimits`, then `override`.
+ *
+ * @param node - the node
+ * @param override - limits given by the caller (tests, embedding)
+ * @example
+ * ```ts
+ * validateLimitsOf(node).maxBodyBytes; // 50331648
+ * ```
+ */
+export function validateLimitsOf(node: NodeContext, override: Partial<ValidateLimits> = {}): ValidateLimits {
+  return { ...VALIDATE_LIMIT_DEFAULTS, ...node.config.validateLimits, ...override };
+}
+
+function contentLength(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** An upload in progress: its share of the budgets and its spool files, freed when the answer is sent. */
+interface Upload {
+  ticket: UploadTicket;
+  spools: string[];
 }
 
 /** How often the node's own trust store is refreshed (in the background, on use). */
@@ -191,16 +236,59 @@ export function registerValidateRoute(
   const cache = new RevocationCache();
   const given = options.trustServices;
   const trust = given ? () => Promise.resolve(given) : nodeTrust(node, (m) => app.log.warn(m));
+  const limits = validateLimitsOf(node, options.limits);
+  const spoolDir = prepareSpoolDir(limits.spoolDir ?? join(node.dir, NODE_FILES.spool));
+  const gate = new UploadGate(limits);
+  const uploads = new WeakMap<object, Upload>();
+  const finish = (raw: object): void => {
+    const u = uploads.get(raw);
+    if (!u) return;
+    u.ticket.release();
+    for (const p of u.spools) void removeSpool(p);
+  };
   void app.register(async (scoped) => {
-    scoped.addContentTypeParser(
-      RAW_TYPES,
-      { parseAs: 'buffer', bodyLimit: VALIDATE_BODY_LIMIT },
-      (_req, body, done) => done(null, body),
-    );
+    // Only the types this route takes, each read within the limits: anything else is refused
+    // (415) before its body is read.
+    scoped.removeAllContentTypeParsers();
+    scoped.addContentTypeParser(RAW_TYPES, async (req: { raw: object }, payload: Readable) => {
+      const u = uploads.get(req.raw);
+      const { path, size } = await spoolBody(payload, spoolDir, limits, (p) => u?.spools.push(p));
+      return new SpooledBody(path, size);
+    });
+    scoped.addContentTypeParser('application/json', async (_req: unknown, payload: Readable) => {
+      const m = memorySink();
+      await receiveBody(payload, m.sink, limits);
+      try {
+        return JSON.parse(m.bytes().toString('utf8')) as unknown;
+      } catch {
+        return malformed('not JSON');
+      }
+    });
+    // Admission before the body is read: the node's and the client's budgets (issue 13).
+    scoped.addHook('onRequest', async (req, reply) => {
+      const declared = contentLength(req.headers['content-length']);
+      if (declared !== undefined && declared > limits.maxBodyBytes) {
+        void reply.header('connection', 'close');
+        throw new UsageError('INPUT_TOO_LARGE', `the body is over ${limits.maxBodyBytes} bytes`);
+      }
+      try {
+        const ticket = gate.admit(req.ip, declared ?? limits.maxBodyBytes);
+        uploads.set(req.raw, { ticket, spools: [] });
+      } catch (e) {
+        void reply.header('retry-after', String(UPLOAD_RETRY_AFTER_SECONDS)).header('connection', 'close');
+        throw e;
+      }
+      reply.raw.once('close', () => finish(req.raw));
+    });
+    scoped.addHook('onResponse', async (req) => finish(req.raw));
+    scoped.addHook('onError', async (_req, reply) => {
+      // A body refused half-way (408, 413) is not read further: the connection closes after the answer.
+      void reply.header('connection', 'close');
+    });
     scoped.post(
       '/api/v1/validate',
       {
-        bodyLimit: VALIDATE_BODY_LIMIT,
+        bodyLimit: limits.maxBodyBytes,
         schema: {
           summary: 'Validate the signatures of a document (EN 319 102-1); raw body or JSON with base64',
           tags: ['validation'],
@@ -212,16 +300,19 @@ export function registerValidateRoute(
       },
       async (req, reply) => {
         const { doc, options, format } = fromBody(req.body, req.query as Record<string, string | undefined>);
-        if (doc.length === 0) throw new UsageError('INPUT_MALFORMED', 'the document is empty');
+        if ((doc instanceof SpooledBody ? doc.size : doc.length) === 0)
+          throw new UsageError('INPUT_MALFORMED', 'the document is empty');
         const trustServices = trust ? await trust() : undefined;
-        const report = await validateDocument(bufferSource(doc), {
+        const source: DocumentSource & { close?: () => Promise<void> } =
+          doc instanceof SpooledBody ? await fileSource(doc.path) : bufferSource(doc);
+        const report = await validateDocument(source, {
           anchors: [node.root.certificate.der],
           ...(trustServices ? { trustServices } : {}),
           fetcher,
           cache,
           ...options,
           time: options.time ?? node.clock(),
-        });
+        }).finally(() => source.close?.());
         if (format === 'etsi-xml')
           return reply.type('application/xml; charset=utf-8').send(renderEtsiXml(report));
         if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtml(report));

@@ -182,6 +182,19 @@ forEachEngine('HTTP API', (dbTest) => {
             'AUTH_FORBIDDEN',
           );
           assert.match(e.message, /supervisor/);
+          // Without a body too: the role is checked before the body (issue 13), so 403, not 400.
+          for (const path of [`persons/${enrolled.nationalId}`, 'certificates/0a1b']) {
+            expectError(
+              await call('POST', `/api/v1/${path}/${op}`, { token: registrar }),
+              403,
+              'AUTH_FORBIDDEN',
+            );
+            expectError(
+              await call('POST', `/api/v1/${path}/${op}`, { token: registrar, raw: '[1, 2' }),
+              403,
+              'AUTH_FORBIDDEN',
+            );
+          }
         }
         const raw = await node.store.db.selectFrom('officer').select('token_hash').execute();
         assert.ok(raw.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash) && !r.token_hash.includes(registrar)));
