@@ -4,7 +4,16 @@
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { BasicOCSPResponse, OCSPResponse, SingleResponse } from '@peculiar/asn1-ocsp';
-import { childrenOf, fail, firstChild, guarded, slice, topElement } from '../lib/der_reader.js';
+import {
+  DerSyntaxError,
+  childrenOf,
+  fail,
+  firstChild,
+  guarded,
+  slice,
+  topElement,
+} from '../lib/der_reader.js';
+import { decodeOid, timeValue } from '../lib/der_values.js';
 import type { DerElement } from '../lib/der_reader.js';
 import { BASIC_OID, NONCE_OID, REASON_CODES, RESPONSE_STATUSES, toCertId } from './ocsp.js';
 import type { OcspCertId, OcspStatus, RevocationReason } from './ocsp.js';
@@ -67,9 +76,63 @@ function parseAnswer(der: Buffer, el: DerElement): ParsedOcspAnswer {
   return answer;
 }
 
+/** What the BasicOCSPResponse gives besides its answers and certificates. */
+type BasicFields = Pick<ParsedOcspResponse, 'producedAt' | 'signature' | 'signatureAlgorithm' | 'nonce'>;
+
+/** The nonce extnValue contents among the responseExtensions ([1] EXPLICIT Extensions). */
+function nonceOf(der: Buffer, tbsParts: DerElement[]): Buffer | undefined {
+  // After producedAt and responses (a byName responderID is [1] too, before them).
+  const produced = tbsParts.findIndex((p) => p.tag === 0x18);
+  const exts = tbsParts.slice(produced + 2).find((p) => p.tag === 0xa1);
+  if (!exts) return undefined;
+  for (const e of childrenOf(der, firstChild(der, exts, 0x30, 'responseExtensions'))) {
+    const [id, ...rest] = childrenOf(der, e);
+    if (!id || id.tag !== 0x06 || decodeOid(der.subarray(id.start, id.end)) !== NONCE_OID) continue;
+    const value = rest.find((x) => x.tag === 0x04) ?? fail('nonce extension without a value');
+    return Buffer.from(der.subarray(value.start, value.end));
+  }
+  return undefined;
+}
+
+/**
+ * The fields read straight from the DER: the parse of every response by a relying party is hot
+ * (one per signer), and the full ASN.1 schema parse of the response costs milliseconds. Returns
+ * undefined for anything unusual (a fractional producedAt, ...), which the schema parse reads.
+ */
+function fastBasicFields(der: Buffer, parts: DerElement[]): BasicFields | undefined {
+  try {
+    const tbsParts = childrenOf(der, parts[0]!);
+    const produced = tbsParts.find((p) => p.tag === 0x18);
+    const alg = parts[1] && parts[1].tag === 0x30 ? childrenOf(der, parts[1])[0] : undefined;
+    const bits = parts[2];
+    if (!produced || !alg || alg.tag !== 0x06 || !bits || bits.tag !== 0x03 || der[bits.start] !== 0)
+      return undefined;
+    const nonce = nonceOf(der, tbsParts);
+    return {
+      producedAt: timeValue(der, produced),
+      signatureAlgorithm: decodeOid(der.subarray(alg.start, alg.end)),
+      signature: Buffer.from(der.subarray(bits.start + 1, bits.end)),
+      ...(nonce ? { nonce } : {}),
+    };
+  } catch (e) {
+    if (e instanceof DerSyntaxError || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+function schemaBasicFields(der: Buffer): BasicFields {
+  const basic = AsnConvert.parse(der, BasicOCSPResponse);
+  const nonceExt = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === NONCE_OID);
+  return {
+    producedAt: validDate(basic.tbsResponseData.producedAt, 'producedAt'),
+    signature: Buffer.from(basic.signature),
+    signatureAlgorithm: basic.signatureAlgorithm.algorithm,
+    ...(nonceExt !== undefined ? { nonce: Buffer.from(nonceExt.extnValue.buffer) } : {}),
+  };
+}
+
 function parseBasicResponse(der: Buffer): Omit<ParsedOcspResponse, 'status'> {
   const top = topElement(der, 0x30, 'BasicOCSPResponse');
-  const basic = AsnConvert.parse(der, BasicOCSPResponse);
   const parts = childrenOf(der, top);
   const tbs = parts[0]!;
   const certsEl = parts.find((p) => p.tag === 0xa0);
@@ -77,17 +140,12 @@ function parseBasicResponse(der: Buffer): Omit<ParsedOcspResponse, 'status'> {
     ? childrenOf(der, firstChild(der, certsEl, 0x30, 'certs')).map((c) => Buffer.from(slice(der, c)))
     : [];
   const singles = childrenOf(der, firstChild(der, tbs, 0x30, 'responses'));
-  const nonceExt = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === NONCE_OID);
-  const result: Omit<ParsedOcspResponse, 'status'> = {
-    producedAt: validDate(basic.tbsResponseData.producedAt, 'producedAt'),
+  return {
+    ...(fastBasicFields(der, parts) ?? schemaBasicFields(der)),
     answers: singles.map((s) => parseAnswer(der, s)),
     tbsResponseData: Buffer.from(slice(der, tbs)),
-    signature: Buffer.from(basic.signature),
-    signatureAlgorithm: basic.signatureAlgorithm.algorithm,
     certificates,
   };
-  if (nonceExt !== undefined) result.nonce = Buffer.from(nonceExt.extnValue.buffer);
-  return result;
 }
 
 /**
