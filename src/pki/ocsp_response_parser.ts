@@ -164,12 +164,44 @@ function parseBasicResponse(der: Buffer): Omit<ParsedOcspResponse, 'status'> {
 export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {
   return guarded('INPUT_MALFORMED', () => {
     const buf = Buffer.from(der);
-    topElement(buf, 0x30, 'OCSPResponse');
-    const response = AsnConvert.parse(buf, OCSPResponse);
-    const status = RESPONSE_STATUSES[response.responseStatus] || fail('unknown OCSPResponseStatus');
+    const top = topElement(buf, 0x30, 'OCSPResponse');
+    const outer = fastOuter(buf, top) ?? schemaOuter(buf);
+    const status = RESPONSE_STATUSES[outer.status] || fail('unknown OCSPResponseStatus');
     if (status !== 'successful') return { status, answers: [], certificates: [] };
-    const bytes = response.responseBytes;
-    if (bytes === undefined || bytes.responseType !== BASIC_OID) fail('not a basic OCSP response');
-    return { status, ...parseBasicResponse(Buffer.from(bytes.response.buffer)) };
+    if (outer.basic === undefined) fail('not a basic OCSP response');
+    return { status, ...parseBasicResponse(outer.basic) };
   });
+}
+
+/** The responseStatus and, for id-pkix-ocsp-basic, the BasicOCSPResponse DER. */
+interface Outer {
+  status: number;
+  basic?: Buffer;
+}
+
+/** OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT ResponseBytes OPTIONAL }. */
+function fastOuter(der: Buffer, top: DerElement): Outer | undefined {
+  try {
+    const [status, bytes, ...rest] = childrenOf(der, top);
+    if (!status || status.tag !== 0x0a || status.end - status.start !== 1 || rest.length) return undefined;
+    const code = der[status.start]!;
+    if (!bytes) return { status: code };
+    if (bytes.tag !== 0xa0) return undefined;
+    const [type, value] = childrenOf(der, firstChild(der, bytes, 0x30, 'ResponseBytes'));
+    if (!type || type.tag !== 0x06 || !value || value.tag !== 0x04) return undefined;
+    const basic = decodeOid(der.subarray(type.start, type.end)) === BASIC_OID;
+    return { status: code, ...(basic ? { basic: Buffer.from(der.subarray(value.start, value.end)) } : {}) };
+  } catch (e) {
+    if (e instanceof DerSyntaxError || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+function schemaOuter(der: Buffer): Outer {
+  const response = AsnConvert.parse(der, OCSPResponse);
+  const bytes = response.responseBytes;
+  return {
+    status: response.responseStatus,
+    ...(bytes?.responseType === BASIC_OID ? { basic: Buffer.from(bytes.response.buffer) } : {}),
+  };
 }
