@@ -2,7 +2,7 @@
  * Fresh P-256 certificates on the real clock, for the tests that hand JWS to python3-jwcrypto.
  */
 import { execFile } from 'node:child_process';
-import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { OID } from '../../../src/pki/algorithms.js';
@@ -134,4 +134,31 @@ export function freshCrl(ca: FreshCertificate): Promise<Buffer> {
     nextUpdate: new Date(now + 86_400_000),
     entries: [],
   });
+}
+
+const VERIFY_WITH = `
+import sys
+from jwcrypto import jws, jwk
+from jwcrypto.common import JWSEHeaderParameter
+registry = {'sigT': JWSEHeaderParameter('Claimed signing time', False, True, None)}
+token = jws.JWS(header_registry=registry)
+token.deserialize(sys.stdin.read())
+token.verify(jwk.JWK.from_pem(sys.argv[1].encode()))
+print('OK', len(token.objects.get('signatures', [token.objects])))
+`;
+
+/**
+ * jwcrypto's verdict on a JWS with one public key: `OK <number of signatures>` when a signature
+ * made with it verifies; rejects otherwise.
+ *
+ * @example
+ * ```ts
+ * assert.equal(await jwcryptoVerifies(jws, alice.key), 'OK 2');
+ * ```
+ */
+export async function jwcryptoVerifies(jws: string, key: KeyObject): Promise<string> {
+  const pem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  const child = run('/usr/bin/python3', ['-c', VERIFY_WITH, pem]);
+  child.child.stdin!.end(jws);
+  return (await child).stdout.trim();
 }

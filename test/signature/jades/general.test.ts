@@ -6,9 +6,19 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { bufferSource } from '../../../src/lib/document_source.js';
+import { addJadesSignature } from '../../../src/signature/jades/add_signature.js';
 import { extractJades } from '../../../src/signature/jades/extract.js';
+import { signJades } from '../../../src/signature/jades/sign.js';
+import { keyObjectSigner } from '../../../src/signature/key_signer.js';
+import { rejectsCode } from '../../fixtures/assert.js';
 import { validateDocument } from '../../../src/validation/validate_document.js';
-import { freshCertificate, freshCrl, jwcryptoGeneralJson, JWCRYPTO_MISSING } from './fixtures.js';
+import {
+  freshCertificate,
+  freshCrl,
+  jwcryptoGeneralJson,
+  jwcryptoVerifies,
+  JWCRYPTO_MISSING,
+} from './fixtures.js';
 import type { FreshCertificate } from './fixtures.js';
 
 let root: FreshCertificate;
@@ -99,3 +109,69 @@ describe('general JSON serialization made by jwcrypto', { skip: JWCRYPTO_MISSING
     assert.deepEqual([report.summary.passed, report.summary.failed], [1, 1]);
   });
 });
+
+describe(
+  'addJadesSignature: a second signer on our JWS, checked by jwcrypto',
+  { skip: JWCRYPTO_MISSING },
+  () => {
+    it('gives a general JSON serialization whose two signatures jwcrypto and we verify', async () => {
+      const common = { chain: [root.der], signingTime: new Date(Date.now() - 60_000), level: 'B-B' as const };
+      const first = await signJades({
+        ...common,
+        payload: Buffer.from(PAYLOAD),
+        serialization: 'json',
+        detached: false,
+        signer: keyObjectSigner(alice.key),
+        signerCertificate: alice.der,
+      });
+      const both = await addJadesSignature(first, {
+        ...common,
+        signer: keyObjectSigner(bob.key),
+        signerCertificate: bob.der,
+      });
+      assert.equal((JSON.parse(both) as { signatures: unknown[] }).signatures.length, 2);
+      assert.equal(await jwcryptoVerifies(both, alice.key), 'OK 2');
+      assert.equal(await jwcryptoVerifies(both, bob.key), 'OK 2');
+      await assert.rejects(jwcryptoVerifies(both, root.key), /InvalidJWSSignature/);
+      const report = await validateDocument(bufferSource(Buffer.from(both)), {
+        anchors: [root.der],
+        crls: [crl],
+      });
+      assert.deepEqual(
+        report.signatures.map((s) => [
+          s.id,
+          s.indication,
+          s.signer?.subject.includes(s.id === 'S-1' ? 'Alice' : 'Bob'),
+        ]),
+        [
+          ['S-1', 'TOTAL-PASSED', true],
+          ['S-2', 'TOTAL-PASSED', true],
+        ],
+      );
+    });
+
+    it('refuses a compact JWS', async () => {
+      const compact = await signJades({
+        chain: [root.der],
+        signingTime: new Date(),
+        level: 'B-B',
+        payload: Buffer.from(PAYLOAD),
+        serialization: 'compact',
+        detached: false,
+        signer: keyObjectSigner(alice.key),
+        signerCertificate: alice.der,
+      });
+      await rejectsCode(
+        () =>
+          addJadesSignature(compact, {
+            chain: [],
+            signingTime: new Date(),
+            level: 'B-B',
+            signer: keyObjectSigner(bob.key),
+            signerCertificate: bob.der,
+          }),
+        'JADES_MALFORMED',
+      );
+    });
+  },
+);
