@@ -18,6 +18,7 @@ import { ENV, fmtRate, rateSync, runPool } from './common.js';
 import type { SummaryRow } from './common.js';
 import { setUpValidationFixture } from './validation_fixture.js';
 import type { ValidationFixture } from './validation_fixture.js';
+import { runDistinctSignersBench } from './validation_distinct.js';
 import { runPdfBench } from './validation_pdf.js';
 import { profileValidation } from './validation_profile.js';
 
@@ -194,6 +195,7 @@ export async function runValidationBench(rows: SummaryRow[]): Promise<void> {
         for (const line of lines) console.log(`  ${line}`);
       }
     }
+    await runDistinctSignersBench(f, rows);
     await runPdfBench(f, rows);
   } finally {
     await f.close();

@@ -82,6 +82,11 @@ export interface ExtractedSignature {
    * JWS x5t#S256 / kid, ds:KeyInfo). Used to pick the signing certificate out of the pools.
    */
   namesSigner(certDer: Buffer): boolean;
+  /**
+   * The signer's public key as the signature gives it without a certificate (XMLDSig ds:KeyValue):
+   * when no certificate is found, the signature value is still verified with it.
+   */
+  keyValue?: KeyObject;
   /** The signed reference to the signing certificate, when the format has one. */
   signingCertificateReference?: SigningCertificateReference;
   /** The signature value algorithm, as a name the crypto policy knows (`ecdsa-with-SHA256`, `sha256WithRSAEncryption`, ...). */

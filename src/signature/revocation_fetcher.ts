@@ -3,7 +3,8 @@
  * responses (RFC 6960 over HTTP, RFC 5019 §5) and CRLs, through an injected fetcher so the core
  * does no I/O; and the check that an OCSP response really vouches for a certificate.
  */
-import { X509Certificate, verify as cryptoVerify } from 'node:crypto';
+import { X509Certificate, createHash, verify as cryptoVerify } from 'node:crypto';
+import { Lru } from '../lib/lru.js';
 import type { KeyObject } from 'node:crypto';
 import { OID, hashForEcdsaOid } from '../pki/algorithms.js';
 import { certIdMatches } from '../pki/ocsp.js';
@@ -119,20 +120,50 @@ function validAt(c: X509Certificate, at: Date): boolean {
   return Date.parse(c.validFrom) <= at.getTime() + SKEW_MS && at.getTime() <= Date.parse(c.validTo);
 }
 
-/** RFC 6960 §4.2.2.2: the issuer itself, or a certificate it issued for id-kp-OCSPSigning. */
+/**
+ * Decoded certificates of OCSP responders and their issuers: the same few for every answer of a
+ * day, so each is parsed once (keyed by the SHA-256 of the DER; bounded).
+ */
+const X509_CACHE = new Lru<string, X509Certificate>(256);
+/** Responder certificates already found issued by their issuer with id-kp-OCSPSigning. */
+const DELEGATIONS = new Lru<string, true>(256);
+
+function digestKey(...ders: Buffer[]): string {
+  const h = createHash('sha256');
+  for (const d of ders) h.update(d);
+  return h.digest('base64');
+}
+
+function x509Of(der: Buffer): X509Certificate {
+  return X509_CACHE.getOrSet(digestKey(der), () => new X509Certificate(der));
+}
+
+function checkDelegation(c: X509Certificate, der: Buffer, issuerDer: Buffer): void {
+  const key = digestKey(issuerDer, der);
+  if (DELEGATIONS.get(key)) return;
+  const issuer = x509Of(issuerDer);
+  if (!c.checkIssued(issuer) || !c.verify(issuer.publicKey))
+    invalid('the OCSP responder certificate is not issued by the certificate issuer');
+  if (!(c.keyUsage ?? []).includes(OID.kpOcspSigning))
+    invalid('the OCSP responder certificate lacks the OCSPSigning extended key usage');
+  DELEGATIONS.set(key, true);
+}
+
+/**
+ * RFC 6960 §4.2.2.2: the issuer itself, or a certificate it issued for id-kp-OCSPSigning. A
+ * response carrying certificates is tried with them first (a delegated responder), so that the
+ * usual case costs one signature verification.
+ */
 function checkResponder(r: ParsedOcspResponse, issuerDer: Buffer, at: Date): void {
-  const issuer = new X509Certificate(issuerDer);
-  if (signedBy(r, issuer.publicKey)) return;
   for (const der of r.certificates) {
-    const c = new X509Certificate(der);
+    if (der.equals(issuerDer)) continue;
+    const c = x509Of(der);
     if (!signedBy(r, c.publicKey)) continue;
-    if (!c.checkIssued(issuer) || !c.verify(issuer.publicKey))
-      invalid('the OCSP responder certificate is not issued by the certificate issuer');
-    if (!(c.keyUsage ?? []).includes(OID.kpOcspSigning))
-      invalid('the OCSP responder certificate lacks the OCSPSigning extended key usage');
+    checkDelegation(c, der, issuerDer);
     if (!validAt(c, at)) invalid('the OCSP responder certificate is not valid now');
     return;
   }
+  if (signedBy(r, x509Of(issuerDer).publicKey)) return;
   invalid('the OCSP response signature does not verify with the issuer or a responder certificate');
 }
 

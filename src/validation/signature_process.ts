@@ -271,43 +271,15 @@ function chainCryptoVerdict(
 }
 
 /**
- * Validates one extracted signature.
- *
- * @param sig - from a format's extractor
- * @param ctx - anchors, pool, time, revocation sources, policy
- * @returns the signature's report
- * @example
- * ```ts
- * const report = await validateSignature(sig, ctx);
- * console.log(report.indication, report.subIndication);
- * ```
+ * EN 319 102-1 clause 5.2.7: the signed data digests, then the signature value with `key`.
+ * Returns the report when it fails; passes the block otherwise.
  */
-export async function validateSignature(
+async function cryptographicVerdict(
+  v: Verdict,
   sig: ExtractedSignature,
-  ctx: ProcessContext,
-): Promise<SignatureReport> {
-  const v = new Verdict(sig, ctx);
-  if (sig.formatFailure) return v.end('TOTAL-FAILED', 'FORMAT_CHECKING', 'FORMAT_FAILURE', sig.formatFailure);
-  v.pass('FORMAT_CHECKING');
-  const id = identifySigner(sig, [...ctx.signingCertificates, ...ctx.anchors, ...ctx.pool]);
-  if ('failure' in id)
-    return v.end(
-      'INDETERMINATE',
-      'IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE',
-      'NO_SIGNING_CERTIFICATE_FOUND',
-      id.failure,
-    );
-  v.warnings.push(...id.warnings);
-  v.report.signer = cachedCertificateInfo(id.certificate);
-  v.pass('IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE');
-  const key = certificateKey(id.certificate);
-  if (!key)
-    return v.end(
-      'INDETERMINATE',
-      'CRYPTOGRAPHIC_VERIFICATION',
-      'NO_SIGNING_CERTIFICATE_FOUND',
-      'the signing certificate key cannot be read',
-    );
+  key: KeyObject,
+  keyName = 'the signing certificate key',
+): Promise<SignatureReport | undefined> {
   const integrity = await sig.checkIntegrity().catch((e: unknown) => {
     if (!(e instanceof TrustbridgeError)) throw e;
     return { status: 'not-found' as const, detail: `${e.code}: ${e.message}` };
@@ -333,9 +305,76 @@ export async function validateSignature(
       'TOTAL-FAILED',
       'CRYPTOGRAPHIC_VERIFICATION',
       'SIG_CRYPTO_FAILURE',
-      'the signature value does not verify with the signing certificate key',
+      `the signature value does not verify with ${keyName}`,
     );
-  v.pass('CRYPTOGRAPHIC_VERIFICATION');
+  v.pass(
+    'CRYPTOGRAPHIC_VERIFICATION',
+    keyName === 'the signing certificate key' ? undefined : `verified with ${keyName}`,
+  );
+  return undefined;
+}
+
+/**
+ * No certificate names the signer. A key given without a certificate (XMLDSig ds:KeyValue) still
+ * lets the signature value be checked: a broken signature is TOTAL-FAILED, an intact one stays
+ * INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND since nothing binds the key to a signer.
+ */
+async function unidentifiedVerdict(
+  v: Verdict,
+  sig: ExtractedSignature,
+  failure: string,
+): Promise<SignatureReport> {
+  const block = 'IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE';
+  if (!sig.keyValue) return v.end('INDETERMINATE', block, 'NO_SIGNING_CERTIFICATE_FOUND', failure);
+  const failed = await cryptographicVerdict(
+    v,
+    sig,
+    sig.keyValue,
+    'the public key of ds:KeyValue (no certificate)',
+  );
+  if (failed) return failed;
+  return v.end(
+    'INDETERMINATE',
+    block,
+    'NO_SIGNING_CERTIFICATE_FOUND',
+    `${failure}; the signature is intact and verifies with its KeyValue key, which no certificate binds to a signer`,
+  );
+}
+
+/**
+ * Validates one extracted signature.
+ *
+ * @param sig - from a format's extractor
+ * @param ctx - anchors, pool, time, revocation sources, policy
+ * @returns the signature's report
+ * @example
+ * ```ts
+ * const report = await validateSignature(sig, ctx);
+ * console.log(report.indication, report.subIndication);
+ * ```
+ */
+export async function validateSignature(
+  sig: ExtractedSignature,
+  ctx: ProcessContext,
+): Promise<SignatureReport> {
+  const v = new Verdict(sig, ctx);
+  if (sig.formatFailure) return v.end('TOTAL-FAILED', 'FORMAT_CHECKING', 'FORMAT_FAILURE', sig.formatFailure);
+  v.pass('FORMAT_CHECKING');
+  const id = identifySigner(sig, [...ctx.signingCertificates, ...ctx.anchors, ...ctx.pool]);
+  if ('failure' in id) return unidentifiedVerdict(v, sig, id.failure);
+  v.warnings.push(...id.warnings);
+  v.report.signer = cachedCertificateInfo(id.certificate);
+  v.pass('IDENTIFICATION_OF_THE_SIGNING_CERTIFICATE');
+  const key = certificateKey(id.certificate);
+  if (!key)
+    return v.end(
+      'INDETERMINATE',
+      'CRYPTOGRAPHIC_VERIFICATION',
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      'the signing certificate key cannot be read',
+    );
+  const crypto = await cryptographicVerdict(v, sig, key);
+  if (crypto) return crypto;
   const pathCtx: PathContext = {
     ...ctx,
     pool: [...sig.certificates, ...ctx.pool],

@@ -20,7 +20,8 @@ import { readAll } from '../../lib/document_source.js';
 import { SIGNATURE_OIDS, verifySignatureWith } from '../algorithm_names.js';
 import type { SignatureAlgorithmInfo } from '../algorithm_names.js';
 import { ocspResponseOfBasic } from '../cades/attributes.js';
-import { jwsSigningInput, parseJades, sigTstImprintInput } from './parse.js';
+import { jwsSigningInput, sigTstImprintInput } from './parse.js';
+import { readJwsEntries } from './read.js';
 import type { ParsedJades } from './parse.js';
 import { arcTstImprintInput } from './lta.js';
 import type { DetachedObject } from './sig_d.js';
@@ -125,7 +126,13 @@ interface Payload {
 }
 
 function sigDPayload(h: Record<string, unknown>, o: ExtractOptions): Payload {
-  const sigD = h['sigD'] as { mId?: unknown; pars?: unknown; hashM?: unknown; hashV?: unknown };
+  const raw = h['sigD'];
+  const sigD = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    mId?: unknown;
+    pars?: unknown;
+    hashM?: unknown;
+    hashV?: unknown;
+  };
   if (sigD.mId !== OBJECT_ID_BY_URI_HASH || !Array.isArray(sigD.pars) || !Array.isArray(sigD.hashV))
     return {
       integrity: { status: 'not-found', detail: `sigD mechanism ${String(sigD.mId)} is not supported` },
@@ -203,7 +210,7 @@ function timestampsOf(
   return out;
 }
 
-function signatureOf(p: ParsedJades, o: ExtractOptions): ExtractedSignature {
+function signatureOf(p: ParsedJades, o: ExtractOptions, id: string, warnings: string[]): ExtractedSignature {
   const h = p.protectedHeader;
   const alg = JWS_ALGORITHMS[String(h['alg'])];
   const problems = [critProblem(h), alg ? undefined : `unsupported alg ${String(h['alg'])}`].filter(
@@ -217,7 +224,7 @@ function signatureOf(p: ParsedJades, o: ExtractOptions): ExtractedSignature {
     .map((u) => u['rVals'] as { crlVals?: unknown; ocspVals?: unknown } | undefined)
     .filter((r) => r !== undefined);
   return {
-    id: 'S-1',
+    id,
     format: 'JAdES',
     level: units.some((u) => u['arcTst'])
       ? 'B-LTA'
@@ -252,14 +259,36 @@ function signatureOf(p: ParsedJades, o: ExtractOptions): ExtractedSignature {
     timestamps: timestampsOf(p, units, detachedFor(o)),
     crls: rVals.flatMap((r) => b64Values(r.crlVals)),
     ocspResponses: rVals.flatMap((r) => b64Values(r.ocspVals)).map(asOcspResponse),
+    ...(warnings.length ? { warnings } : {}),
+  };
+}
+
+/** A recognisable JWS signature whose structure cannot be read: a FORMAT_FAILURE, nothing to verify. */
+function brokenSignature(id: string, reason: string, warnings: string[]): ExtractedSignature {
+  return {
+    id,
+    format: 'JAdES',
+    level: 'NOT-ETSI',
+    formatFailure: reason,
+    certificates: [],
+    namesSigner: () => false,
+    signatureAlgorithm: 'unknown',
+    digestAlgorithm: 'sha256',
+    checkIntegrity: () => Promise.resolve({ status: 'not-found', detail: reason }),
+    verifySignatureValue: () => Promise.resolve(false),
+    timestamps: [],
+    crls: [],
+    ocspResponses: [],
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
 /**
- * Reads a JAdES signature (one per JWS; the general JSON serialization with several signatures is
- * not read).
+ * Reads the JAdES signatures of a JWS: one for the compact and flattened JSON serializations, one
+ * per entry of `signatures` for the general JSON serialization (S-1, S-2, ...). A signature whose
+ * structure is broken is returned with its `formatFailure`.
  *
- * @throws JadesError JADES_MALFORMED / JADES_HEADER_INVALID for input that is not a JWS
+ * @throws JadesError JADES_MALFORMED for input that is not recognisably a JWS
  * @example
  * ```ts
  * const [sig] = await extractJades(bufferSource(readFileSync('doc.json')), {});
@@ -268,5 +297,9 @@ function signatureOf(p: ParsedJades, o: ExtractOptions): ExtractedSignature {
 export const extractJades: Extractor = async (source, options) => {
   const bytes = await readAll(source, MAX_JWS_BYTES);
   if (!bytes) throw new UsageError('INPUT_TOO_LARGE', `a JWS larger than ${MAX_JWS_BYTES} bytes`);
-  return [signatureOf(parseJades(bytes.toString('utf8').trim()), options)];
+  return readJwsEntries(bytes.toString('utf8')).map((e, i) =>
+    e.parsed
+      ? signatureOf(e.parsed, options, `S-${i + 1}`, e.warnings)
+      : brokenSignature(`S-${i + 1}`, e.formatFailure ?? 'unreadable', e.warnings),
+  );
 };

@@ -1,4 +1,5 @@
 export { signJades, sigTime } from './sign.js';
+export { addJadesSignature } from './add_signature.js';
 export type { JadesProtectedHeader, JadesSerialization, JadesSignLevel, JadesSignParams } from './sign.js';
 export {
   jwsSigningInput,

@@ -101,13 +101,16 @@ function readCertificates(header: Record<string, unknown>): Buffer[] {
   return (x5c as string[]).map((c) => Buffer.from(c, 'base64'));
 }
 
-function splitSerialization(text: string): {
+/** One signature of a JWS as transmitted, before decoding. */
+export interface JwsParts {
   serialization: 'compact' | 'json';
   protectedB64: string;
   payloadPart?: string;
   signatureB64: string;
   unprotectedHeader?: Record<string, unknown>;
-} {
+}
+
+function splitSerialization(text: string): JwsParts {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) {
     const parts = trimmed.split('.');
@@ -148,7 +151,25 @@ function splitSerialization(text: string): {
  * ```
  */
 export function parseJades(text: string): ParsedJades {
-  const s = splitSerialization(text);
+  return parseJwsParts(splitSerialization(text), readCertificates);
+}
+
+/**
+ * Decodes one signature of a JWS from its transmitted parts.
+ *
+ * @param s - the parts (one entry of a general JSON serialization, or the whole JWS)
+ * @param certificates - reads the certificates of the protected header (strict: `x5c` required)
+ * @returns the parts, decoded; the signature is not verified
+ * @throws JadesError JADES_MALFORMED / JADES_HEADER_INVALID
+ * @example
+ * ```ts
+ * const parsed = parseJwsParts({ serialization: 'json', protectedB64, payloadPart, signatureB64 }, () => []);
+ * ```
+ */
+export function parseJwsParts(
+  s: JwsParts,
+  certificates: (header: Record<string, unknown>) => Buffer[],
+): ParsedJades {
   const protectedHeader = jsonObject(
     decodeB64url(s.protectedB64, 'the protected header').toString('utf8'),
     'the protected header',
@@ -171,7 +192,7 @@ export function parseJades(text: string): ParsedJades {
     b64,
     signatureB64: s.signatureB64,
     signature: decodeB64url(s.signatureB64, 'the signature'),
-    certificates: readCertificates(protectedHeader),
+    certificates: certificates(protectedHeader),
   };
 }
 

@@ -25,6 +25,7 @@ import { checkReferences, inspectSignature, targetOf } from './inspect.js';
 import type { InspectedSignature, ReferenceResults } from './inspect.js';
 import { keyInfoNames, matchesCertificateReference, readKeyInfo } from './key_info.js';
 import type { KeyInfoData } from './key_info.js';
+import { readKeyValue } from './key_value.js';
 import { wrapOcspResponse } from './ocsp.js';
 import type { CertificateReference, XadesProperties } from './properties.js';
 import { buildIdIndex } from './references.js';
@@ -164,6 +165,7 @@ function buildSignature(parts: Parts, index: number): ExtractedSignature {
   const reference = signed ? chosenReference(signed.signingCertificates, keyInfo) : undefined;
   const dataReferences = sig.references.filter((r) => ins.roles.get(r) === 'data');
   const method = signatureAlgorithm(sig.signatureMethod);
+  const keyValue = readKeyValue(sig.keyInfo, warnings);
   return {
     id: sig.id ?? `S-${index + 1}`,
     format: 'XAdES',
@@ -171,6 +173,7 @@ function buildSignature(parts: Parts, index: number): ExtractedSignature {
     ...(ins.formatFailures.length > 0 ? { formatFailure: ins.formatFailures.join('; ') } : {}),
     certificates: uniqueBuffers([...keyInfo.certificates, ...(props?.certificates ?? [])]),
     namesSigner: signerMatcher(parts, reference),
+    ...(keyValue ? { keyValue } : {}),
     ...(reference
       ? {
           signingCertificateReference: {

@@ -3,7 +3,7 @@
  * signature names: X509Certificate, X509IssuerSerial, X509SKI, X509SubjectName, and the XAdES
  * signing-certificate reference (EN 319 132-1 5.2.2: the digest of the certificate).
  */
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, SubjectKeyIdentifier } from '@peculiar/asn1-x509';
 import type { Name } from '@peculiar/asn1-x509';
@@ -27,11 +27,21 @@ function decimalHex(text: string): string | undefined {
   return /^\d{1,200}$/.test(t) ? BigInt(t).toString(16) : undefined;
 }
 
+/** Like DSS (KeyInfo certificates), one that does not decode is skipped with a warning. */
+function readCertificate(der: Buffer, out: KeyInfoData): void {
+  try {
+    new X509Certificate(der);
+    out.certificates.push(der);
+  } catch {
+    out.warnings.push('KeyInfo X509Certificate is not an X.509 certificate and was ignored');
+  }
+}
+
 function readX509Data(data: XmlElement, out: KeyInfoData): void {
   for (const el of childElements(data, NS.ds)) {
     const text = textContent(el);
     try {
-      if (el.localName === 'X509Certificate') out.certificates.push(decodeBase64(text, 'X509Certificate'));
+      if (el.localName === 'X509Certificate') readCertificate(decodeBase64(text, 'X509Certificate'), out);
       else if (el.localName === 'X509SKI') out.skis.push(decodeBase64(text, 'X509SKI'));
       else if (el.localName === 'X509SubjectName') out.subjectNames.push(text.trim());
       else if (el.localName === 'X509IssuerSerial') {
