@@ -20,6 +20,7 @@ import type {
   SignatureLevel,
 } from '../model.js';
 import { NS, digestAlgorithm, signatureAlgorithm } from './algorithms.js';
+import { notEtsiReasons } from './baseline.js';
 import { XadesError } from './errors.js';
 import { checkReferences, inspectSignature, targetOf } from './inspect.js';
 import type { InspectedSignature, ReferenceResults } from './inspect.js';
@@ -164,10 +165,13 @@ function buildSignature(parts: Parts, index: number): ExtractedSignature {
   const reference = signed ? chosenReference(signed.signingCertificates, keyInfo) : undefined;
   const dataReferences = sig.references.filter((r) => ins.roles.get(r) === 'data');
   const method = signatureAlgorithm(sig.signatureMethod);
+  const keyInfoSigned = sig.references.some((r) => ins.roles.get(r) === 'key-info');
+  const notEtsi = signed ? notEtsiReasons(ins, keyInfoSigned) : [];
+  warnings.push(...notEtsi.map((r) => `not an ETSI signature: ${r}`));
   return {
     id: sig.id ?? `S-${index + 1}`,
     format: 'XAdES',
-    level: detectLevel(props),
+    level: notEtsi.length > 0 ? 'NOT-ETSI' : detectLevel(props),
     ...(ins.formatFailures.length > 0 ? { formatFailure: ins.formatFailures.join('; ') } : {}),
     certificates: uniqueBuffers([...keyInfo.certificates, ...(props?.certificates ?? [])]),
     namesSigner: signerMatcher(parts, reference),
