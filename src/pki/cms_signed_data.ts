@@ -73,6 +73,8 @@ export interface ParsedSignerInfo {
   signedAttrsDer?: Buffer;
   signedAttributes: Map<string, Buffer[]>;
   signatureAlgorithm: string;
+  /** The signatureAlgorithm parameters DER, when present and not NULL (RSASSA-PSS-params). */
+  signatureAlgorithmParams?: Buffer;
   signature: Buffer;
   unsignedAttributes: Map<string, Buffer[]>;
   raw: DerElement;
@@ -276,7 +278,8 @@ function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSign
   s?.end('IssuerAndSerialNumber');
   const digestAlgorithm = algorithmAt(der, c.take(0x30, 'digestAlgorithm')).oid;
   const signed = c.optional(0xa0);
-  const signatureAlgorithm = algorithmAt(der, c.take(0x30, 'signatureAlgorithm')).oid;
+  const sigAlg = algorithmAt(der, c.take(0x30, 'signatureAlgorithm'));
+  const signatureAlgorithm = sigAlg.oid;
   const sig = c.take(0x04, 'signature');
   const unsigned = c.optional(0xa1);
   c.end('SignerInfo');
@@ -293,6 +296,7 @@ function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSign
     ...(signedAttrsDer ? { signedAttrsDer } : {}),
     signedAttributes: attributesAt(der, signed),
     signatureAlgorithm,
+    ...(sigAlg.params ? { signatureAlgorithmParams: slice(der, sigAlg.params) } : {}),
     signature: der.subarray(sig.start, sig.end),
     unsignedAttributes: attributesAt(der, unsigned, true),
     raw: el,

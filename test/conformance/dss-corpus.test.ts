@@ -12,6 +12,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +35,19 @@ const LIMIT_MS = 2000;
  * (a)–(h) in dss-known-differences.md are fixed.
  */
 const MIN_AGREEMENT = 0.82;
+
+/**
+ * The signing-certificate source a Java test configures (`validator.setSigningCertificateSource`):
+ * certificates of the corpus, PEM or DER, given as `signingCertificates`.
+ */
+const SIGNING_CERTIFICATE_SOURCES: Readonly<Record<string, readonly string[]>> = {
+  // CAdESNoKeInfoTrustedStoreTest: the CMS carries no certificate; signCert.cer is supplied.
+  'cades/no-key-info-cert.pkcs7': ['cades/certs/signCert.cer'],
+};
+
+function signingCertificatesOf(row: Row): Buffer[] {
+  return (SIGNING_CERTIFICATE_SOURCES[row.file] ?? []).map((f) => new X509Certificate(readFileSync(join(CORPUS, f))).raw);
+}
 
 interface Row {
   file: string;
@@ -185,12 +199,14 @@ function compare(row: Row, sigs: SignatureReport[], facts: Facts[]): string[] {
 async function outcomeOf(row: Row): Promise<Outcome> {
   const bytes = readFileSync(join(CORPUS, row.file));
   const detached = detachedOf(row);
+  const signingCertificates = signingCertificatesOf(row);
   const start = performance.now();
   try {
     const report = await validateDocument(bufferSource(bytes), {
       anchors: [],
       ...(row.time !== '-' ? { time: new Date(row.time) } : {}),
       ...(detached.length ? { detached } : {}),
+      ...(signingCertificates.length ? { signingCertificates } : {}),
       documentName: row.file,
     });
     const sigs = report.signatures;
@@ -200,7 +216,7 @@ async function outcomeOf(row: Row): Promise<Outcome> {
       detached.length ? { detached } : {},
     );
     const facts: Facts[] = [];
-    for (const sig of extracted) facts.push(await factsOf(sig, []));
+    for (const sig of extracted) facts.push(await factsOf(sig, signingCertificates));
     const ms = performance.now() - start;
     const actual = sigs
       .map((s) => `${s.format} ${s.level} ${s.indication}/${s.subIndication ?? '-'}`)

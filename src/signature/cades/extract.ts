@@ -23,7 +23,7 @@ import type {
 import { readAll } from '../../lib/document_source.js';
 import {
   DIGEST_OIDS,
-  SIGNATURE_OIDS,
+  signatureAlgorithmOf,
   signatureAlgorithmName,
   verifySignatureWith,
 } from '../algorithm_names.js';
@@ -160,7 +160,7 @@ function signatureOf(
 ): ExtractedSignature {
   const problems: string[] = [];
   const digest = DIGEST_OIDS[si.digestAlgorithm];
-  const alg = SIGNATURE_OIDS[si.signatureAlgorithm];
+  const alg = signatureAlgorithmOf(si.signatureAlgorithm, si.signatureAlgorithmParams);
   if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);
   if (!alg) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm}`);
   const content = sd.eContent ?? o.detached?.[0]?.bytes;
