@@ -3,10 +3,11 @@
  * one place where a signature value is checked with node:crypto for validation. The names are the
  * ones ETSI TS 119 312 and the X.509 world use (`ecdsa-with-SHA256`, `sha256WithRSAEncryption`).
  */
-import { constants, verify as cryptoVerify } from 'node:crypto';
+import { constants, createHash, publicDecrypt, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { childrenOf, topElement } from '../lib/der_reader.js';
 import { algorithmAt, smallIntAt } from '../lib/der_cursor.js';
+import * as DER from '../lib/der.js';
 import type { DigestName } from './model.js';
 
 /** Digest algorithm OIDs (NIST and RFC 3279 / RFC 5754, SHA-3 from NIST CSOR). */
@@ -176,7 +177,25 @@ export function verifySignatureWith(
         signature,
       );
     }
-    return cryptoVerify(info.hash ?? digest, data, { key, dsaEncoding: encoding }, signature);
+    const hash = info.hash ?? digest;
+    if (cryptoVerify(hash, data, { key, dsaEncoding: encoding }, signature)) return true;
+    return info.key === 'rsa' && digestInfoWithoutNullMatches(hash, key, data, signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 whose DigestInfo names the hash without the NULL parameters (RFC 8017 §9.2
+ * note 1, RFC 4055 §2.1: such encodings exist and are accepted, as BouncyCastle does). The
+ * recovered block is compared byte for byte with that one encoding: no other variant passes.
+ */
+function digestInfoWithoutNullMatches(hash: DigestName, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  const oid = Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === hash);
+  if (!oid) return false;
+  const expected = DER.seq(DER.seq(DER.oid(oid)), DER.octets(createHash(hash).update(data).digest()));
+  try {
+    return publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature).equals(expected);
   } catch {
     return false;
   }

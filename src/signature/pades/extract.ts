@@ -203,7 +203,15 @@ async function signatureOf(
   const m = entry.dict.get('M');
   const claimed = parts.signingTime ?? (m instanceof PdfString ? parsePdfDate(m.text) : undefined);
   const dss = f.dss;
-  const content = r ? () => streamRanges(f.source, r) : undefined;
+  const encapsulated = parts.signedData.eContent;
+  // ISO 32000-1 §12.8.3.3.1: an adbe.pkcs7.sha1 CMS signs its encapsulated content (the SHA-1
+  // digest of the ranges), which the integrity check compares with the document.
+  const content =
+    entry.subFilter === 'adbe.pkcs7.sha1' && encapsulated
+      ? () => bytesOnce(encapsulated)
+      : r
+        ? () => streamRanges(f.source, r)
+        : undefined;
   return {
     id,
     format: 'PAdES',
@@ -226,6 +234,10 @@ async function signatureOf(
       ? { warnings: [...notBaseline, ...(dss?.problems ?? [])] }
       : {}),
   };
+}
+
+async function* bytesOnce(bytes: Buffer): AsyncIterable<Buffer> {
+  yield await Promise.resolve(bytes);
 }
 
 async function* streamRanges(source: DocumentSource, r: SignedRanges): AsyncIterable<Buffer> {
