@@ -249,6 +249,13 @@ export async function buildSignedData(p: SignedDataParams): Promise<Buffer> {
  * CAdES B-LTA carries one archive-time-stamp attribute per renewal, EN 319 122-1 §5.5.3), so
  * their values are appended in order.
  */
+/**
+ * Signed attributes that may occur more than once: the content-time-stamp (EN 319 122-1 §5.2.8,
+ * one per time-stamping authority). Any other repeated signed attribute is malformed (RFC 5652
+ * §11: content-type, message-digest and signing-time MUST NOT be repeated).
+ */
+const REPEATABLE_SIGNED = new Set(['1.2.840.113549.1.9.16.2.20']);
+
 function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = false): Map<string, Buffer[]> {
   const map = new Map<string, Buffer[]>();
   for (const a of set ? childrenOf(der, set) : []) {
@@ -257,7 +264,7 @@ function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = fal
     const type = oidAt(der, c.take(0x06, 'attrType'));
     const values = childrenOf(der, c.take(0x31, 'attrValues')).map((v) => slice(der, v));
     c.end('Attribute');
-    if (map.has(type) && !repeatable) fail(`attribute ${type} appears twice`);
+    if (map.has(type) && !repeatable && !REPEATABLE_SIGNED.has(type)) fail(`attribute ${type} appears twice`);
     map.set(type, [...(map.get(type) ?? []), ...values]);
   }
   return map;
