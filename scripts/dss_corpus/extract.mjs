@@ -242,6 +242,8 @@ function mine(c) {
     if (intact === 'no' && valid === '-') valid = 'no';
     if (valid === 'yes' && intact === '-') intact = 'yes';
     if (!sup && !/for\s*\(\s*SignatureWrapper/.test(bl.body)) scope = 'first';
+    // A loop that checks only the counter-signatures (signatureWrapper.isCounterSignature()).
+    if (!sup && /if\s*\(\s*\w+\.isCounterSignature\(\)\s*\)/.test(bl.body)) scope = 'counter';
   }
   if (count === '0' || refused) {
     intact = '-';

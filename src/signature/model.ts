@@ -110,6 +110,16 @@ export interface ExtractedSignature {
   ocspResponses: Buffer[];
   /** Human-readable notes of the extractor (ignored attributes, ...), copied to the report. */
   warnings?: string[];
+  /**
+   * For a counter-signature (XAdES CounterSignature): the id of the signature whose signature
+   * value it signs. Its {@link checkIntegrity} includes covering that signature value.
+   */
+  counterSignatureOf?: string;
+  /**
+   * For a counter-signature: its own references alone (XMLDSig core validation), without the
+   * requirement that one selects the parent's signature value.
+   */
+  checkOwnReferences?(): Promise<IntegrityResult>;
 }
 
 /** Inputs other than the document bytes. */

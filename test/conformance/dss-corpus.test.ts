@@ -103,6 +103,7 @@ function detachedOf(row: Row): DetachedContent[] {
 interface Facts {
   intact: string;
   valid: string;
+  counter: boolean;
 }
 
 /**
@@ -126,13 +127,23 @@ async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promi
   }
   const refs = await sig.checkIntegrity().catch(() => ({ status: 'not-found' as const }));
   const valid = intact && refs.status === 'intact';
+  // A counter-signature's "intact" is its core validation (its own references); covering the
+  // parent's signature value is a digest matcher of its own that only "valid" needs.
+  const own = sig.checkOwnReferences
+    ? await sig.checkOwnReferences().catch(() => ({ status: 'not-found' as const }))
+    : refs;
+  const core = intact && own.status === 'intact';
   // DSS's JWS "intact" is the signature value alone (over the JWS signing input); the sigD
   // references are digest matchers that only "valid" requires. Its CAdES / PAdES "intact" is
   // BouncyCastle's verify(), which checks the message-digest too, and its XML one is Santuario's
   // checkSignatureValue(), which also dereferences and digests every ds:Reference (core
   // validation): there both need the references.
   const valueOnly = sig.format === 'JAdES';
-  return { intact: (valueOnly ? intact : valid) ? 'yes' : 'no', valid: valid ? 'yes' : 'no' };
+  return {
+    intact: (valueOnly ? intact : core) ? 'yes' : 'no',
+    valid: valid ? 'yes' : 'no',
+    counter: sig.counterSignatureOf !== undefined,
+  };
 }
 
 function agrees(asserted: string, ours: string): boolean {
@@ -188,10 +199,10 @@ function compare(row: Row, sigs: SignatureReport[], facts: Facts[]): string[] {
     diffs.push(`signatures ${row.signatures} vs ${count}`);
   for (const prop of ['intact', 'valid'] as const) {
     if (row[prop] === '-') continue;
-    const ours = facts.map((f) => f[prop]);
+    const ours = facts.filter((f) => row.scope !== 'counter' || f.counter).map((f) => f[prop]);
     const ok =
       ours.length > 0 &&
-      (row.scope === 'all'
+      (row.scope === 'all' || row.scope === 'counter'
         ? ours.every((o) => agrees(row[prop], o))
         : ours.some((o) => agrees(row[prop], o)));
     if (!ok) diffs.push(`${prop} ${row[prop]} vs ${ours.join(',') || 'none'}`);
