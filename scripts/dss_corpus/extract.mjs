@@ -266,17 +266,22 @@ function mine(c) {
     'getOfflineCertificateVerifier',
     'getCompleteCertificateVerifier',
     'validateDocument',
+    'getTrustedCertificateSource',
   ].some((name) => nearest(list, name));
+  // A validate() override that validates another document it builds (a new validator): its
+  // assertions are not about this file.
+  const ownText =
+    vd && /SignedDocumentValidator\.fromDocument\(/.test(vd.body) ? all.replace(vd.body, '') : all;
   const ind = oneOf(
     [
-      ...all.matchAll(
+      ...ownText.matchAll(
         /assertEquals\(\s*Indication\.(\w+),\s*simpleReport\.getIndication\(simpleReport\.getFirstSignatureId\(\)\)\)/g,
       ),
     ].map((m) => m[1]),
   );
   const subs = oneOf(
     [
-      ...all.matchAll(
+      ...ownText.matchAll(
         /assertEquals\(\s*SubIndication\.(\w+),\s*simpleReport\.getSubIndication\(simpleReport\.getFirstSignatureId\(\)\)\)/g,
       ),
     ].map((m) => m[1]),

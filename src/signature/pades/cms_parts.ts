@@ -174,13 +174,17 @@ export function cmsSignatureParts(der: Buffer): CmsSignatureParts {
     verify(key, content) {
       let result = verified.get(key);
       if (!result) {
-        result = !alg
-          ? Promise.resolve(false)
-          : si.signedAttrsDer
-            ? Promise.resolve(verifySignatureWith(alg, digestAlgorithm, key, si.signedAttrsDer, si.signature))
-            : content
-              ? verifyContent(alg, digestAlgorithm, key, si.signature, content)
-              : Promise.resolve(false);
+        // An unknown digestAlgorithm: the signed data cannot be digested, nothing verifies (DSS).
+        result =
+          !alg || !digest
+            ? Promise.resolve(false)
+            : si.signedAttrsDer
+              ? Promise.resolve(
+                  verifySignatureWith(alg, digestAlgorithm, key, si.signedAttrsDer, si.signature),
+                )
+              : content
+                ? verifyContent(alg, digestAlgorithm, key, si.signature, content)
+                : Promise.resolve(false);
         verified.set(key, result);
       }
       return result;
