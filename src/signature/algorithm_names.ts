@@ -190,7 +190,12 @@ export function verifySignatureWith(
  * note 1, RFC 4055 §2.1: such encodings exist and are accepted, as BouncyCastle does). The
  * recovered block is compared byte for byte with that one encoding: no other variant passes.
  */
-function digestInfoWithoutNullMatches(hash: DigestName, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+function digestInfoWithoutNullMatches(
+  hash: DigestName,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const oid = Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === hash);
   if (!oid) return false;
   const expected = DER.seq(DER.seq(DER.oid(oid)), DER.octets(createHash(hash).update(data).digest()));

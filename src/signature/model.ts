@@ -19,15 +19,7 @@ export type SignatureLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | 'NOT-ETSI';
 
 /** Hash algorithms by node:crypto name. */
 export type DigestName =
-  | 'sha1'
-  | 'sha224'
-  | 'sha256'
-  | 'sha384'
-  | 'sha512'
-  | 'sha3-224'
-  | 'sha3-256'
-  | 'sha3-384'
-  | 'sha3-512';
+  'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha3-224' | 'sha3-256' | 'sha3-384' | 'sha3-512';
 
 /**
  * The signing-certificate reference of the signed attributes / header (ESS signing-certificate-v2,

@@ -266,7 +266,9 @@ export const extractXades: Extractor = async (source: DocumentSource, options: E
     throw new XadesError('XADES_MALFORMED', `XML documents over ${MAX_XML_BYTES} bytes are not read`);
   const doc = parseXml(await source.read(0, source.size));
   const ids = buildIdIndex(doc);
-  return topLevelSignatures(doc).flatMap((el, i) => withCounterSignatures(doc, ids, el, extractOne(doc, ids, el, i, options), options));
+  return topLevelSignatures(doc).flatMap((el, i) =>
+    withCounterSignatures(doc, ids, el, extractOne(doc, ids, el, i, options), options),
+  );
 };
 
 /** The ds:Signature elements of the xades:CounterSignature properties of a signature (EN 319 132-1 5.4.2). */
@@ -311,7 +313,10 @@ function withCounterSignatures(
         checkIntegrity: async () => {
           const result = await sig.checkIntegrity();
           if (result.status !== 'intact' || (value && coversElement(cs, value, ids))) return result;
-          return { status: 'hash-failure', detail: `the counter-signature does not sign the SignatureValue of ${parent.id}` };
+          return {
+            status: 'hash-failure',
+            detail: `the counter-signature does not sign the SignatureValue of ${parent.id}`,
+          };
         },
       };
       return withCounterSignatures(doc, ids, cs, counter, options);
