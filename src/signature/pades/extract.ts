@@ -120,6 +120,10 @@ function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts):
     out.push(
       'not a PAdES baseline signature: the CMS has a signing-time attribute (EN 319 142-1 §6.3); the /M entry or a time-stamp gives the time instead',
     );
+  if (parts.signedData.eContent !== undefined)
+    out.push(
+      'not a PAdES baseline signature: the CMS encapsulates content, even empty (EN 319 142-1 §6.3 b)',
+    );
   if (parts.signedData.signerInfos.length !== 1)
     out.push(
       `not a PAdES baseline signature: the CMS has ${parts.signedData.signerInfos.length} SignerInfos, not one (EN 319 142-1 §6.3); the first is validated`,
