@@ -205,6 +205,13 @@ function mine(c) {
   else if (n !== undefined) count = n;
   else if (numM) count = '-';
   if (numM) sources.push(where(numM));
+  // A test whose validate() asserts that DSS throws: DSS refuses the document (no report at all).
+  const vd = nearest(list, 'validate');
+  const refused = vd !== undefined && /assertThrows\([^;]*validate/.test(vd.body);
+  if (refused) {
+    count = 'refused';
+    sources.push(where(vd));
+  }
 
   // Intact / valid.
   let intact = 'yes';
@@ -235,8 +242,10 @@ function mine(c) {
     if (intact === 'no' && valid === '-') valid = 'no';
     if (valid === 'yes' && intact === '-') intact = 'yes';
     if (!sup && !/for\s*\(\s*SignatureWrapper/.test(bl.body)) scope = 'first';
+    // A loop that checks only the counter-signatures (signatureWrapper.isCounterSignature()).
+    if (!sup && /if\s*\(\s*\w+\.isCounterSignature\(\)\s*\)/.test(bl.body)) scope = 'counter';
   }
-  if (count === '0') {
+  if (count === '0' || refused) {
     intact = '-';
     valid = '-';
   }
@@ -247,7 +256,7 @@ function mine(c) {
       /assertEquals\(\s*SignatureLevel\.(\w+),\s*(?:diagnosticData\.getSignatureFormat\(diagnosticData\.getFirstSignatureId\(\)\)|diagnosticData\.getFirstSignatureFormat\(\)|simpleReport\.getSignatureFormat\(simpleReport\.getFirstSignatureId\(\)\))\s*\)/g,
     ),
   ].map((m) => m[1]);
-  const level = oneOf(lv) ?? '-';
+  const level = refused ? '-' : (oneOf(lv) ?? '-');
 
   // Simple-report indication, only where the test keeps DSS's default set-up (no trust, now).
   let indication = '-';
@@ -257,28 +266,34 @@ function mine(c) {
     'getOfflineCertificateVerifier',
     'getCompleteCertificateVerifier',
     'validateDocument',
+    'getTrustedCertificateSource',
   ].some((name) => nearest(list, name));
+  // A validate() override that validates another document it builds (a new validator): its
+  // assertions are not about this file.
+  const ownText =
+    vd && /SignedDocumentValidator\.fromDocument\(/.test(vd.body) ? all.replace(vd.body, '') : all;
   const ind = oneOf(
     [
-      ...all.matchAll(
+      ...ownText.matchAll(
         /assertEquals\(\s*Indication\.(\w+),\s*simpleReport\.getIndication\(simpleReport\.getFirstSignatureId\(\)\)\)/g,
       ),
     ].map((m) => m[1]),
   );
   const subs = oneOf(
     [
-      ...all.matchAll(
+      ...ownText.matchAll(
         /assertEquals\(\s*SubIndication\.(\w+),\s*simpleReport\.getSubIndication\(simpleReport\.getFirstSignatureId\(\)\)\)/g,
       ),
     ].map((m) => m[1]),
   );
-  if (!custom && ind) {
+  if (!custom && !refused && ind) {
     indication = ind;
     if (subs) sub = subs;
     const vr = nearest(list, 'verifySimpleReport');
     if (vr) sources.push(where(vr));
   }
   const notes = [];
+  if (refused) notes.push('the test asserts that DSS refuses the document (validate() throws)');
   if (custom) notes.push('test customises the validator (trust/time/policy): indication not compared');
   if (all.includes('setValidationTime')) notes.push('validation time pinned in the test');
   return {
@@ -401,6 +416,13 @@ for (const r of chosen) {
       r.notes.join('; ') || '-',
     ].join('\t'),
   );
+}
+// Certificates the harness supplies where a test configures a signing-certificate source
+// (SIGNING_CERTIFICATE_SOURCES in test/conformance/dss-corpus.test.ts).
+const SUPPORT = [['dss-cades/src/test/resources/validation/signCert.cer', 'cades/certs/signCert.cer']];
+for (const [origin, path] of SUPPORT) {
+  mkdirSync(dirname(join(out, path)), { recursive: true });
+  writeFileSync(join(out, path), read(origin));
 }
 writeFileSync(join(out, 'MANIFEST.tsv'), `${lines.join('\n')}\n`);
 const perFormat = {};

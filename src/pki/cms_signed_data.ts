@@ -73,6 +73,8 @@ export interface ParsedSignerInfo {
   signedAttrsDer?: Buffer;
   signedAttributes: Map<string, Buffer[]>;
   signatureAlgorithm: string;
+  /** The signatureAlgorithm parameters DER, when present and not NULL (RSASSA-PSS-params). */
+  signatureAlgorithmParams?: Buffer;
   signature: Buffer;
   unsignedAttributes: Map<string, Buffer[]>;
   raw: DerElement;
@@ -247,6 +249,13 @@ export async function buildSignedData(p: SignedDataParams): Promise<Buffer> {
  * CAdES B-LTA carries one archive-time-stamp attribute per renewal, EN 319 122-1 §5.5.3), so
  * their values are appended in order.
  */
+/**
+ * Signed attributes that may occur more than once: the content-time-stamp (EN 319 122-1 §5.2.8,
+ * one per time-stamping authority). Any other repeated signed attribute is malformed (RFC 5652
+ * §11: content-type, message-digest and signing-time MUST NOT be repeated).
+ */
+const REPEATABLE_SIGNED = new Set(['1.2.840.113549.1.9.16.2.20']);
+
 function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = false): Map<string, Buffer[]> {
   const map = new Map<string, Buffer[]>();
   for (const a of set ? childrenOf(der, set) : []) {
@@ -255,7 +264,7 @@ function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = fal
     const type = oidAt(der, c.take(0x06, 'attrType'));
     const values = childrenOf(der, c.take(0x31, 'attrValues')).map((v) => slice(der, v));
     c.end('Attribute');
-    if (map.has(type) && !repeatable) fail(`attribute ${type} appears twice`);
+    if (map.has(type) && !repeatable && !REPEATABLE_SIGNED.has(type)) fail(`attribute ${type} appears twice`);
     map.set(type, [...(map.get(type) ?? []), ...values]);
   }
   return map;
@@ -276,7 +285,8 @@ function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSign
   s?.end('IssuerAndSerialNumber');
   const digestAlgorithm = algorithmAt(der, c.take(0x30, 'digestAlgorithm')).oid;
   const signed = c.optional(0xa0);
-  const signatureAlgorithm = algorithmAt(der, c.take(0x30, 'signatureAlgorithm')).oid;
+  const sigAlg = algorithmAt(der, c.take(0x30, 'signatureAlgorithm'));
+  const signatureAlgorithm = sigAlg.oid;
   const sig = c.take(0x04, 'signature');
   const unsigned = c.optional(0xa1);
   c.end('SignerInfo');
@@ -293,6 +303,7 @@ function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSign
     ...(signedAttrsDer ? { signedAttrsDer } : {}),
     signedAttributes: attributesAt(der, signed),
     signatureAlgorithm,
+    ...(sigAlg.params ? { signatureAlgorithmParams: slice(der, sigAlg.params) } : {}),
     signature: der.subarray(sig.start, sig.end),
     unsignedAttributes: attributesAt(der, unsigned, true),
     raw: el,

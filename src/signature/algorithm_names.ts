@@ -3,8 +3,11 @@
  * one place where a signature value is checked with node:crypto for validation. The names are the
  * ones ETSI TS 119 312 and the X.509 world use (`ecdsa-with-SHA256`, `sha256WithRSAEncryption`).
  */
-import { constants, verify as cryptoVerify } from 'node:crypto';
+import { constants, createHash, publicDecrypt, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { childrenOf, topElement } from '../lib/der_reader.js';
+import { algorithmAt, smallIntAt } from '../lib/der_cursor.js';
+import * as DER from '../lib/der.js';
 import type { DigestName } from './model.js';
 
 /** Digest algorithm OIDs (NIST and RFC 3279 / RFC 5754, SHA-3 from NIST CSOR). */
@@ -14,6 +17,7 @@ export const DIGEST_OIDS: Readonly<Record<string, DigestName>> = {
   '2.16.840.1.101.3.4.2.1': 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384',
   '2.16.840.1.101.3.4.2.3': 'sha512',
+  '2.16.840.1.101.3.4.2.7': 'sha3-224',
   '2.16.840.1.101.3.4.2.8': 'sha3-256',
   '2.16.840.1.101.3.4.2.9': 'sha3-384',
   '2.16.840.1.101.3.4.2.10': 'sha3-512',
@@ -24,6 +28,9 @@ export interface SignatureAlgorithmInfo {
   name: string;
   key: 'ec' | 'rsa' | 'rsa-pss' | 'ed25519' | 'ed448';
   hash?: DigestName;
+  /** RSASSA-PSS: the MGF1 hash and salt length of the parameters (RFC 4055 §3.1), when given. */
+  mgf1Hash?: DigestName;
+  saltLength?: number;
 }
 
 const EC = (hash: DigestName, label: string): SignatureAlgorithmInfo => ({
@@ -44,6 +51,7 @@ export const SIGNATURE_OIDS: Readonly<Record<string, SignatureAlgorithmInfo>> = 
   '1.2.840.10045.4.3.2': EC('sha256', 'SHA256'),
   '1.2.840.10045.4.3.3': EC('sha384', 'SHA384'),
   '1.2.840.10045.4.3.4': EC('sha512', 'SHA512'),
+  '2.16.840.1.101.3.4.3.9': EC('sha3-224', 'SHA3-224'),
   '2.16.840.1.101.3.4.3.10': EC('sha3-256', 'SHA3-256'),
   '2.16.840.1.101.3.4.3.11': EC('sha3-384', 'SHA3-384'),
   '2.16.840.1.101.3.4.3.12': EC('sha3-512', 'SHA3-512'),
@@ -52,6 +60,7 @@ export const SIGNATURE_OIDS: Readonly<Record<string, SignatureAlgorithmInfo>> = 
   '1.2.840.113549.1.1.11': RSA('sha256', 'sha256'),
   '1.2.840.113549.1.1.12': RSA('sha384', 'sha384'),
   '1.2.840.113549.1.1.13': RSA('sha512', 'sha512'),
+  '2.16.840.1.101.3.4.3.13': RSA('sha3-224', 'sha3-224'),
   '2.16.840.1.101.3.4.3.14': RSA('sha3-256', 'sha3-256'),
   '2.16.840.1.101.3.4.3.15': RSA('sha3-384', 'sha3-384'),
   '2.16.840.1.101.3.4.3.16': RSA('sha3-512', 'sha3-512'),
@@ -62,10 +71,55 @@ export const SIGNATURE_OIDS: Readonly<Record<string, SignatureAlgorithmInfo>> = 
   '1.3.101.113': { name: 'Ed448', key: 'ed448' },
 };
 
+const PSS_OID = '1.2.840.113549.1.1.10';
+const MGF1_OID = '1.2.840.113549.1.1.8';
+
+/**
+ * RSASSA-PSS-params (RFC 4055 §3.1): hash, MGF1 hash and salt length (defaults SHA-1, MGF1 with
+ * SHA-1, 20). Undefined when they cannot be read or name a hash or mask function not supported.
+ */
+function pssParameters(params: Buffer): SignatureAlgorithmInfo | undefined {
+  try {
+    const seq = topElement(params, 0x30, 'RSASSA-PSS-params');
+    let hash: DigestName | undefined = 'sha1';
+    let mgf1Hash: DigestName | undefined = 'sha1';
+    let saltLength = 20;
+    for (const field of childrenOf(params, seq)) {
+      const [inner] = childrenOf(params, field);
+      if (!inner) return undefined;
+      if (field.tag === 0xa0) hash = DIGEST_OIDS[algorithmAt(params, inner).oid];
+      else if (field.tag === 0xa1) {
+        const mgf = algorithmAt(params, inner);
+        if (mgf.oid !== MGF1_OID || !mgf.params) return undefined;
+        mgf1Hash = DIGEST_OIDS[algorithmAt(params, mgf.params).oid];
+      } else if (field.tag === 0xa2) saltLength = smallIntAt(params, inner);
+      else if (field.tag === 0xa3 && smallIntAt(params, inner) !== 1) return undefined;
+    }
+    if (!hash || !mgf1Hash) return undefined;
+    return { name: 'RSASSA-PSS', key: 'rsa-pss', hash, mgf1Hash, saltLength };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The signature algorithm of an AlgorithmIdentifier (CMS SignerInfo, time-stamp): the OID's entry,
+ * or for RSASSA-PSS with parameters, the hash, MGF1 hash and salt length they name.
+ *
+ * @param oid - the algorithm OID
+ * @param params - the parameters DER, when present (and not NULL)
+ * @returns the algorithm, or undefined when not supported
+ * @example `signatureAlgorithmOf('1.2.840.113549.1.1.11')?.name // 'sha256WithRSAEncryption'`
+ */
+export function signatureAlgorithmOf(oid: string, params?: Buffer): SignatureAlgorithmInfo | undefined {
+  if (oid === PSS_OID && params) return pssParameters(params);
+  return SIGNATURE_OIDS[oid];
+}
+
 /** The policy name of a signature algorithm whose hash comes from elsewhere (`sha256WithRSAEncryption`). */
 export function signatureAlgorithmName(info: SignatureAlgorithmInfo, digest: DigestName): string {
   if (info.name === 'WithRSAEncryption') return `${digest}WithRSAEncryption`;
-  if (info.key === 'rsa-pss') return `RSASSA-PSS-${digest}`;
+  if (info.key === 'rsa-pss') return `RSASSA-PSS-${info.hash ?? digest}`;
   return info.name;
 }
 
@@ -76,6 +130,7 @@ export const DIGEST_LENGTHS: Readonly<Record<DigestName, number>> = {
   sha256: 32,
   sha384: 48,
   sha512: 64,
+  'sha3-224': 28,
   'sha3-256': 32,
   'sha3-384': 48,
   'sha3-512': 64,
@@ -110,16 +165,42 @@ export function verifySignatureWith(
   try {
     if (info.key === 'ed25519' || info.key === 'ed448') return cryptoVerify(null, data, key, signature);
     if (info.key === 'rsa-pss') {
-      // RFC 4055 §3.1: the usual parameters use a salt as long as the hash.
-      const saltLength = DIGEST_LENGTHS[digest];
+      // RFC 4055 §3.1: the usual parameters use a salt as long as the hash. node:crypto's MGF1
+      // uses the signature hash: other MGF1 hashes are not verified.
+      const hash = info.hash ?? digest;
+      if (info.mgf1Hash !== undefined && info.mgf1Hash !== hash) return false;
+      const saltLength = info.saltLength ?? DIGEST_LENGTHS[hash];
       return cryptoVerify(
-        digest,
+        hash,
         data,
         { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength },
         signature,
       );
     }
-    return cryptoVerify(info.hash ?? digest, data, { key, dsaEncoding: encoding }, signature);
+    const hash = info.hash ?? digest;
+    if (cryptoVerify(hash, data, { key, dsaEncoding: encoding }, signature)) return true;
+    return info.key === 'rsa' && digestInfoWithoutNullMatches(hash, key, data, signature);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 whose DigestInfo names the hash without the NULL parameters (RFC 8017 §9.2
+ * note 1, RFC 4055 §2.1: such encodings exist and are accepted, as BouncyCastle does). The
+ * recovered block is compared byte for byte with that one encoding: no other variant passes.
+ */
+function digestInfoWithoutNullMatches(
+  hash: DigestName,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  const oid = Object.keys(DIGEST_OIDS).find((o) => DIGEST_OIDS[o] === hash);
+  if (!oid) return false;
+  const expected = DER.seq(DER.seq(DER.oid(oid)), DER.octets(createHash(hash).update(data).digest()));
+  try {
+    return publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature).equals(expected);
   } catch {
     return false;
   }

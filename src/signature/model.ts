@@ -19,7 +19,7 @@ export type SignatureLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA' | 'NOT-ETSI';
 
 /** Hash algorithms by node:crypto name. */
 export type DigestName =
-  'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha3-256' | 'sha3-384' | 'sha3-512';
+  'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha3-224' | 'sha3-256' | 'sha3-384' | 'sha3-512';
 
 /**
  * The signing-certificate reference of the signed attributes / header (ESS signing-certificate-v2,
@@ -107,6 +107,16 @@ export interface ExtractedSignature {
   ocspResponses: Buffer[];
   /** Human-readable notes of the extractor (ignored attributes, ...), copied to the report. */
   warnings?: string[];
+  /**
+   * For a counter-signature (XAdES CounterSignature): the id of the signature whose signature
+   * value it signs. Its {@link checkIntegrity} includes covering that signature value.
+   */
+  counterSignatureOf?: string;
+  /**
+   * For a counter-signature: its own references alone (XMLDSig core validation), without the
+   * requirement that one selects the parent's signature value.
+   */
+  checkOwnReferences?(): Promise<IntegrityResult>;
 }
 
 /** Inputs other than the document bytes. */

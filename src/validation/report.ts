@@ -145,6 +145,8 @@ export interface SignatureReport {
   id: string;
   format: SignatureFormat;
   level: SignatureLevel;
+  /** For a counter-signature: the id of the signature it counter-signs. */
+  counterSignatureOf?: string;
   indication: Indication;
   subIndication?: SubIndication;
   /** The signing certificate, when identified. */

@@ -267,6 +267,7 @@ export const DIGEST_METHOD_URIS: Readonly<Record<DigestName, string>> = {
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
   sha384: 'http://www.w3.org/2001/04/xmldsig-more#sha384',
   sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
+  'sha3-224': 'http://www.w3.org/2007/05/xmldsig-more#sha3-224',
   'sha3-256': 'http://www.w3.org/2007/05/xmldsig-more#sha3-256',
   'sha3-384': 'http://www.w3.org/2007/05/xmldsig-more#sha3-384',
   'sha3-512': 'http://www.w3.org/2007/05/xmldsig-more#sha3-512',

@@ -96,9 +96,18 @@ async function extractXades(
     signingCertificates: options.signingCertificates,
   });
   if (typeof found === 'string') return [unreadableSignature(file.path, 'XAdES', found)];
-  const refs = pairReferences(found, scanXadesReferences(ctx.c.files.get(file.path)!));
-  return found.map((sig, i) => {
-    const coverage = xadesCoverage(ctx.c, refs[i]);
+  // Counter-signatures sign their parent's signature value, not container entries.
+  const tops = found.filter((s) => s.counterSignatureOf === undefined);
+  const refs = pairReferences(tops, scanXadesReferences(ctx.c.files.get(file.path)!));
+  return found.map((sig) => {
+    if (sig.counterSignatureOf !== undefined)
+      return wrapSignature(sig, {
+        id: `${file.path}#${sig.id}`,
+        counterSignatureOf: `${file.path}#${sig.counterSignatureOf}`,
+        formatFailures: ctx.failures,
+        warnings: ctx.warnings,
+      });
+    const coverage = xadesCoverage(ctx.c, refs[tops.indexOf(sig)]);
     return wrapSignature(sig, {
       id: `${file.path}#${sig.id}`,
       formatFailures: ctx.failures,

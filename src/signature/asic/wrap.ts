@@ -16,6 +16,8 @@ export interface ContainerAdditions {
   containerIntegrity?: () => Promise<IntegrityResult>;
   timestamps?: ExtractedTimestamp[];
   warnings: string[];
+  /** For a counter-signature: the report id of its parent signature. */
+  counterSignatureOf?: string;
 }
 
 const RANK: Record<IntegrityResult['status'], number> = { intact: 0, 'not-found': 1, 'hash-failure': 2 };
@@ -65,6 +67,10 @@ export function wrapSignature(sig: ExtractedSignature, add: ContainerAdditions):
     crls: sig.crls,
     ocspResponses: sig.ocspResponses,
     warnings: warnings.length > 0 ? warnings : undefined,
+    ...(sig.counterSignatureOf !== undefined
+      ? { counterSignatureOf: add.counterSignatureOf ?? sig.counterSignatureOf }
+      : {}),
+    ...(sig.checkOwnReferences ? { checkOwnReferences: () => sig.checkOwnReferences!() } : {}),
   };
 }
 

@@ -23,7 +23,7 @@ import type {
 import { readAll } from '../../lib/document_source.js';
 import {
   DIGEST_OIDS,
-  SIGNATURE_OIDS,
+  signatureAlgorithmOf,
   signatureAlgorithmName,
   verifySignatureWith,
 } from '../algorithm_names.js';
@@ -35,7 +35,7 @@ import {
   signingTime,
 } from './attributes.js';
 import { archiveTimestampImprint } from './archive_hash_index.js';
-import { detectCadesLevel } from './level.js';
+import { cadesNotEtsiReasons, detectCadesLevel } from './level.js';
 import { CADES_OID } from './oids.js';
 
 /** Largest CMS read into memory (a PDF is streamed by the PAdES extractor instead). */
@@ -160,7 +160,7 @@ function signatureOf(
 ): ExtractedSignature {
   const problems: string[] = [];
   const digest = DIGEST_OIDS[si.digestAlgorithm];
-  const alg = SIGNATURE_OIDS[si.signatureAlgorithm];
+  const alg = signatureAlgorithmOf(si.signatureAlgorithm, si.signatureAlgorithmParams);
   if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);
   if (!alg) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm}`);
   const content = sd.eContent ?? o.detached?.[0]?.bytes;
@@ -180,10 +180,12 @@ function signatureOf(
   );
   const otherOcsp = guardedParts(problems, [], () => otherRevocationOcsp(sd));
   const level = guardedParts(problems, undefined, () => detectCadesLevel(sd, index).level);
+  const notEtsi = cadesNotEtsiReasons(si.signedAttributes, reference?.digestAlgorithm);
   return {
     id: `S-${index + 1}`,
     format: 'CAdES',
-    level: level ?? 'NOT-ETSI',
+    level: notEtsi.length > 0 ? 'NOT-ETSI' : (level ?? 'NOT-ETSI'),
+    ...(notEtsi.length > 0 ? { warnings: notEtsi.map((r) => `not an ETSI signature: ${r}`) } : {}),
     ...(problems.length > 0 ? { formatFailure: problems.join('; ') } : {}),
     certificates: [...sd.certificates, ...certVals],
     namesSigner: (cert) => namesSigner(si, cert),

@@ -70,3 +70,33 @@ export function detectCadesLevel(input: Uint8Array | ParsedSignedData, signerInd
   }
   return { level, signingCertificate, signatureTimeStamps, revocationData, archiveTimeStamp };
 }
+
+/**
+ * Why a CAdES signature that has a signing-certificate(-v2) attribute is not an ETSI one (EN 319
+ * 122-1 §5.2.2 and EN 319 122-2 requirements (a)/(b), as EU DSS checks them before naming a
+ * level): exactly one signing-certificate value, and the attribute matching its hash (the v1
+ * attribute for SHA-1, v2 for any other). Empty when none applies; the level then is by content.
+ *
+ * @param signed - the signed attributes
+ * @param referenceDigest - the hash of the signing-certificate reference, when one was read
+ * @returns reasons, each making the level `NOT-ETSI` (a warning, not a failure)
+ * @example
+ * ```ts
+ * cadesNotEtsiReasons(si.signedAttributes, 'sha1'); // ['signing-certificate-v2 with SHA-1 …'] for a v2 attribute
+ * ```
+ */
+export function cadesNotEtsiReasons(
+  signed: Map<string, Buffer[]>,
+  referenceDigest: string | undefined,
+): string[] {
+  const v1 = signed.get(CADES_OID.signingCertificate)?.length ?? 0;
+  const v2 = signed.get(CADES_OID.signingCertificateV2)?.length ?? 0;
+  if (v1 + v2 === 0) return [];
+  const out: string[] = [];
+  if (v1 + v2 > 1) out.push('more than one signing-certificate(-v2) value');
+  if (referenceDigest === 'sha1' && v1 === 0)
+    out.push('signing-certificate-v2 with SHA-1: SHA-1 references use the signing-certificate attribute');
+  if (referenceDigest !== undefined && referenceDigest !== 'sha1' && v2 === 0)
+    out.push(`signing-certificate with ${referenceDigest}: only signing-certificate-v2 carries other hashes`);
+  return out;
+}

@@ -14,7 +14,7 @@ import { decodeCertificate } from '../../x509/certificate.js';
 import type { DigestName, SigningCertificateReference } from '../model.js';
 import {
   DIGEST_OIDS,
-  SIGNATURE_OIDS,
+  signatureAlgorithmOf,
   signatureAlgorithmName,
   verifySignatureWith,
 } from '../algorithm_names.js';
@@ -146,7 +146,7 @@ export function cmsSignatureParts(der: Buffer): CmsSignatureParts {
   const si = sd.signerInfos[0]!;
   const problems: string[] = [];
   const digest = DIGEST_OIDS[si.digestAlgorithm];
-  const alg = SIGNATURE_OIDS[si.signatureAlgorithm];
+  const alg = signatureAlgorithmOf(si.signatureAlgorithm, si.signatureAlgorithmParams);
   if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);
   if (!alg) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm}`);
   const digestAlgorithm = digest ?? 'sha256';
@@ -174,13 +174,17 @@ export function cmsSignatureParts(der: Buffer): CmsSignatureParts {
     verify(key, content) {
       let result = verified.get(key);
       if (!result) {
-        result = !alg
-          ? Promise.resolve(false)
-          : si.signedAttrsDer
-            ? Promise.resolve(verifySignatureWith(alg, digestAlgorithm, key, si.signedAttrsDer, si.signature))
-            : content
-              ? verifyContent(alg, digestAlgorithm, key, si.signature, content)
-              : Promise.resolve(false);
+        // An unknown digestAlgorithm: the signed data cannot be digested, nothing verifies (DSS).
+        result =
+          !alg || !digest
+            ? Promise.resolve(false)
+            : si.signedAttrsDer
+              ? Promise.resolve(
+                  verifySignatureWith(alg, digestAlgorithm, key, si.signedAttrsDer, si.signature),
+                )
+              : content
+                ? verifyContent(alg, digestAlgorithm, key, si.signature, content)
+                : Promise.resolve(false);
         verified.set(key, result);
       }
       return result;

@@ -120,6 +120,10 @@ function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts):
     out.push(
       'not a PAdES baseline signature: the CMS has a signing-time attribute (EN 319 142-1 §6.3); the /M entry or a time-stamp gives the time instead',
     );
+  if (parts.signedData.eContent !== undefined)
+    out.push(
+      'not a PAdES baseline signature: the CMS encapsulates content, even empty (EN 319 142-1 §6.3 b)',
+    );
   if (parts.signedData.signerInfos.length !== 1)
     out.push(
       `not a PAdES baseline signature: the CMS has ${parts.signedData.signerInfos.length} SignerInfos, not one (EN 319 142-1 §6.3); the first is validated`,
@@ -203,7 +207,15 @@ async function signatureOf(
   const m = entry.dict.get('M');
   const claimed = parts.signingTime ?? (m instanceof PdfString ? parsePdfDate(m.text) : undefined);
   const dss = f.dss;
-  const content = r ? () => streamRanges(f.source, r) : undefined;
+  const encapsulated = parts.signedData.eContent;
+  // ISO 32000-1 §12.8.3.3.1: an adbe.pkcs7.sha1 CMS signs its encapsulated content (the SHA-1
+  // digest of the ranges), which the integrity check compares with the document.
+  const content =
+    entry.subFilter === 'adbe.pkcs7.sha1' && encapsulated
+      ? () => bytesOnce(encapsulated)
+      : r
+        ? () => streamRanges(f.source, r)
+        : undefined;
   return {
     id,
     format: 'PAdES',
@@ -226,6 +238,10 @@ async function signatureOf(
       ? { warnings: [...notBaseline, ...(dss?.problems ?? [])] }
       : {}),
   };
+}
+
+async function* bytesOnce(bytes: Buffer): AsyncIterable<Buffer> {
+  yield await Promise.resolve(bytes);
 }
 
 async function* streamRanges(source: DocumentSource, r: SignedRanges): AsyncIterable<Buffer> {

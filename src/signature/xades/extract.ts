@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { parseXml } from '../../lib/xml/parser.js';
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
-import { descendants, isWithin } from '../../lib/xml/query.js';
+import { childElements, descendants, isWithin } from '../../lib/xml/query.js';
 import { isTrustbridgeError } from '../../lib/errors.js';
 import type { DocumentSource } from '../../lib/document_source.js';
 import type {
@@ -20,6 +20,7 @@ import type {
   SignatureLevel,
 } from '../model.js';
 import { NS, digestAlgorithm, signatureAlgorithm } from './algorithms.js';
+import { notEtsiReasons } from './baseline.js';
 import { XadesError } from './errors.js';
 import { checkReferences, inspectSignature, targetOf } from './inspect.js';
 import type { InspectedSignature, ReferenceResults } from './inspect.js';
@@ -166,10 +167,13 @@ function buildSignature(parts: Parts, index: number): ExtractedSignature {
   const dataReferences = sig.references.filter((r) => ins.roles.get(r) === 'data');
   const method = signatureAlgorithm(sig.signatureMethod);
   const keyValue = readKeyValue(sig.keyInfo, warnings);
+  const keyInfoSigned = sig.references.some((r) => ins.roles.get(r) === 'key-info');
+  const notEtsi = signed ? notEtsiReasons(ins, keyInfoSigned) : [];
+  warnings.push(...notEtsi.map((r) => `not an ETSI signature: ${r}`));
   return {
     id: sig.id ?? `S-${index + 1}`,
     format: 'XAdES',
-    level: detectLevel(props),
+    level: notEtsi.length > 0 ? 'NOT-ETSI' : detectLevel(props),
     ...(ins.formatFailures.length > 0 ? { formatFailure: ins.formatFailures.join('; ') } : {}),
     certificates: uniqueBuffers([...keyInfo.certificates, ...(props?.certificates ?? [])]),
     namesSigner: signerMatcher(parts, reference),
@@ -265,5 +269,68 @@ export const extractXades: Extractor = async (source: DocumentSource, options: E
     throw new XadesError('XADES_MALFORMED', `XML documents over ${MAX_XML_BYTES} bytes are not read`);
   const doc = parseXml(await source.read(0, source.size));
   const ids = buildIdIndex(doc);
-  return topLevelSignatures(doc).map((el, i) => extractOne(doc, ids, el, i, options));
+  return topLevelSignatures(doc).flatMap((el, i) =>
+    withCounterSignatures(doc, ids, el, extractOne(doc, ids, el, i, options), options),
+  );
 };
+
+/** The ds:Signature elements of the xades:CounterSignature properties of a signature (EN 319 132-1 5.4.2). */
+function counterSignatureElements(sig: XmlElement): XmlElement[] {
+  return descendants(sig, NS.ds, 'Signature').filter((cs) => {
+    const holder = cs.parent;
+    if (holder?.type !== 'element' || holder.localName !== 'CounterSignature') return false;
+    const owner = enclosingSignature(holder);
+    return owner === sig;
+  });
+}
+
+function enclosingSignature(el: XmlElement): XmlElement | undefined {
+  for (let p = el.parent; p && p.type === 'element'; p = p.parent)
+    if (p.localName === 'Signature' && p.namespaceUri === NS.ds) return p;
+  return undefined;
+}
+
+/**
+ * A signature followed by its counter-signatures (each, recursively, by its own). A
+ * counter-signature is a signature of its own whose data is its parent's ds:SignatureValue: its
+ * integrity also requires a reference selecting exactly that element.
+ */
+function withCounterSignatures(
+  doc: XmlDocument,
+  ids: IdIndex,
+  el: XmlElement,
+  parent: ExtractedSignature,
+  options: ExtractOptions,
+): ExtractedSignature[] {
+  const value = childElements(el, NS.ds, 'SignatureValue')[0];
+  return [
+    parent,
+    ...counterSignatureElements(el).flatMap((cs, k) => {
+      const sig = extractOne(doc, ids, cs, k, options);
+      const own = cs.attributes.some((a) => a.localName === 'Id' && a.namespaceUri === '');
+      const counter: ExtractedSignature = {
+        ...sig,
+        id: own ? sig.id : `${parent.id}-CS-${k + 1}`,
+        counterSignatureOf: parent.id,
+        checkOwnReferences: () => sig.checkIntegrity(),
+        checkIntegrity: async () => {
+          const result = await sig.checkIntegrity();
+          if (result.status !== 'intact' || (value && coversElement(cs, value, ids))) return result;
+          return {
+            status: 'hash-failure',
+            detail: `the counter-signature does not sign the SignatureValue of ${parent.id}`,
+          };
+        },
+      };
+      return withCounterSignatures(doc, ids, cs, counter, options);
+    }),
+  ];
+}
+
+function coversElement(cs: XmlElement, target: XmlElement, ids: IdIndex): boolean {
+  try {
+    return parseSignature(cs).references.some((r) => targetOf(r, ids) === target);
+  } catch {
+    return false;
+  }
+}

@@ -107,10 +107,15 @@ function parseIssuerSerialV2(der: Buffer): { issuerDer?: Buffer; serialHex: stri
 
 function parseCert(cert: XmlElement): CertificateReference {
   const certDigest = onlyChild(cert, 'CertDigest', cert.namespaceUri);
-  const method = attribute(onlyChild(certDigest, 'DigestMethod'), 'Algorithm');
+  // XAdES 1.1.1 (ETSI TS 101 903 v1.1.1) puts DigestMethod / DigestValue in its own namespace.
+  const ns =
+    cert.namespaceUri === NS.xades111 && childElements(certDigest, NS.ds, 'DigestMethod').length === 0
+      ? NS.xades111
+      : NS.ds;
+  const method = attribute(onlyChild(certDigest, 'DigestMethod', ns), 'Algorithm');
   const ref: CertificateReference = {
     digestAlgorithm: digestAlgorithm(method),
-    digest: decodeBase64(textContent(onlyChild(certDigest, 'DigestValue')), 'CertDigest'),
+    digest: decodeBase64(textContent(onlyChild(certDigest, 'DigestValue', ns)), 'CertDigest'),
   };
   const v2 = xadesChild(cert, 'IssuerSerialV2');
   if (v2) return { ...ref, ...parseIssuerSerialV2(decodeBase64(textContent(v2), 'IssuerSerialV2')) };

@@ -37,7 +37,8 @@ const XADES: Record<string, Expect> = {
     dss: 'references and SignedProperties intact',
   },
   'dss-signed-altered-refRemoved.xml': {
-    level: 'B-B',
+    // DSS: XML_NOT_ETSI, the DataObjectFormat names the removed ds:Reference.
+    level: 'NOT-ETSI',
     integrity: 'not-found',
     value: false,
     dss: 'SIGNED_DATA_NOT_FOUND',
