@@ -107,6 +107,8 @@ export interface ExtractedSignature {
   ocspResponses: Buffer[];
   /** Human-readable notes of the extractor (ignored attributes, ...), copied to the report. */
   warnings?: string[];
+  /** For a counter-signature: the `id` of the signature it counter-signs. */
+  counterSignatureOf?: string;
 }
 
 /** Inputs other than the document bytes. */

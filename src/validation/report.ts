@@ -171,6 +171,8 @@ export interface SignatureReport {
    * and sub-indication stay as the process decided.
    */
   hint?: string;
+  /** For a counter-signature: the `id` of the signature it counter-signs (listed before it). */
+  counterSignatureOf?: string;
 }
 
 /** The whole report. */

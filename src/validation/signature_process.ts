@@ -40,6 +40,7 @@ class Verdict {
       id: sig.id,
       format: sig.format,
       level: sig.level,
+      ...(sig.counterSignatureOf ? { counterSignatureOf: sig.counterSignatureOf } : {}),
       ...(sig.claimedSigningTime ? { signingTime: sig.claimedSigningTime.toISOString() } : {}),
       bestSignatureTime: ctx.validationTime.toISOString(),
       signatureAlgorithm: sig.signatureAlgorithm,

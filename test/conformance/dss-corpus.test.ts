@@ -87,6 +87,8 @@ function detachedOf(row: Row): DetachedContent[] {
 interface Facts {
   intact: string;
   valid: string;
+  /** A counter-signature (scope `counter` compares only these). */
+  counter: boolean;
 }
 
 /**
@@ -116,7 +118,11 @@ async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promi
   // checkSignatureValue(), which also dereferences and digests every ds:Reference (core
   // validation): there both need the references.
   const valueOnly = sig.format === 'JAdES';
-  return { intact: (valueOnly ? intact : valid) ? 'yes' : 'no', valid: valid ? 'yes' : 'no' };
+  return {
+    intact: (valueOnly ? intact : valid) ? 'yes' : 'no',
+    valid: valid ? 'yes' : 'no',
+    counter: sig.counterSignatureOf !== undefined,
+  };
 }
 
 function agrees(asserted: string, ours: string): boolean {
@@ -149,14 +155,20 @@ interface Outcome {
 function compare(row: Row, sigs: SignatureReport[], facts: Facts[]): string[] {
   const count = sigs.length;
   const diffs: string[] = [];
-  if (row.signatures === '>=1' ? count < 1 : row.signatures !== '-' && Number(row.signatures) !== count)
+  if (row.signatures === 'refused') {
+    // DSS refuses the document: we agree by refusing it or by failing every signature's format.
+    if (!sigs.every((s) => s.indication === 'TOTAL-FAILED' && s.subIndication === 'FORMAT_FAILURE'))
+      diffs.push(`refused vs ${sigs.map((s) => `${s.indication}/${s.subIndication ?? '-'}`).join(',')}`);
+  } else if (
+    row.signatures === '>=1' ? count < 1 : row.signatures !== '-' && Number(row.signatures) !== count
+  )
     diffs.push(`signatures ${row.signatures} vs ${count}`);
   for (const prop of ['intact', 'valid'] as const) {
     if (row[prop] === '-') continue;
-    const ours = facts.map((f) => f[prop]);
+    const ours = facts.filter((f) => row.scope !== 'counter' || f.counter).map((f) => f[prop]);
     const ok =
       ours.length > 0 &&
-      (row.scope === 'all'
+      (row.scope === 'all' || row.scope === 'counter'
         ? ours.every((o) => agrees(row[prop], o))
         : ours.some((o) => agrees(row[prop], o)));
     if (!ok) diffs.push(`${prop} ${row[prop]} vs ${ours.join(',') || 'none'}`);
@@ -211,7 +223,7 @@ async function outcomeOf(row: Row): Promise<Outcome> {
     if (!isTrustbridgeError(e)) return { row, ms, crash: String(e), actual: 'crash', diffs: ['crash'] };
     const diffs = compare(row, [], []);
     const noSignature = e.code === 'VALIDATION_NO_SIGNATURE' || e.code === 'VALIDATION_FORMAT_UNKNOWN';
-    if (!noSignature && diffs.length === 0) diffs.push('refused');
+    if (!noSignature && diffs.length === 0 && row.signatures !== 'refused') diffs.push('refused');
     return { row, ms, actual: `error ${e.code}`, diffs };
   }
 }
