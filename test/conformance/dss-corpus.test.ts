@@ -33,7 +33,7 @@ const LIMIT_MS = 2000;
  * The agreement the test holds today. The issue's target is 0.97: raise this as the classes tagged
  * (a)–(h) in dss-known-differences.md are fixed.
  */
-const MIN_AGREEMENT = 0.82;
+const MIN_AGREEMENT = 0.89;
 
 interface Row {
   file: string;
