@@ -24,6 +24,8 @@ import { jwsSigningInput, sigTstImprintInput } from './parse.js';
 import { readJwsEntries } from './read.js';
 import type { ParsedJades } from './parse.js';
 import { arcTstImprintInput } from './lta.js';
+import { baselineBProblem } from './baseline.js';
+import { readCounterSignature } from './counter_signature.js';
 import type { DetachedObject } from './sig_d.js';
 
 const MAX_JWS_BYTES = 64 * 1024 * 1024;
@@ -117,6 +119,11 @@ function asOcspResponse(der: Buffer): Buffer {
 function signingReference(h: Record<string, unknown>): SigningCertificateReference | undefined {
   const s256 = h['x5t#S256'];
   if (typeof s256 === 'string') return { digestAlgorithm: 'sha256', digest: Buffer.from(s256, 'base64url') };
+  // TS 119 182-1 §5.2.2.2: x5t#o, the digest of the signing certificate with another algorithm.
+  const o = h['x5t#o'] as { digAlg?: unknown; digVal?: unknown } | undefined;
+  const hash = typeof o === 'object' && o !== null ? HASH_NAMES[String(o.digAlg)] : undefined;
+  if (hash && typeof o?.digVal === 'string')
+    return { digestAlgorithm: hash, digest: Buffer.from(o.digVal, 'base64url') };
   return undefined;
 }
 
@@ -210,31 +217,58 @@ function timestampsOf(
   return out;
 }
 
-function signatureOf(p: ParsedJades, o: ExtractOptions, id: string, warnings: string[]): ExtractedSignature {
+/** What a counter-signature adds: its parent and the payload it signs (TS 119 182-1 §5.3.2). */
+interface CounterOf {
+  parentId: string;
+  payload: Payload;
+}
+
+function levelOf(p: ParsedJades, units: Record<string, unknown>[], counter: boolean, warnings: string[]) {
+  const problem = baselineBProblem({
+    protectedHeader: p.protectedHeader,
+    ...(p.unprotectedHeader ? { unprotectedHeader: p.unprotectedHeader } : {}),
+    etsiUNames: units.flatMap((u) => Object.keys(u)),
+    counterSignature: counter,
+  });
+  if (problem) {
+    warnings.push(`not a JAdES baseline signature (TS 119 182-1 §6.3): ${problem}`);
+    return 'NOT-ETSI';
+  }
+  return units.some((u) => u['arcTst'])
+    ? 'B-LTA'
+    : units.some((u) => u['rVals'] !== undefined)
+      ? 'B-LT'
+      : units.some((u) => u['sigTst'])
+        ? 'B-T'
+        : 'B-B';
+}
+
+function signatureOf(
+  p: ParsedJades,
+  o: ExtractOptions,
+  id: string,
+  entryWarnings: string[],
+  counter?: CounterOf,
+): ExtractedSignature {
   const h = p.protectedHeader;
+  const warnings = [...entryWarnings];
   const alg = JWS_ALGORITHMS[String(h['alg'])];
   const problems = [critProblem(h), alg ? undefined : `unsupported alg ${String(h['alg'])}`].filter(
     (x): x is string => x !== undefined,
   );
   const units = etsiU(p);
-  const payload = payloadOf(p, o);
+  const payload = counter?.payload ?? payloadOf(p, o);
   const ref = signingReference(h);
   const sigT = typeof h['sigT'] === 'string' ? new Date(h['sigT']) : undefined;
+  const level = levelOf(p, units, counter !== undefined, warnings);
   const rVals = units
     .map((u) => u['rVals'] as { crlVals?: unknown; ocspVals?: unknown } | undefined)
     .filter((r) => r !== undefined);
   return {
     id,
     format: 'JAdES',
-    level: units.some((u) => u['arcTst'])
-      ? 'B-LTA'
-      : rVals.length
-        ? 'B-LT'
-        : units.some((u) => u['sigTst'])
-          ? 'B-T'
-          : ref
-            ? 'B-B'
-            : 'NOT-ETSI',
+    level,
+    ...(counter ? { counterSignatureOf: counter.parentId } : {}),
     ...(problems.length ? { formatFailure: problems.join('; ') } : {}),
     certificates: [...p.certificates, ...units.flatMap((u) => b64Values(u['xVals'], 'x509Cert'))],
     namesSigner: (cert) =>
@@ -297,9 +331,42 @@ function brokenSignature(id: string, reason: string, warnings: string[]): Extrac
 export const extractJades: Extractor = async (source, options) => {
   const bytes = await readAll(source, MAX_JWS_BYTES);
   if (!bytes) throw new UsageError('INPUT_TOO_LARGE', `a JWS larger than ${MAX_JWS_BYTES} bytes`);
-  return readJwsEntries(bytes.toString('utf8')).map((e, i) =>
+  return readJwsEntries(bytes.toString('utf8')).flatMap((e, i) =>
     e.parsed
-      ? signatureOf(e.parsed, options, `S-${i + 1}`, e.warnings)
-      : brokenSignature(`S-${i + 1}`, e.formatFailure ?? 'unreadable', e.warnings),
+      ? withCounterSignatures(e.parsed, options, `S-${i + 1}`, e.warnings, undefined, 0)
+      : [brokenSignature(`S-${i + 1}`, e.formatFailure ?? 'unreadable', e.warnings)],
   );
 };
+
+/** Counter-signatures of counter-signatures are read down to this depth. */
+const MAX_COUNTER_DEPTH = 4;
+
+/**
+ * A signature followed by its counter-signatures (the `cSig` elements of its etsiU, TS 119 182-1
+ * §5.3.2), each listed as a signature of its own as DSS lists them: `<parent id>-C<n>`.
+ */
+function withCounterSignatures(
+  p: ParsedJades,
+  o: ExtractOptions,
+  id: string,
+  warnings: string[],
+  counter: CounterOf | undefined,
+  depth: number,
+): ExtractedSignature[] {
+  const out = [signatureOf(p, o, id, warnings, counter)];
+  if (depth >= MAX_COUNTER_DEPTH) return out;
+  const cSigs = etsiU(p).filter((u) => 'cSig' in u);
+  for (const [k, u] of cSigs.entries()) {
+    const c = readCounterSignature(u['cSig'], p, id);
+    const cId = `${id}-C${k + 1}`;
+    const payload = { signingPayload: c.signingPayload, integrity: c.integrity };
+    if (c.parsed)
+      out.push(...withCounterSignatures(c.parsed, o, cId, c.warnings, { parentId: id, payload }, depth + 1));
+    else
+      out.push({
+        ...brokenSignature(cId, c.formatFailure ?? 'unreadable', c.warnings),
+        counterSignatureOf: id,
+      });
+  }
+  return out;
+}

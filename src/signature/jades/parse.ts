@@ -4,6 +4,7 @@
  * against the `x5c[0]` certificate, and the signature time-stamps of `etsiU`.
  */
 import { X509Certificate, createHash, verify as cryptoVerify } from 'node:crypto';
+import { firstDuplicateMember } from '../../lib/json_members.js';
 import { curveOfSpki } from '../../pki/algorithms.js';
 import { JWS_EC_ALGORITHMS } from './ecdsa.js';
 import type { JwsEcAlgorithm } from './ecdsa.js';
@@ -160,7 +161,7 @@ export function parseJades(text: string): ParsedJades {
  * @param s - the parts (one entry of a general JSON serialization, or the whole JWS)
  * @param certificates - reads the certificates of the protected header (strict: `x5c` required)
  * @returns the parts, decoded; the signature is not verified
- * @throws JadesError JADES_MALFORMED / JADES_HEADER_INVALID
+ * @throws JadesError JADES_MALFORMED / JADES_HEADER_INVALID (also for a header member given twice)
  * @example
  * ```ts
  * const parsed = parseJwsParts({ serialization: 'json', protectedB64, payloadPart, signatureB64 }, () => []);
@@ -170,10 +171,16 @@ export function parseJwsParts(
   s: JwsParts,
   certificates: (header: Record<string, unknown>) => Buffer[],
 ): ParsedJades {
-  const protectedHeader = jsonObject(
-    decodeB64url(s.protectedB64, 'the protected header').toString('utf8'),
-    'the protected header',
-  );
+  const headerText = decodeB64url(s.protectedB64, 'the protected header').toString('utf8');
+  const protectedHeader = jsonObject(headerText, 'the protected header');
+  // RFC 7515 §4: header names must be unique; a parser rejects a duplicate or keeps the last. The
+  // signed octets hold both values, so another reader may take the other one: reject.
+  const duplicate = firstDuplicateMember(headerText);
+  if (duplicate !== undefined)
+    throw new JadesError(
+      'JADES_HEADER_INVALID',
+      `the protected header has the member ${duplicate} twice (RFC 7515 §4)`,
+    );
   const b64 = protectedHeader['b64'] ?? true;
   if (typeof b64 !== 'boolean') throw new JadesError('JADES_HEADER_INVALID', 'b64 is not a boolean');
   // RFC 7797 §3: unencoded, the payload travels as it is; an empty compact part means detached.
