@@ -11,6 +11,7 @@
  */
 import { createPublicKey, generateKeyPairSync, verify as cryptoVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import * as DER from '../src/lib/der.js';
 import { childrenOf, slice, topElement } from '../src/lib/der_reader.js';
 import { latestCrl } from '../src/eid/crl_publisher.js';
 import { OID } from '../src/pki/algorithms.js';
@@ -78,9 +79,10 @@ export async function makeSignature(f: ValidationFixture, i: number, at: Date): 
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   const ca = node.eidCa;
+  const serial = randomSerial();
   const der = await signCertificate(
     {
-      serial: randomSerial(),
+      serial,
       issuer: ca.certificate.subjectDer,
       subject: encodeName([{ type: OID.commonName, value: `Distinct Signer ${i}` }]),
       notBefore: new Date(at.getTime() - 86_400_000),
@@ -100,7 +102,7 @@ export async function makeSignature(f: ValidationFixture, i: number, at: Date): 
     producedAt: at,
     answers: [
       {
-        certId: toCertId(ocspCertId(der, ca.certificate.der)),
+        certId: toCertId(certIdOf(serial, ca.certificate.der)),
         status: { status: 'good' },
         thisUpdate: at,
         nextUpdate: new Date(at.getTime() + 86_400_000),
@@ -127,6 +129,17 @@ export async function makeSignature(f: ValidationFixture, i: number, at: Date): 
     certificate: signedPartOf(der),
     response: signedPartOf(ocsp),
   };
+}
+
+/**
+ * The CertID of the eID CA's certificate with `serial`, made without decoding the new
+ * certificate: `ocspCertId` would put it in the validator's certificate cache, which a relying
+ * party's never holds it in.
+ */
+function certIdOf(serial: Buffer, caDer: Buffer): Buffer {
+  const caId = ocspCertId(caDer, caDer);
+  const [alg, nameHash, keyHash] = childrenOf(caId, topElement(caId, 0x30, 'CertID'));
+  return DER.seq(slice(caId, alg!), slice(caId, nameHash!), slice(caId, keyHash!), DER.integer(serial));
 }
 
 /**

@@ -192,7 +192,23 @@ export function checkOcspResponse(
   der: Uint8Array,
   p: OcspCheckParams,
 ): { response: ParsedOcspResponse; answer: ParsedOcspAnswer } {
-  const response = parseOcspResponse(der);
+  return checkParsedOcspResponse(parseOcspResponse(der), p);
+}
+
+/**
+ * {@link checkOcspResponse} of a response already parsed with `parseOcspResponse` (a validator
+ * reads it first to find the answer it reports).
+ *
+ * @param response - the parsed OCSPResponse
+ * @param p - certificate, issuer, time, nonce sent
+ * @returns the response and the answer for the certificate
+ * @throws as {@link checkOcspResponse}, parsing aside
+ * @example `checkParsedOcspResponse(parseOcspResponse(der), { certificate, issuer })`
+ */
+export function checkParsedOcspResponse(
+  response: ParsedOcspResponse,
+  p: OcspCheckParams,
+): { response: ParsedOcspResponse; answer: ParsedOcspAnswer } {
   if (response.status !== 'successful') invalid(`the OCSP responder answered ${response.status}`);
   const cert = parseCertificate(p.certificate);
   const issuer = parseCertificate(p.issuer);
