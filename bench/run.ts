@@ -9,13 +9,19 @@ import type { SummaryRow } from './common.js';
 import { runIssuanceBench } from './issuance.js';
 import { runOcspBench } from './ocsp_load.js';
 
-const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void> }[] = [
+/** `byName`: only when named (a part of another benchmark, runnable alone). */
+const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void>; byName?: boolean }[] = [
   { name: 'issuance', run: runIssuanceBench },
   { name: 'ocsp', run: runOcspBench },
   { name: 'validation', run: async (rows) => (await import('./validation.js')).runValidationBench(rows) },
   { name: 'login', run: async (rows) => (await import('./login.js')).runLoginBench(rows) },
   { name: 'trust-store', run: async (rows) => (await import('./trust_store.js')).runTrustStoreBench(rows) },
   { name: 'dedup', run: async (rows) => (await import('./dedup.js')).runDedupBench(rows) },
+  {
+    name: 'validation-distinct',
+    run: async (rows) => (await import('./validation_distinct.js')).runDistinctSignersOnly(rows),
+    byName: true,
+  },
 ];
 
 function header(): string {
@@ -32,7 +38,7 @@ async function main(): Promise<number> {
   let failed = 0;
   // `node dist/bench/run.js ocsp` runs only the named benchmarks.
   const only = process.argv.slice(2);
-  for (const b of BENCHMARKS.filter((x) => only.length === 0 || only.includes(x.name))) {
+  for (const b of BENCHMARKS.filter((x) => (only.length === 0 && !x.byName) || only.includes(x.name))) {
     try {
       await b.run(rows);
     } catch (e) {

@@ -5,9 +5,10 @@
  */
 import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { CertID, OCSPRequest } from '@peculiar/asn1-ocsp';
+import { OCSPRequest } from '@peculiar/asn1-ocsp';
 import { Extension } from '@peculiar/asn1-x509';
 import * as DER from '../lib/der.js';
+import { certIdFields, schemaCertIdFields } from './ocsp_cert_id.js';
 import { childrenOf, fail, firstChild, guarded, slice, topElement } from '../lib/der_reader.js';
 import type { DerElement } from '../lib/der_reader.js';
 import { PkiError } from '../lib/errors.js';
@@ -137,15 +138,14 @@ export function hexToSerialBytes(hex: string): ArrayBuffer {
 /** OcspCertId from a CertID DER element (values are read from exactly the bytes kept in `raw`). */
 /** @internal shared with the response parser */
 export function toCertId(raw: Buffer): OcspCertId {
-  topElement(raw, 0x30, 'CertID');
-  const c = AsnConvert.parse(raw, CertID);
-  const hashAlgorithm = HASH_BY_OID[c.hashAlgorithm.algorithm] ?? fail('unsupported CertID hash algorithm');
-  const issuerNameHash = Buffer.from(c.issuerNameHash.buffer);
-  const issuerKeyHash = Buffer.from(c.issuerKeyHash.buffer);
+  const top = topElement(raw, 0x30, 'CertID');
+  const c = certIdFields(raw, top) ?? schemaCertIdFields(raw);
+  const hashAlgorithm = HASH_BY_OID[c.algorithm] ?? fail('unsupported CertID hash algorithm');
+  const { issuerNameHash, issuerKeyHash } = c;
   const length = HASH_LENGTHS[hashAlgorithm];
   if (issuerNameHash.length !== length || issuerKeyHash.length !== length)
     fail('CertID hash length mismatch');
-  const serial = new Uint8Array(c.serialNumber);
+  const serial = c.serial;
   if (serial.length === 0 || (serial[0]! & 0x80) !== 0) fail('CertID serial number is not positive');
   if (serial.length > 1 && serial[0] === 0 && (serial[1]! & 0x80) === 0) fail('CertID serial is not minimal');
   return { hashAlgorithm, issuerNameHash, issuerKeyHash, serial: serialToHex(serial), raw: Buffer.from(raw) };

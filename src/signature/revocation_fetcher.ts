@@ -3,9 +3,10 @@
  * responses (RFC 6960 over HTTP, RFC 5019 §5) and CRLs, through an injected fetcher so the core
  * does no I/O; and the check that an OCSP response really vouches for a certificate.
  */
-import { X509Certificate, createHash, verify as cryptoVerify } from 'node:crypto';
+import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { Lru } from '../lib/lru.js';
-import type { KeyObject } from 'node:crypto';
+import { nodeX509, nodeX509Key } from '../lib/node_x509.js';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { OID, hashForEcdsaOid } from '../pki/algorithms.js';
 import { certIdMatches } from '../pki/ocsp.js';
 import { parseCertificate } from '../x509/certificate_info.js';
@@ -120,11 +121,6 @@ function validAt(c: X509Certificate, at: Date): boolean {
   return Date.parse(c.validFrom) <= at.getTime() + SKEW_MS && at.getTime() <= Date.parse(c.validTo);
 }
 
-/**
- * Decoded certificates of OCSP responders and their issuers: the same few for every answer of a
- * day, so each is parsed once (keyed by the SHA-256 of the DER; bounded).
- */
-const X509_CACHE = new Lru<string, X509Certificate>(256);
 /** Responder certificates already found issued by their issuer with id-kp-OCSPSigning. */
 const DELEGATIONS = new Lru<string, true>(256);
 
@@ -134,15 +130,19 @@ function digestKey(...ders: Buffer[]): string {
   return h.digest('base64');
 }
 
+/**
+ * Certificates of OCSP responders and their issuers: the same few for every answer of a day, so
+ * each is parsed and its key imported once (node_x509.ts, keyed by the SHA-256 of the DER).
+ */
 function x509Of(der: Buffer): X509Certificate {
-  return X509_CACHE.getOrSet(digestKey(der), () => new X509Certificate(der));
+  return nodeX509(der);
 }
 
 function checkDelegation(c: X509Certificate, der: Buffer, issuerDer: Buffer): void {
   const key = digestKey(issuerDer, der);
   if (DELEGATIONS.get(key)) return;
   const issuer = x509Of(issuerDer);
-  if (!c.checkIssued(issuer) || !c.verify(issuer.publicKey))
+  if (!c.checkIssued(issuer) || !c.verify(nodeX509Key(issuerDer)))
     invalid('the OCSP responder certificate is not issued by the certificate issuer');
   if (!(c.keyUsage ?? []).includes(OID.kpOcspSigning))
     invalid('the OCSP responder certificate lacks the OCSPSigning extended key usage');
@@ -158,12 +158,12 @@ function checkResponder(r: ParsedOcspResponse, issuerDer: Buffer, at: Date): voi
   for (const der of r.certificates) {
     if (der.equals(issuerDer)) continue;
     const c = x509Of(der);
-    if (!signedBy(r, c.publicKey)) continue;
+    if (!signedBy(r, nodeX509Key(der))) continue;
     checkDelegation(c, der, issuerDer);
     if (!validAt(c, at)) invalid('the OCSP responder certificate is not valid now');
     return;
   }
-  if (signedBy(r, x509Of(issuerDer).publicKey)) return;
+  if (signedBy(r, nodeX509Key(issuerDer))) return;
   invalid('the OCSP response signature does not verify with the issuer or a responder certificate');
 }
 
@@ -192,7 +192,23 @@ export function checkOcspResponse(
   der: Uint8Array,
   p: OcspCheckParams,
 ): { response: ParsedOcspResponse; answer: ParsedOcspAnswer } {
-  const response = parseOcspResponse(der);
+  return checkParsedOcspResponse(parseOcspResponse(der), p);
+}
+
+/**
+ * {@link checkOcspResponse} of a response already parsed with `parseOcspResponse` (a validator
+ * reads it first to find the answer it reports).
+ *
+ * @param response - the parsed OCSPResponse
+ * @param p - certificate, issuer, time, nonce sent
+ * @returns the response and the answer for the certificate
+ * @throws as {@link checkOcspResponse}, parsing aside
+ * @example `checkParsedOcspResponse(parseOcspResponse(der), { certificate, issuer })`
+ */
+export function checkParsedOcspResponse(
+  response: ParsedOcspResponse,
+  p: OcspCheckParams,
+): { response: ParsedOcspResponse; answer: ParsedOcspAnswer } {
   if (response.status !== 'successful') invalid(`the OCSP responder answered ${response.status}`);
   const cert = parseCertificate(p.certificate);
   const issuer = parseCertificate(p.issuer);

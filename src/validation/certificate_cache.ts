@@ -3,9 +3,9 @@
  * report's view. Keyed by the certificate's SHA-256 (`decodeCertificate` computes it once per
  * buffer), bounded, so validating the same chains again costs no re-parsing or key import.
  */
-import { X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { Lru } from '../lib/lru.js';
+import { nodeX509Key } from '../lib/node_x509.js';
 import { certificateInfo } from './certificate_report.js';
 import { decodeCertificate } from './x509_decode.js';
 import type { CertificateInfo } from './report.js';
@@ -30,7 +30,7 @@ export function certificateKey(der: Buffer): KeyObject | undefined {
   const fp = fingerprintOf(der);
   const compute = (): KeyObject | null => {
     try {
-      return new X509Certificate(der).publicKey;
+      return nodeX509Key(der);
     } catch {
       return null;
     }

@@ -13,7 +13,7 @@ import { parseOcspResponse } from '../pki/ocsp_response_parser.js';
 import type { ParsedOcspAnswer, ParsedOcspResponse } from '../pki/ocsp_response_parser.js';
 import { SIGNATURE_OIDS, verifySignatureWith } from '../signature/algorithm_names.js';
 import { buildOcspRequest, crlUrlOf, ocspUrlOf } from '../pki/ocsp_request.js';
-import { checkOcspResponse } from '../signature/revocation_fetcher.js';
+import { checkParsedOcspResponse } from '../signature/revocation_fetcher.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
 import type { Certificate } from '../x509/certificate.js';
 import { decodeCrl } from './x509_decode.js';
@@ -182,7 +182,7 @@ function fromOcsp(
   };
   try {
     // Checked at its own thisUpdate: the responder had to be valid when it answered.
-    checkOcspResponse(der, { certificate: cert.der, issuer: issuer.der, at: answer.thisUpdate });
+    checkParsedOcspResponse(parsed, { certificate: cert.der, issuer: issuer.der, at: answer.thisUpdate });
     return answerFinding(answer, base);
   } catch (e) {
     if (isTrustbridgeError(e, 'PATH_REVOKED') || isTrustbridgeError(e, 'PATH_CA_REVOKED'))

@@ -2,7 +2,8 @@
  * The one decoded certificate model (RFC 5280 §4.1) of issuance, validation, trust lists and
  * login: the exact bytes that are signed and compared, the decoded names and extensions. Each
  * certificate is decoded once and cached, by buffer and by SHA-256 fingerprint, because schema
- * parsing costs about a millisecond.
+ * parsing costs about a millisecond; certificates of the common shape skip it
+ * (plain_certificate.ts).
  */
 import { createHash } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -18,6 +19,7 @@ import type { CertificateExtensions, ExtensionEntry } from './extensions.js';
 import { decodeName, namesEqual } from './name.js';
 import type { DistinguishedName } from './name.js';
 import { nameToString } from './name_string.js';
+import { plainExtensionEntries } from './plain_certificate.js';
 
 /** A decoded X.509 certificate. `CertificateInfo` (certificate_info.ts) is a view of it. */
 export interface Certificate {
@@ -114,13 +116,17 @@ function decodeDer(der: Buffer, fingerprint: string): Certificate {
   if (!tbsEl || tbsEl.tag !== 0x30 || !algEl || algEl.tag !== 0x30 || !sigEl || extra) {
     fail('not TBSCertificate, signatureAlgorithm, signatureValue');
   }
-  const schema = AsnConvert.parse(der, AsnCertificate);
+  // The schema parse only for what the plain walk does not read (and at the same point, so that
+  // a certificate it refuses fails with the same message as ever).
+  const entries =
+    plainExtensionEntries(der, tbsEl, algEl, sigEl) ??
+    extensionEntries(AsnConvert.parse(der, AsnCertificate));
   const p = tbsParts(der, tbsEl);
   const [nb, na, more] = childrenOf(der, p.validity);
   if (!nb || !na || more) fail('bad Validity');
   const issuer = decodeName(slice(der, p.issuer));
   const subject = decodeName(slice(der, p.subject));
-  const extensions = decodeExtensions(extensionEntries(schema));
+  const extensions = decodeExtensions(entries);
   const serial = contents(der, p.serial);
   const problems = [...serialProblems(serial), ...extensions.problems];
   // RFC 5280 §4.1.2.9: extensions only in version 3 certificates.

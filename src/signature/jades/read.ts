@@ -4,7 +4,7 @@
  * is recognisably a JWS, a structural problem of one signature becomes that signature's format
  * failure, to be reported (EN 319 102-1 clause 5.2.2), instead of refusing the whole document.
  */
-import { X509Certificate } from 'node:crypto';
+import { isNodeX509 } from '../../lib/node_x509.js';
 import { JadesError } from './errors.js';
 import { parseJwsParts } from './parse.js';
 import type { JwsParts, ParsedJades } from './parse.js';
@@ -40,14 +40,8 @@ function lenientCertificates(warnings: string[]): (header: Record<string, unknow
     return x5c.flatMap((c: unknown, i): Buffer[] => {
       const der =
         typeof c === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(c) ? Buffer.from(c, 'base64') : undefined;
-      try {
-        if (der) {
-          new X509Certificate(der);
-          return [der];
-        }
-      } catch {
-        // reported below
-      }
+      // OpenSSL's parse, remembered per bytes: the validation needs the signer's key from it.
+      if (der && isNodeX509(der)) return [der];
       warnings.push(`x5c[${i}] is not an X.509 certificate and was ignored`);
       return [];
     });
