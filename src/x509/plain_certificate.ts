@@ -40,12 +40,21 @@ function checkBits(der: Buffer, el: DerElement | undefined): void {
 const PLAIN_STRING_TAGS = new Set([0x0c, 0x13, 0x16]);
 
 /** Name: SEQUENCE OF SET OF { OID, UTF8String | PrintableString | IA5String }. */
+/**
+ * At most this many attributes in a name and this many extensions in the plain walk: with them a
+ * plain certificate stays far below the schema parser's node budget (asn1js: 10,000 nodes), so a
+ * pathological certificate (thousands of names) still meets that budget and its refusal.
+ */
+const PLAIN_MAX_ITEMS = 256;
+
 function checkName(der: Buffer, el: DerElement | undefined): void {
   if (el?.tag !== 0x30) fail('not plain');
+  let attributes = 0;
   for (const rdn of childrenOf(der, el)) {
     if (rdn.tag !== 0x31) fail('not plain');
     const atvs = childrenOf(der, rdn);
-    if (atvs.length === 0) fail('not plain');
+    attributes += atvs.length;
+    if (atvs.length === 0 || attributes > PLAIN_MAX_ITEMS) fail('not plain');
     for (const atv of atvs) {
       if (atv.tag !== 0x30) fail('not plain');
       const [type, value, extra] = childrenOf(der, atv);
@@ -105,8 +114,9 @@ function plainEntries(der: Buffer, tbs: DerElement, alg: DerElement, sig: DerEle
   if (exts.tag !== 0xa3) fail('not plain');
   const [list, after] = childrenOf(der, exts);
   if (list?.tag !== 0x30 || after) fail('not plain');
-  const entries = childrenOf(der, list).map((e) => checkExtension(der, e));
-  if (entries.length === 0) fail('not plain');
+  const items = childrenOf(der, list);
+  if (items.length === 0 || items.length > PLAIN_MAX_ITEMS) fail('not plain');
+  const entries = items.map((e) => checkExtension(der, e));
   return entries;
 }
 
