@@ -374,6 +374,20 @@ export function parseSignedData(input: Uint8Array): ParsedSignedData {
   }
 }
 
+/**
+ * Parses one DER SignerInfo on its own: the value of a countersignature attribute (RFC 5652
+ * §11.4), which is a SignerInfo signing the parent's signature value.
+ *
+ * @param input - the SignerInfo DER (copied; the result's buffers are views of the copy)
+ * @returns the SignerInfo with its exact signed-attribute bytes
+ * @throws PkiError 'PKI_CMS_MALFORMED' when it is not one DER SignerInfo
+ * @example `const cs = parseSignerInfo(si.unsignedAttributes.get(CMS_OID.counterSignature)![0]!)`
+ */
+export function parseSignerInfo(input: Uint8Array): ParsedSignerInfo {
+  const der = Buffer.from(input);
+  return guarded('PKI_CMS_MALFORMED', () => signerInfoAt(der, topElement(der, 0x30, 'SignerInfo'), false));
+}
+
 function verifies(hash: HashAlgorithm, data: Uint8Array, key: KeyObject, signature: Buffer): boolean {
   try {
     return cryptoVerify(hash, data, { key, dsaEncoding: 'der' }, signature);

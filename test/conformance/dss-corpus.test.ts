@@ -131,7 +131,11 @@ async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promi
   }
   // A signature that gives its key only (ds:KeyValue) is checked with that key, as DSS does.
   if (!intact && sig.keyValue) intact = await sig.verifySignatureValue(sig.keyValue).catch(() => false);
-  const refs = await sig.checkIntegrity().catch(() => ({ status: 'not-found' as const }));
+  // DSS's CAdES signature in ASiC-E signs the ASiCManifest: its intact / valid cover that
+  // manifest (the message-digest); the manifest's entries are separate digest matchers.
+  const refs = await (sig.checkSignedData ?? sig.checkIntegrity)
+    .call(sig)
+    .catch(() => ({ status: 'not-found' as const }));
   const valid = intact && refs.status === 'intact';
   // A counter-signature's "intact" is its core validation (its own references); covering the
   // parent's signature value is a digest matcher of its own that only "valid" needs.
