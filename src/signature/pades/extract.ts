@@ -20,7 +20,7 @@ import type {
   IntegrityResult,
   SignatureLevel,
 } from '../model.js';
-import { byteRangeProblems, rangesOf } from './byte_range.js';
+import { byteRangeProblems, rangesOf, signedContentProblems } from './byte_range.js';
 import type { SignedRanges } from './byte_range.js';
 import { cmsSignatureParts } from './cms_parts.js';
 import type { CmsSignatureParts } from './cms_parts.js';
@@ -141,6 +141,12 @@ function integrityOf(
   return async (): Promise<IntegrityResult> => {
     if (!r || r.signedEnd > f.doc.size)
       return { status: 'hash-failure', detail: 'the /ByteRange does not lie within the document' };
+    const misplaced = await signedContentProblems(entry, f.doc, f.source);
+    if (misplaced.length > 0)
+      return {
+        status: 'hash-failure',
+        detail: `the /ByteRange does not select the document but its signature value: ${misplaced.join('; ')}`,
+      };
     if (entry.subFilter === 'adbe.pkcs7.sha1') {
       // ISO 32000-1 §12.8.3.3.1: the SHA-1 digest of the ranges is the encapsulated content.
       const ok = parts.signedData.eContent?.equals(await digest('sha1'));
