@@ -113,6 +113,9 @@ function levelOf(
  * a level matter, reported as a warning, never a failure (older PAdES-BES / CMS profiles carry
  * a signing-time attribute; DSS and pdfsig validate them).
  */
+/** id-aa-ets-commitmentType (RFC 5126 §5.11.1). */
+const COMMITMENT_TYPE_INDICATION = '1.2.840.113549.1.9.16.2.16';
+
 function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts): string[] {
   if (entry.subFilter !== 'ETSI.CAdES.detached') return [];
   const out: string[] = [];
@@ -123,6 +126,12 @@ function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts):
   if (parts.signedData.eContent !== undefined)
     out.push(
       'not a PAdES baseline signature: the CMS encapsulates content, even empty (EN 319 142-1 §6.3 b)',
+    );
+  // A signer's commitment is given once: by a commitment-type-indication attribute or by /Reason,
+  // not both (EN 319 142-1 §5.4 / PAdES-BES; DSS: not a PAdES signature).
+  if (entry.dict.has('Reason') && parts.signerInfo.signedAttributes.has(COMMITMENT_TYPE_INDICATION))
+    out.push(
+      'not a PAdES baseline signature: the signature dictionary has a /Reason entry and the CMS a commitment-type-indication attribute',
     );
   if (parts.signedData.signerInfos.length !== 1)
     out.push(
