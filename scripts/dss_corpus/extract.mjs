@@ -220,8 +220,22 @@ function mine(c) {
   const bl = nearest(list, 'checkBLevelValid');
   if (bl) {
     sources.push(where(bl));
-    const sup = /super\.checkBLevelValid/.test(bl.body);
-    const flags = (re) => [...bl.body.matchAll(re)].map((m) => (m[1] === 'True' ? 'yes' : 'no'));
+    // `super.checkBLevelValid(...)` runs the parent's override when one is in the chain (e.g. an
+    // abstract test asserting that the first signature is not valid), else DSS's default.
+    const bodies = [bl.body];
+    let sup = false;
+    for (let cur = bl; /super\.checkBLevelValid/.test(cur.body);) {
+      const next = nearest(list.slice(list.indexOf(cur.cls) + 1), 'checkBLevelValid');
+      if (!next) {
+        sup = true;
+        break;
+      }
+      sources.push(where(next));
+      bodies.push(next.body);
+      cur = next;
+    }
+    const body = bodies.join('\n');
+    const flags = (re) => [...body.matchAll(re)].map((m) => (m[1] === 'True' ? 'yes' : 'no'));
     const i = flags(/assert(True|False)\(\s*\w+\.isSignatureIntact\(\)\s*\)/g);
     const v = [
       ...flags(/assert(True|False)\(\s*\w+\.isSignatureValid\(\)\s*\)/g),
@@ -241,9 +255,9 @@ function mine(c) {
     valid = fv ?? '-';
     if (intact === 'no' && valid === '-') valid = 'no';
     if (valid === 'yes' && intact === '-') intact = 'yes';
-    if (!sup && !/for\s*\(\s*SignatureWrapper/.test(bl.body)) scope = 'first';
+    if (!sup && !/for\s*\(\s*SignatureWrapper/.test(body)) scope = 'first';
     // A loop that checks only the counter-signatures (signatureWrapper.isCounterSignature()).
-    if (!sup && /if\s*\(\s*\w+\.isCounterSignature\(\)\s*\)/.test(bl.body)) scope = 'counter';
+    if (!sup && /if\s*\(\s*\w+\.isCounterSignature\(\)\s*\)/.test(body)) scope = 'counter';
   }
   if (count === '0' || refused) {
     intact = '-';

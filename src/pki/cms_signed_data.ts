@@ -270,6 +270,11 @@ function attributesAt(der: Buffer, set: DerElement | undefined, repeatable = fal
   return map;
 }
 
+/** Whether the encodings are in DER SET OF order (X.690 §11.6: ascending as octet strings). */
+function inDerOrder(items: readonly Buffer[]): boolean {
+  return items.every((x, i) => i === 0 || Buffer.compare(items[i - 1]!, x) <= 0);
+}
+
 function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSignerInfo {
   if (el.tag !== 0x30) fail('bad SignerInfo');
   const c = cursor(der, el);
@@ -290,11 +295,13 @@ function signerInfoAt(der: Buffer, el: DerElement, fromBer: boolean): ParsedSign
   const sig = c.take(0x04, 'signature');
   const unsigned = c.optional(0xa1);
   c.end('SignerInfo');
-  // RFC 5652 §5.4: the DER SET OF is signed; a BER input's attributes are put in DER order.
+  // RFC 5652 §5.4: the DER encoding of the SET OF is signed; attributes of a BER input, or not
+  // in DER order, are put in DER order (as BouncyCastle does: a signature over another order fails).
+  const attrs = signed ? childrenOf(der, signed).map((a) => slice(der, a)) : [];
   const signedAttrsDer =
     signed &&
-    (fromBer
-      ? DER.setOf(...childrenOf(der, signed).map((a) => slice(der, a)))
+    (fromBer || !inDerOrder(attrs)
+      ? DER.setOf(...attrs)
       : Buffer.concat([Buffer.from([0x31]), der.subarray(signed.offset + 1, signed.end)]));
   return {
     version,
@@ -372,6 +379,20 @@ export function parseSignedData(input: Uint8Array): ParsedSignedData {
     if (!ber?.changed || ber.end !== bytes.length) throw e;
     return contentInfoAt(ber.der, true);
   }
+}
+
+/**
+ * Parses one DER SignerInfo on its own: the value of a countersignature attribute (RFC 5652
+ * §11.4), which is a SignerInfo signing the parent's signature value.
+ *
+ * @param input - the SignerInfo DER (copied; the result's buffers are views of the copy)
+ * @returns the SignerInfo with its exact signed-attribute bytes
+ * @throws PkiError 'PKI_CMS_MALFORMED' when it is not one DER SignerInfo
+ * @example `const cs = parseSignerInfo(si.unsignedAttributes.get(CMS_OID.counterSignature)![0]!)`
+ */
+export function parseSignerInfo(input: Uint8Array): ParsedSignerInfo {
+  const der = Buffer.from(input);
+  return guarded('PKI_CMS_MALFORMED', () => signerInfoAt(der, topElement(der, 0x30, 'SignerInfo'), false));
 }
 
 function verifies(hash: HashAlgorithm, data: Uint8Array, key: KeyObject, signature: Buffer): boolean {

@@ -117,6 +117,13 @@ export interface ExtractedSignature {
    * requirement that one selects the parent's signature value.
    */
   checkOwnReferences?(): Promise<IntegrityResult>;
+  /**
+   * The signature's own signed data alone, where the format checks further data separately: for
+   * a CAdES signature of an ASiC-E container, the message-digest over the signed ASiCManifest,
+   * whose file entries {@link checkIntegrity} checks in addition. For diagnostics (what a
+   * signature value and its message-digest prove); the validation process uses checkIntegrity.
+   */
+  checkSignedData?(): Promise<IntegrityResult>;
 }
 
 /** Inputs other than the document bytes. */

@@ -22,7 +22,10 @@ import type { DetachedContent } from '../../src/lib/document_source.js';
 import { validateDocument } from '../../src/validation/validate_document.js';
 import type { SignatureReport } from '../../src/validation/report.js';
 import { detectFormat, extractorFor } from '../../src/validation/formats.js';
+import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { certificateKey } from '../../src/validation/certificate_cache.js';
+import { decodeCertificate } from '../../src/x509/certificate.js';
 import type { ExtractedSignature } from '../../src/signature/model.js';
 import { REPO_ROOT } from '../fixtures/cli.js';
 
@@ -35,7 +38,7 @@ const LIMIT_MS = 2000;
  * differences listed in dss-known-differences.md are fixed (the test fails when a listed file
  * agrees, so that the list stays true).
  */
-const MIN_AGREEMENT = 0.95;
+const MIN_AGREEMENT = 0.96;
 
 /**
  * The signing-certificate source a Java test configures (`validator.setSigningCertificateSource`):
@@ -116,13 +119,28 @@ interface Facts {
  * candidates), whatever the format checks say (for CAdES / PAdES also the message-digest); valid
  * when it is intact and every reference is found and intact.
  */
+/**
+ * The key of a candidate certificate as DSS (BouncyCastle) reads it: also from a certificate that
+ * node:crypto refuses for a non-DER detail (a serial number with a superfluous leading zero), through
+ * its SubjectPublicKeyInfo. Only for the intact fact: our validation keeps refusing such a certificate.
+ */
+function lenientKey(der: Buffer): KeyObject | undefined {
+  const key = certificateKey(der);
+  if (key) return key;
+  try {
+    return createPublicKey({ key: decodeCertificate(der).spki, format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
 async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promise<Facts> {
   const candidates = [...sig.certificates, ...extra].sort(
     (a, b) => Number(sig.namesSigner(b)) - Number(sig.namesSigner(a)),
   );
   let intact = false;
   for (const der of candidates) {
-    const key = certificateKey(der);
+    const key = lenientKey(der);
     if (!key) continue;
     if (await sig.verifySignatureValue(key).catch(() => false)) {
       intact = true;
@@ -131,7 +149,11 @@ async function factsOf(sig: ExtractedSignature, extra: readonly Buffer[]): Promi
   }
   // A signature that gives its key only (ds:KeyValue) is checked with that key, as DSS does.
   if (!intact && sig.keyValue) intact = await sig.verifySignatureValue(sig.keyValue).catch(() => false);
-  const refs = await sig.checkIntegrity().catch(() => ({ status: 'not-found' as const }));
+  // DSS's CAdES signature in ASiC-E signs the ASiCManifest: its intact / valid cover that
+  // manifest (the message-digest); the manifest's entries are separate digest matchers.
+  const refs = await (sig.checkSignedData ?? sig.checkIntegrity)
+    .call(sig)
+    .catch(() => ({ status: 'not-found' as const }));
   const valid = intact && refs.status === 'intact';
   // A counter-signature's "intact" is its core validation (its own references); covering the
   // parent's signature value is a digest matcher of its own that only "valid" needs.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { ContentInfo, SignedData } from '@peculiar/asn1-cms';
 import { fromPemAll } from '../../src/lib/pem.js';
+import { readHeader } from '../../src/lib/der.js';
 import { PkiError } from '../../src/lib/errors.js';
 import { parseCertificate } from '../../src/x509/certificate_info.js';
 import {
@@ -219,6 +220,27 @@ describe('parseSignedData and verifySignerInfo', () => {
     assert.deepEqual(Buffer.from(peculiar.signerInfos[0]!.signature.buffer), si.signature);
     verifySignerInfo(si, leaf, { content: CONTENT, eContentType: CMS_OID.data });
     verifySignerInfo(si, leaf, { digest: createHash('sha256').update(CONTENT).digest() });
+  });
+
+  it('signed attributes not in DER order are verified in DER order (RFC 5652 §5.4), as BouncyCastle does', async () => {
+    const leaf = certDer('leaf');
+    const p7 = await buildSignedData(params({ signedAttributes: [signingCertificateV2Attribute(leaf)] }));
+    const sorted = parseSignedData(p7).signerInfos[0]!.signedAttrsDer!;
+    // Reverse the attributes inside the [0] field: same length, no longer in DER order.
+    const attrs: Buffer[] = [];
+    const body = sorted.subarray(readHeader(sorted, 0).start);
+    for (let at = 0; at < body.length; at = readHeader(body, at).end)
+      attrs.push(body.subarray(at, readHeader(body, at).end));
+    const field = Buffer.concat([Buffer.from([0xa0]), sorted.subarray(1)]);
+    const at = p7.indexOf(field);
+    const reordered = Buffer.from(p7);
+    Buffer.concat(attrs.reverse()).copy(reordered, at + field.length - body.length);
+    assert.ok(!reordered.equals(p7));
+    const si = parseSignedData(reordered).signerInfos[0]!;
+    // The signature was made over the DER order, so it still verifies over the re-sorted bytes;
+    // one made over the bytes as encoded would not (DSS test files Signature-C-DE_CRY-4, DSS-818).
+    assert.deepEqual(si.signedAttrsDer, sorted);
+    verifySignerInfo(si, leaf, { content: CONTENT, eContentType: CMS_OID.data });
   });
 
   it('verification failures throw stable codes', async () => {

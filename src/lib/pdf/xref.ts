@@ -167,6 +167,42 @@ async function sectionNear(reader: SourceReader, offset: number): Promise<XrefSe
   }
 }
 
+/** The window scanned at a time, backwards, for the section before a broken /Prev. */
+const BACK_WINDOW = 1 << 20;
+
+/**
+ * The last cross-reference table (`xref` keyword) that starts before `before`, or undefined.
+ */
+async function tableBefore(reader: SourceReader, before: number): Promise<number | undefined> {
+  for (let end = before; end > 0; end -= BACK_WINDOW) {
+    const from = Math.max(0, end - BACK_WINDOW - 8);
+    const text = (await reader.read(from, end - from)).toString('latin1');
+    let last: number | undefined;
+    for (const m of text.matchAll(/(?<![a-z])xref\s/g)) last = from + m.index;
+    if (last !== undefined) return last;
+  }
+  return undefined;
+}
+
+/**
+ * The section at `offset`; when it is a /Prev (of `newer`) that leads to no section even after
+ * the nearby repair, the table just before the newer one in the file (incremental updates are
+ * appended, so that is the previous revision), or undefined when there is none: the chain ends.
+ */
+async function readPrevSection(
+  reader: SourceReader,
+  offset: number,
+  newer: XrefSection | undefined,
+): Promise<XrefSection | undefined> {
+  try {
+    return await readSection(reader, offset);
+  } catch (e) {
+    if (!(e instanceof PdfError) || !newer || newer.kind !== 'table') throw e;
+    const before = await tableBefore(reader, newer.offset);
+    return before === undefined ? undefined : readSection(reader, before);
+  }
+}
+
 async function readSection(reader: SourceReader, offset: number): Promise<XrefSection> {
   const { after, ...section } = await sectionNear(reader, offset);
   const hybrid = asIndex(section.trailer.get('XRefStm'));
@@ -200,7 +236,10 @@ export async function readXrefChain(reader: SourceReader): Promise<XrefSection[]
     if (seen.has(next)) break;
     if (sections.length >= MAX_SECTIONS) return malformed('too many incremental updates');
     seen.add(next);
-    const section = await readSection(reader, next);
+    const section = await readPrevSection(reader, next, sections[sections.length - 1]);
+    if (!section) break;
+    if (seen.has(section.offset) && section.offset !== next) break;
+    seen.add(section.offset);
     if (section.trailer.has('Encrypt')) return unsupported('the document is encrypted');
     sections.push(section);
     const prev: PdfObject | undefined = section.trailer.get('Prev');

@@ -69,19 +69,28 @@ async function extractCades(
   const manifest = ctx.manifests.find((m) => m.sigReference === file.path);
   const covered = new Set(manifest?.references.map((r) => r.path) ?? binding.detached.map((d) => d.name));
   const uncovered = ctx.c.dataObjects.filter((p) => !covered.has(p));
-  return found.map((sig) =>
-    wrapSignature(sig, {
+  return found.map((sig) => {
+    // A counter-signature (countersignature attribute) signs its parent's signature value.
+    if (sig.counterSignatureOf !== undefined)
+      return wrapSignature(sig, {
+        id: `${file.path}#${sig.id}`,
+        counterSignatureOf: `${file.path}#${sig.counterSignatureOf}`,
+        formatFailures: ctx.failures,
+        warnings: ctx.warnings,
+      });
+    return wrapSignature(sig, {
       id: `${file.path}#${sig.id}`,
       formatFailures: [...ctx.failures, ...binding.formatFailures],
       containerIntegrity: binding.containerIntegrity,
+      separateSignedData: manifest !== undefined,
       timestamps: ctx.archive.bySignature.get(file.path),
       warnings: [
         ...ctx.warnings,
         ...(ctx.archive.warnings.get(file.path) ?? []),
         ...(uncovered.length > 0 ? [`not covered by this signature: ${listNames(uncovered)}`] : []),
       ],
-    }),
-  );
+    });
+  });
 }
 
 async function extractXades(

@@ -16,6 +16,12 @@ export interface ContainerAdditions {
   containerIntegrity?: () => Promise<IntegrityResult>;
   timestamps?: ExtractedTimestamp[];
   warnings: string[];
+  /**
+   * True when the container integrity checks data beyond the signature's own signed data (the
+   * entries of the ASiCManifest a CAdES signature signs): the inner check is then also exposed
+   * alone as `checkSignedData`.
+   */
+  separateSignedData?: boolean;
   /** For a counter-signature: the report id of its parent signature. */
   counterSignatureOf?: string;
 }
@@ -71,6 +77,11 @@ export function wrapSignature(sig: ExtractedSignature, add: ContainerAdditions):
       ? { counterSignatureOf: add.counterSignatureOf ?? sig.counterSignatureOf }
       : {}),
     ...(sig.checkOwnReferences ? { checkOwnReferences: () => sig.checkOwnReferences!() } : {}),
+    ...(add.separateSignedData
+      ? { checkSignedData: () => sig.checkIntegrity() }
+      : sig.checkSignedData
+        ? { checkSignedData: () => sig.checkSignedData!() }
+        : {}),
   };
 }
 

@@ -9,14 +9,13 @@ import * as DER from '../../lib/der.js';
 import { PkiError, TrustbridgeError, UsageError } from '../../lib/errors.js';
 import { SignatureError } from '../errors.js';
 import { unreadable } from '../unreadable.js';
-import { CMS_OID, parseSignedData } from '../../pki/cms_signed_data.js';
+import { CMS_OID, parseSignedData, parseSignerInfo } from '../../pki/cms_signed_data.js';
 import type { ParsedSignedData, ParsedSignerInfo } from '../../pki/cms_signed_data.js';
 import { decodeCertificate } from '../../x509/certificate.js';
 import type {
   DigestName,
   ExtractedSignature,
   ExtractedTimestamp,
-  ExtractOptions,
   Extractor,
   IntegrityResult,
 } from '../model.js';
@@ -86,6 +85,8 @@ interface Parts {
   /** The whole CMS and this SignerInfo's position, for archive time-stamp imprints. */
   cms: Buffer;
   index: number;
+  /** A counter-signature: its content is the parent's signature value, it has no archive time-stamps. */
+  counter: boolean;
 }
 
 function checkContentType(sd: ParsedSignedData, si: ParsedSignerInfo, problems: string[]): void {
@@ -131,7 +132,8 @@ function timestampsOf(si: ParsedSignerInfo, p: Parts): ExtractedTimestamp[] {
   for (const token of si.unsignedAttributes.get(CADES_OID.signatureTimeStampToken) ?? [])
     out.push({ type: 'signature', token, coveredDigest: (h) => Promise.resolve(hashOf(h, si.signature)) });
   // EN 319 122-1 §5.5.3: the imprint covers the content, the SignedData fields and the hash index.
-  for (const [k, token] of (si.unsignedAttributes.get(CADES_OID.archiveTimeStampV3) ?? []).entries()) {
+  const archives = p.counter ? [] : (si.unsignedAttributes.get(CADES_OID.archiveTimeStampV3) ?? []);
+  for (const [k, token] of archives.entries()) {
     out.push({
       type: 'archive',
       token,
@@ -152,26 +154,45 @@ function guardedParts<T>(problems: string[], fallback: T, fn: () => T): T {
   }
 }
 
+/** What a SignerInfo signs: the content, or for a counter-signature its parent's signature value. */
+interface Target {
+  id: string;
+  content: Buffer | undefined;
+  /** For a counter-signature: the parent's id. */
+  counterOf?: string;
+}
+
+/** RFC 5652 §11.4: a countersignature has a message-digest and MUST NOT have a content-type. */
+function checkCounterAttributes(si: ParsedSignerInfo, problems: string[]): void {
+  if (si.signedAttributes.get(CMS_OID.messageDigest)?.length !== 1)
+    problems.push('the counter-signature must sign one message-digest');
+  if (si.signedAttributes.has(CMS_OID.contentType))
+    problems.push('a counter-signature must not have a content-type attribute');
+}
+
 function signatureOf(
   sd: ParsedSignedData,
   si: ParsedSignerInfo,
   index: number,
-  o: ExtractOptions,
+  target: Target,
 ): ExtractedSignature {
   const problems: string[] = [];
   const digest = DIGEST_OIDS[si.digestAlgorithm];
   const alg = signatureAlgorithmOf(si.signatureAlgorithm, si.signatureAlgorithmParams);
   if (!digest) problems.push(`unsupported digest algorithm ${si.digestAlgorithm}`);
   if (!alg) problems.push(`unsupported signature algorithm ${si.signatureAlgorithm}`);
-  const content = sd.eContent ?? o.detached?.[0]?.bytes;
+  const content = target.content;
+  const counter = target.counterOf !== undefined;
   const p: Parts = {
     digest: digest ?? 'sha256',
     ...(content ? { content } : {}),
     problems,
     cms: sd.raw.der,
     index,
+    counter,
   };
-  if (si.signedAttrsDer) checkContentType(sd, si, problems);
+  if (counter) checkCounterAttributes(si, problems);
+  else if (si.signedAttrsDer) checkContentType(sd, si, problems);
   const reference = guardedParts(problems, undefined, () => signingCertificateReference(si.signedAttributes));
   const claimed = guardedParts(problems, undefined, () => signingTime(si.signedAttributes));
   const certVals = guardedParts(problems, [], () => certificateValues(si.unsignedAttributes));
@@ -179,10 +200,12 @@ function signatureOf(
     revocationValues(si.unsignedAttributes),
   );
   const otherOcsp = guardedParts(problems, [], () => otherRevocationOcsp(sd));
-  const level = guardedParts(problems, undefined, () => detectCadesLevel(sd, index).level);
+  // A counter-signature's level is not detected (its unsigned attributes are not the SignedData's).
+  const level = counter ? 'B-B' : guardedParts(problems, undefined, () => detectCadesLevel(sd, index).level);
   const notEtsi = cadesNotEtsiReasons(si.signedAttributes, reference?.digestAlgorithm);
   return {
-    id: `S-${index + 1}`,
+    id: target.id,
+    ...(counter ? { counterSignatureOf: target.counterOf } : {}),
     format: 'CAdES',
     level: notEtsi.length > 0 ? 'NOT-ETSI' : (level ?? 'NOT-ETSI'),
     ...(notEtsi.length > 0 ? { warnings: notEtsi.map((r) => `not an ETSI signature: ${r}`) } : {}),
@@ -233,5 +256,48 @@ export const extractCades: Extractor = async (source, options) => {
     if (!(e instanceof PkiError) || e.code !== 'PKI_CMS_MALFORMED' || !isSignedDataContentInfo(cms)) throw e;
     return [unreadable('S-1', 'CAdES', e.message, 'the CMS SignedData cannot be read')];
   }
-  return sd.signerInfos.map((si, i) => signatureOf(sd, si, i, options));
+  const content = sd.eContent ?? options.detached?.[0]?.bytes;
+  return sd.signerInfos.flatMap((si, i) =>
+    withCounterSignatures(sd, si, i, signatureOf(sd, si, i, { id: `S-${i + 1}`, content })),
+  );
 };
+
+/** Deepest nesting of countersignature attributes read (each is a whole SignerInfo). */
+const MAX_COUNTER_DEPTH = 8;
+
+/**
+ * The signature followed by its counter-signatures (RFC 5652 §11.4, unsigned attribute
+ * id-countersignature), each a signature of its own whose signed data is the parent's signature
+ * value, depth first. One that cannot be parsed is reported with a FORMAT_FAILURE.
+ */
+function withCounterSignatures(
+  sd: ParsedSignedData,
+  si: ParsedSignerInfo,
+  index: number,
+  sig: ExtractedSignature,
+  depth = 0,
+): ExtractedSignature[] {
+  const values = si.unsignedAttributes.get(CADES_OID.counterSignature) ?? [];
+  if (depth >= MAX_COUNTER_DEPTH && values.length > 0)
+    return [{ ...sig, warnings: [...(sig.warnings ?? []), 'counter-signatures nested too deep: not read'] }];
+  return [
+    sig,
+    ...values.flatMap((der, k) => {
+      const id = `${sig.id}-C-${k + 1}`;
+      let csi: ParsedSignerInfo;
+      try {
+        csi = parseSignerInfo(der);
+      } catch (e) {
+        if (!(e instanceof PkiError)) throw e;
+        return [
+          {
+            ...unreadable(id, 'CAdES', e.message, 'the counter-signature cannot be read'),
+            counterSignatureOf: sig.id,
+          },
+        ];
+      }
+      const target = { id, content: si.signature, counterOf: sig.id };
+      return withCounterSignatures(sd, csi, index, signatureOf(sd, csi, index, target), depth + 1);
+    }),
+  ];
+}

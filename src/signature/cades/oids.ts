@@ -16,6 +16,8 @@ export const CADES_OID = {
   archiveTimeStampV2: '1.2.840.113549.1.9.16.2.48',
   /** id-aa-ets-archiveTimestampV3 (EN 319 122-1 §5.5.3). */
   archiveTimeStampV3: '0.4.0.1733.2.4',
+  /** id-countersignature (RFC 5652 §11.4): a SignerInfo over the parent's signature value. */
+  counterSignature: '1.2.840.113549.1.9.6',
   /** id-ri-ocsp-response (RFC 5940 §4.1): an OCSPResponse as RevocationInfoChoice `other`. */
   ocspResponseRevocationInfo: '1.3.6.1.5.5.7.16.2',
 } as const;

@@ -20,7 +20,7 @@ import type {
   IntegrityResult,
   SignatureLevel,
 } from '../model.js';
-import { byteRangeProblems, rangesOf } from './byte_range.js';
+import { byteRangeProblems, rangesOf, signedContentProblems } from './byte_range.js';
 import type { SignedRanges } from './byte_range.js';
 import { cmsSignatureParts } from './cms_parts.js';
 import type { CmsSignatureParts } from './cms_parts.js';
@@ -113,6 +113,9 @@ function levelOf(
  * a level matter, reported as a warning, never a failure (older PAdES-BES / CMS profiles carry
  * a signing-time attribute; DSS and pdfsig validate them).
  */
+/** id-aa-ets-commitmentType (RFC 5126 §5.11.1). */
+const COMMITMENT_TYPE_INDICATION = '1.2.840.113549.1.9.16.2.16';
+
 function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts): string[] {
   if (entry.subFilter !== 'ETSI.CAdES.detached') return [];
   const out: string[] = [];
@@ -123,6 +126,12 @@ function notBaselineReasons(entry: PdfSignatureEntry, parts: CmsSignatureParts):
   if (parts.signedData.eContent !== undefined)
     out.push(
       'not a PAdES baseline signature: the CMS encapsulates content, even empty (EN 319 142-1 §6.3 b)',
+    );
+  // A signer's commitment is given once: by a commitment-type-indication attribute or by /Reason,
+  // not both (EN 319 142-1 §5.4 / PAdES-BES; DSS: not a PAdES signature).
+  if (entry.dict.has('Reason') && parts.signerInfo.signedAttributes.has(COMMITMENT_TYPE_INDICATION))
+    out.push(
+      'not a PAdES baseline signature: the signature dictionary has a /Reason entry and the CMS a commitment-type-indication attribute',
     );
   if (parts.signedData.signerInfos.length !== 1)
     out.push(
@@ -141,6 +150,12 @@ function integrityOf(
   return async (): Promise<IntegrityResult> => {
     if (!r || r.signedEnd > f.doc.size)
       return { status: 'hash-failure', detail: 'the /ByteRange does not lie within the document' };
+    const misplaced = await signedContentProblems(entry, f.doc, f.source);
+    if (misplaced.length > 0)
+      return {
+        status: 'hash-failure',
+        detail: `the /ByteRange does not select the document but its signature value: ${misplaced.join('; ')}`,
+      };
     if (entry.subFilter === 'adbe.pkcs7.sha1') {
       // ISO 32000-1 §12.8.3.3.1: the SHA-1 digest of the ranges is the encapsulated content.
       const ok = parts.signedData.eContent?.equals(await digest('sha1'));

@@ -77,6 +77,30 @@ describe('PdfDocument', () => {
     assert.equal(updated.trailerEntry('ID') instanceof Array, true);
   });
 
+  it('a /Prev that leads to no section: the table before the newer one in the file (repair)', async () => {
+    // Padded, so that no table lies near offset 0 (the nearby repair does not find it).
+    const pdf = paddedPdf(20_000);
+    const doc = await open(pdf);
+    const pages = (await doc.dict(new PdfRef(2, 0)))!.clone();
+    pages.set('Count', 1);
+    const { bytes } = writeIncrementalUpdate(pdf, doc, [{ num: 2, gen: 0, body: pages }]);
+    const text = bytes.toString('latin1');
+    const prev = /\/Prev (\d+)/.exec(text.slice(pdf.length))!;
+    // /Prev 0 (the file header), padded to the same length: no cross-reference section there.
+    const broken = Buffer.from(
+      text.slice(0, pdf.length) +
+        text.slice(pdf.length).replace(prev[0], '/Prev 0'.padEnd(prev[0].length, ' ')),
+      'latin1',
+    );
+    assert.ok(pdf.indexOf('xref\n') > 10_000);
+    const updated = await open(broken);
+    assert.deepEqual(
+      updated.sections.map((x) => x.offset),
+      (await open(bytes)).sections.map((x) => x.offset),
+    );
+    assert.equal((await pageRefs(updated)).length, 1);
+  });
+
   it('reads an object from a large source without reading the file', async () => {
     const fixed = paddedPdf(50_000_000);
     const src = countingSource(fixed);

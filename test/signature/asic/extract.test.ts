@@ -103,6 +103,26 @@ test('ASiC-E with CAdES: the signature signs the ASiCManifest, whose digests are
   assert.deepEqual(both.integrity, [{ status: 'hash-failure', detail: 'md' }]);
 });
 
+test("ASiC-E with CAdES: the signature's own signed data (the manifest) is exposed apart from the manifest entries", async () => {
+  const files = { 'a.txt': 'alpha', 'b.txt': 'beta' };
+  const manifest = asicManifest('META-INF/signature001.p7s', files);
+  const base = { ...files, 'META-INF/ASiCManifest.xml': manifest, 'META-INF/signature001.p7s': 'p7s' };
+  const altered = await run(container({ ...base, 'b.txt': 'BETA' }, ASICE));
+  // The verdict still fails on the altered entry; the CMS over the manifest is intact on its own.
+  assert.equal(altered.integrity[0]!.status, 'hash-failure');
+  assert.deepEqual(await altered.sigs[0]!.checkSignedData!(), { status: 'intact' });
+  const { 'a.txt': _gone, ...withoutA } = base;
+  const removed = await run(container(withoutA, ASICE));
+  assert.equal(removed.integrity[0]!.status, 'not-found');
+  assert.deepEqual(await removed.sigs[0]!.checkSignedData!(), { status: 'intact' });
+  // A message-digest that does not match the manifest fails both.
+  const md = await run(container(base, ASICE), { integrity: { status: 'hash-failure', detail: 'md' } });
+  assert.deepEqual(await md.sigs[0]!.checkSignedData!(), { status: 'hash-failure', detail: 'md' });
+  // ASiC-S: the signature signs the data object itself, there is nothing to separate.
+  const asics = await run(container({ 'doc.txt': 'x', 'META-INF/signature.p7s': 'p7s' }, ASICS));
+  assert.equal(asics.sigs[0]!.checkSignedData, undefined);
+});
+
 test('ASiC-E with CAdES: a manifest that cannot be read, is missing or is ambiguous', async () => {
   const data = { 'a.txt': 'alpha', 'META-INF/signature001.p7s': 'p7s' };
   const bla = await run(container({ ...data, 'META-INF/ASiCManifest.xml': 'bla' }, ASICE));
