@@ -2,7 +2,7 @@
  * XML canonicalization: Canonical XML 1.0 (W3C REC 2001-03-15), Canonical XML 1.1 (W3C REC
  * 2008-05-02) and Exclusive XML Canonicalization 1.0 (W3C REC 2002-07-18), each with or without
  * comments, over a whole document or a document subset: an element with its descendants (what an
- * XMLDSig same-document reference selects) minus excluded subtrees (what the enveloped-signature
+ * XMLDSig same-document reference selects), or only its content, minus excluded subtrees (what the enveloped-signature
  * transform and the usual XPath filters remove). Internal.
  */
 import { XML_NAMESPACE, inScopeNamespaces } from './dom.js';
@@ -20,6 +20,11 @@ export interface C14nOptions {
   inclusivePrefixes?: readonly string[];
   /** Subtrees left out of the node-set (the enveloping ds:Signature, ...). */
   exclude?: (element: XmlElement) => boolean;
+  /**
+   * For an element: its content only, without the element itself, its attributes and namespace
+   * nodes (the node-set XPath `id('x')/node()` selects, with each subtree). Default false.
+   */
+  contentOnly?: boolean;
 }
 
 interface Context {
@@ -183,7 +188,7 @@ function renderDocument(doc: XmlDocument, ctx: Context): void {
  * Canonicalizes a document or the subtree of an element (with its in-scope namespaces).
  *
  * @param node - the whole document, or the apex element of a same-document reference
- * @param options - algorithm, comments, exclusive prefix list, excluded subtrees
+ * @param options - algorithm, comments, exclusive prefix list, excluded subtrees, content only
  * @returns the canonical form, UTF-8
  * @example
  * ```ts
@@ -196,7 +201,16 @@ export function canonicalize(node: XmlDocument | XmlElement, options: C14nOption
   const inclusive = new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)));
   const ctx: Context = { options, out: [], inclusive };
   if (node.type === 'document') renderDocument(node, ctx);
-  else if (!options.exclude?.(node)) {
+  else if (options.exclude?.(node)) {
+    // the whole subtree is left out
+  } else if (options.contentOnly) {
+    // Each child element is an apex of its own: its parent is not in the node-set.
+    const scope = inScopeNamespaces(node);
+    for (const child of node.children) {
+      if (child.type !== 'element') renderChild(child, scope, new Map(), ctx);
+      else if (!options.exclude?.(child)) renderElement(child, scope, new Map(), ctx, true);
+    }
+  } else {
     const parentScope =
       node.parent.type === 'element' ? inScopeNamespaces(node.parent) : new Map<string, string>();
     renderElement(node, parentScope, new Map(), ctx, true);

@@ -129,8 +129,17 @@ function decodeWith(label: string, bytes: Uint8Array): string {
 }
 
 /**
+ * The declared single-byte, ASCII-compatible encodings read besides ISO-8859-1 (XML 1.0 §4.3.3
+ * leaves any registered encoding to the processor): the other ISO-8859 parts and the Windows code
+ * pages, as signed documents of national signing applications use them. Being ASCII-compatible,
+ * the declaration itself reads the same in all of them.
+ */
+const SINGLE_BYTE = /^(?:iso[-_]?8859-(?:[2-9]|1[013-6])|windows-125[0-8]|cp125[0-8])$/;
+
+/**
  * Decodes document bytes (§4.3.3, Appendix F): UTF-8 (default, BOM allowed), UTF-16 with a byte
- * order mark, or a declared US-ASCII / ISO-8859-1. Other encodings are refused.
+ * order mark, or a declared US-ASCII, ISO-8859 part or Windows-125x code page. Other encodings
+ * are refused.
  *
  * @example
  * ```ts
@@ -149,5 +158,6 @@ export function decodeDocument(bytes: Uint8Array): string {
     return Buffer.from(bytes).toString('latin1');
   }
   if (declared === 'iso-8859-1' || declared === 'latin1') return Buffer.from(bytes).toString('latin1');
+  if (SINGLE_BYTE.test(declared)) return decodeWith(declared.replace(/^cp/, 'windows-'), bytes);
   throw new XmlError('XML_MALFORMED', `unsupported encoding ${declared}`);
 }

@@ -28,6 +28,7 @@ import { keyInfoNames, matchesCertificateReference, readKeyInfo } from './key_in
 import type { KeyInfoData } from './key_info.js';
 import { readKeyValue } from './key_value.js';
 import { wrapOcspResponse } from './ocsp.js';
+import { revocationCoversChains } from '../lt_coverage.js';
 import type { CertificateReference, XadesProperties } from './properties.js';
 import { buildIdIndex } from './references.js';
 import type { IdIndex } from './references.js';
@@ -170,7 +171,7 @@ function buildSignature(parts: Parts, index: number): ExtractedSignature {
   const keyInfoSigned = sig.references.some((r) => ins.roles.get(r) === 'key-info');
   const notEtsi = signed ? notEtsiReasons(ins, keyInfoSigned) : [];
   warnings.push(...notEtsi.map((r) => `not an ETSI signature: ${r}`));
-  return {
+  const extracted: ExtractedSignature = {
     id: sig.id ?? `S-${index + 1}`,
     format: 'XAdES',
     level: notEtsi.length > 0 ? 'NOT-ETSI' : detectLevel(props),
@@ -197,6 +198,13 @@ function buildSignature(parts: Parts, index: number): ExtractedSignature {
     ocspResponses: (props?.ocsps ?? []).map(wrapOcspResponse),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
+  // LT needs revocation values for the chains (DSS's minimalLTRequirement); LTA builds on LT.
+  if ((extracted.level === 'B-LT' || extracted.level === 'B-LTA') && !revocationCoversChains(extracted)) {
+    warnings.push('the revocation values do not cover every certificate of the chains: level B-T');
+    extracted.level = 'B-T';
+    if (!extracted.warnings) extracted.warnings = warnings;
+  }
+  return extracted;
 }
 
 function issuerSerialOf(r: CertificateReference): { issuerDer?: Buffer; serialHex?: string } {

@@ -6,47 +6,18 @@
  * are matched by name against the detached documents the caller supplies.
  */
 import { createHash } from 'node:crypto';
-import { XML_NAMESPACE } from '../../lib/xml/dom.js';
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
-import { allElements } from '../../lib/xml/query.js';
 import type { DetachedContent } from '../../lib/document_source.js';
 import type { DigestName } from '../model.js';
 import { digestAlgorithm } from './algorithms.js';
 import { XadesError } from './errors.js';
+import type { IdIndex } from './ids.js';
 import type { ParsedReference } from './structure.js';
 import { applyTransform, toOctets } from './transforms.js';
 import type { TransformData } from './transforms.js';
 
-/** Identifier value to the elements carrying it. */
-export type IdIndex = ReadonlyMap<string, readonly XmlElement[]>;
-
-const ID_NAMES = new Set(['Id', 'ID', 'id']);
-
-/**
- * Indexes the identifier attributes of a document: unprefixed `Id`, `ID`, `id` (the XMLDSig,
- * XAdES and trust-list schemas declare these as xs:ID) and `xml:id`.
- *
- * @example
- * ```ts
- * buildIdIndex(parseXml('<a Id="x"><b Id="x"/></a>')).get('x')?.length; // 2
- * ```
- */
-export function buildIdIndex(doc: XmlDocument): IdIndex {
-  const index = new Map<string, XmlElement[]>();
-  for (const el of allElements(doc)) {
-    for (const a of el.attributes) {
-      const isId =
-        a.namespaceUri === ''
-          ? ID_NAMES.has(a.localName)
-          : a.namespaceUri === XML_NAMESPACE && a.localName === 'id';
-      if (!isId) continue;
-      const list = index.get(a.value) ?? [];
-      if (!list.includes(el)) list.push(el);
-      index.set(a.value, list);
-    }
-  }
-  return index;
-}
+export { buildIdIndex } from './ids.js';
+export type { IdIndex } from './ids.js';
 
 /** Everything reference processing needs besides the reference. */
 export interface ReferenceContext {
@@ -168,11 +139,17 @@ export function processReference(ref: ParsedReference, ctx: ReferenceContext): P
   const algorithm = digestAlgorithm(ref.digestMethod);
   const { data, target } = dereference(ref, ctx);
   let current = data;
-  for (const t of ref.transforms) current = applyTransform(t, current, ctx.signature);
+  // A Filter 2.0 intersect narrows the reference to one element: that is what it covers.
+  let covered = target;
+  for (const t of ref.transforms) {
+    current = applyTransform(t, current, ctx.signature);
+    if (current.kind === 'nodes' && current.apex.type === 'element' && current.contentOnly !== true)
+      covered = current.apex;
+  }
   const octets = toOctets(current);
   const digest = createHash(algorithm).update(octets).digest();
   return {
-    ...(target ? { target } : {}),
+    ...(covered ? { target: covered } : {}),
     octets,
     digestAlgorithm: algorithm,
     intact: digest.length === ref.digestValue.length && digest.equals(ref.digestValue),

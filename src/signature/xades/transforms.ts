@@ -4,16 +4,18 @@
  * without comments) and octets. Supported: the C14N family, enveloped-signature, base64, and the
  * XPath forms signers use to leave signatures out of a whole-document reference (XPath
  * `not(ancestor-or-self::ds:Signature)` and XPath Filter 2.0 `subtract` of `/descendant::ds:Signature`,
- * the document element's ds:Signature children, or `/descendant::*[name()='ds:Signature']`).
+ * the document element's ds:Signature children, or `/descendant::*[name()='ds:Signature']`), and
+ * the Filter 2.0 `intersect` forms of `./filter2_intersect.ts` that select one element or its content.
  * Any other transform is XADES_ALGORITHM_UNSUPPORTED: no general XPath engine is run on input.
  */
 import { canonicalize } from '../../lib/xml/c14n.js';
 import { ownerDocument } from '../../lib/xml/dom.js';
 import type { XmlDocument, XmlElement } from '../../lib/xml/dom.js';
 import { parseXml } from '../../lib/xml/parser.js';
-import { allElements, attribute, childElements, textContent } from '../../lib/xml/query.js';
+import { allElements, attribute, childElements, isWithin, textContent } from '../../lib/xml/query.js';
 import { NS, TRANSFORM } from './algorithms.js';
 import { XadesError } from './errors.js';
+import { intersectSelection } from './filter2_intersect.js';
 import { canonicalizationOf, decodeBase64 } from './structure.js';
 import type { ParsedTransform } from './structure.js';
 
@@ -27,6 +29,8 @@ export interface NodeSetData {
   excluded: ReadonlySet<XmlElement>;
   /** Every ds:Signature subtree is removed (the XPath forms above). */
   withoutSignatures: boolean;
+  /** Only the apex element's content is in the set, not the element itself (`id('x')/node()`). */
+  contentOnly?: boolean;
 }
 
 /** Octets. */
@@ -68,7 +72,12 @@ function toNodeSet(data: TransformData): NodeSetData {
 export function toOctets(data: TransformData): Buffer {
   if (data.kind === 'octets') return data.bytes;
   const exclude = excludePredicate(data);
-  return canonicalize(data.apex, { method: 'c14n', withComments: false, ...(exclude ? { exclude } : {}) });
+  return canonicalize(data.apex, {
+    method: 'c14n',
+    withComments: false,
+    ...(exclude ? { exclude } : {}),
+    ...(data.contentOnly ? { contentOnly: true } : {}),
+  });
 }
 
 function collapse(s: string): string {
@@ -135,10 +144,36 @@ function selectedSignatures(
   return undefined;
 }
 
+/**
+ * The input node-set intersected with what an `intersect` filter selects: the selected element
+ * (or its content) must lie in the input, outside every removed subtree; exclusions inside it stay.
+ */
+function intersect(nodes: NodeSetData, xpath: XmlElement): NodeSetData | undefined {
+  const selection = intersectSelection(textContent(xpath), xpath, ownerDocument(nodes.apex));
+  if (!selection) return undefined;
+  const { element } = selection;
+  const apex = nodes.apex;
+  const inside = apex.type === 'document' || isWithin(element, apex);
+  const removed = excludePredicate(nodes);
+  let kept = inside && !(nodes.contentOnly === true && element === apex && !selection.contentOnly);
+  for (let n: XmlElement | XmlDocument = element; kept && n.type === 'element' && n !== apex; n = n.parent)
+    if (removed?.(n)) kept = false;
+  if (!kept || (apex.type === 'element' && removed?.(apex)))
+    throw new XadesError(
+      'XADES_REFERENCE_UNRESOLVED',
+      'XPath Filter 2.0 intersect: the selected element is not in the input node-set',
+    );
+  return { ...nodes, apex: element, contentOnly: selection.contentOnly };
+}
+
 function filter2Transform(t: ParsedTransform, data: TransformData): NodeSetData {
   const nodes = toNodeSet(data);
   const filters = childElements(t.element, NS.filter2, 'XPath');
   const [only] = filters;
+  if (filters.length === 1 && only && attribute(only, 'Filter') === 'intersect') {
+    const result = intersect(nodes, only);
+    if (result) return result;
+  }
   const forms = ['/descendant::P:Signature', '//P:Signature', '/descendant-or-self::P:Signature'];
   if (filters.length === 1 && only && attribute(only, 'Filter') === 'subtract') {
     if (selectsAllSignatures(textContent(only), dsPrefixes(only), forms))
@@ -148,7 +183,7 @@ function filter2Transform(t: ParsedTransform, data: TransformData): NodeSetData 
   }
   throw new XadesError(
     'XADES_ALGORITHM_UNSUPPORTED',
-    'XPath Filter 2.0 transform (only subtracting signatures is supported)',
+    'XPath Filter 2.0 transform (only subtracting signatures and intersecting with one element are supported)',
   );
 }
 
@@ -161,6 +196,7 @@ function canonicalizationTransform(t: ParsedTransform, data: TransformData): Oct
     withComments: choice.withComments && nodes.comments,
     ...(choice.inclusivePrefixes ? { inclusivePrefixes: choice.inclusivePrefixes } : {}),
     ...(exclude ? { exclude } : {}),
+    ...(nodes.contentOnly ? { contentOnly: true } : {}),
   });
   return { kind: 'octets', bytes };
 }

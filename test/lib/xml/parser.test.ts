@@ -162,6 +162,30 @@ test('encodings: UTF-8 with BOM, UTF-16 with BOM, declared ISO-8859-1; others re
   );
 });
 
+test('encodings: a declared ISO-8859 part or Windows code page is decoded with its own table', () => {
+  // 0xB1 is 'ą' in ISO-8859-2 and '±' in ISO-8859-1; 0x9A is 'š' in Windows-1250.
+  const latin2 = Buffer.concat([
+    Buffer.from('<?xml version="1.0" encoding="ISO-8859-2"?><r a="'),
+    Buffer.from([0xb1]),
+    Buffer.from('">x</r>'),
+  ]);
+  assert.equal(parseXml(latin2).root.attributes[0]?.value, 'ą');
+  const cp1250 = Buffer.concat([
+    Buffer.from("<?xml version='1.0' encoding='windows-1250'?><r>"),
+    Buffer.from([0x9a]),
+    Buffer.from('</r>'),
+  ]);
+  assert.equal((parseXml(cp1250).root.children[0] as { value: string }).value, 'š');
+  assert.equal(
+    code(() => parseXml(Buffer.from('<?xml version="1.0" encoding="ISO-2022-JP"?><r/>'))),
+    'XML_MALFORMED',
+  );
+  assert.equal(
+    code(() => parseXml(Buffer.from('<?xml version="1.0" encoding="ISO-8859-2"?><!DOCTYPE r><r/>'))),
+    'XML_DTD_FORBIDDEN',
+  );
+});
+
 test('every truncation of a signed document fails cleanly with XML_MALFORMED', () => {
   const xml = readFileSync(join(CORPUS, 'xades', 'dss-signed.xml'));
   assert.ok(parseXml(xml).root);

@@ -80,6 +80,47 @@ describe('XAdES reference forms', () => {
     assert.equal(integrity(`<root xmlns:ds="${DS_NS}"><a>x</a>${signature(ref)}</root>`), 'not-found');
   });
 
+  const intersect = (expression: string, ns = ''): string =>
+    `<ds:Transform Algorithm="${FILTER2}"><f:XPath xmlns:f="${FILTER2}"${ns} Filter="intersect">${expression}</f:XPath></ds:Transform>`;
+
+  it("XPath Filter 2.0 intersect id('d')/node() keeps the element's content without the element", () => {
+    const content = '<p:x xmlns:p="urn:p" a="1"></p:x>';
+    const ref = reference('URI="#d"', `text${content}`, intersect("id('d')/node()"));
+    const data = '<data Id="d" xmlns:p="urn:p">text<p:x a="1"/><!--c--></data>';
+    assert.equal(integrity(`<root>${data}${signature(ref)}</root>`), 'intact');
+    // The element itself is not in the node-set: digesting it does not match.
+    const whole = reference(
+      'URI="#d"',
+      `<data xmlns:p="urn:p" Id="d">text${content}</data>`,
+      intersect("id('d')/node()"),
+    );
+    assert.equal(integrity(`<root>${data}${signature(whole)}</root>`), 'hash-failure');
+  });
+
+  it("XPath Filter 2.0 intersect //*[@Id='o']/x:Q/x:S keeps that one element, its prefix resolved on the XPath", () => {
+    const expected = '<x:S xmlns:x="urn:x">v</x:S>';
+    const expr = "//*[@Id='o']/x:Q/x:S";
+    const ref = reference('URI=""', expected, intersect(expr, ' xmlns:x="urn:x"'));
+    const data = '<o Id="o"><x:Q xmlns:x="urn:x"><x:S>v</x:S><x:T/></x:Q></o>';
+    assert.equal(integrity(`<root>${data}${signature(ref)}</root>`), 'intact');
+    // Undeclared prefix: the expression is not recognised.
+    const undeclared = reference('URI=""', expected, intersect(expr));
+    assert.equal(integrity(`<root>${data}${signature(undeclared)}</root>`), 'not-found');
+  });
+
+  it('XPath Filter 2.0 intersect never unions: a duplicated identifier (wrapping) or an unknown form is refused', () => {
+    const ref = reference('URI=""', 'v', intersect("id('d')/node()"));
+    const twice = '<a Id="d">v</a><b Id="d">w</b>';
+    assert.equal(integrity(`<root>${twice}${signature(ref)}</root>`), 'not-found');
+    const twiceAttr = reference('URI=""', 'v', intersect("//*[@Id='d']/node()"));
+    assert.equal(integrity(`<root>${twice}${signature(twiceAttr)}</root>`), 'not-found');
+    const other = reference('URI=""', 'v', intersect("id('d')/descendant::*"));
+    assert.equal(integrity(`<root><a Id="d">v</a>${signature(other)}</root>`), 'not-found');
+    // Outside the input node-set (the reference selects another element): refused, not empty.
+    const outside = reference('URI="#e"', '', intersect("id('d')/node()"));
+    assert.equal(integrity(`<root><a Id="d">v</a><e Id="e"/>${signature(outside)}</root>`), 'not-found');
+  });
+
   it('a Reference without URI is the one detached document supplied, and only then', () => {
     const doc = Buffer.from('detached bytes');
     const xml = signature(reference('Id="r"', doc));
