@@ -11,64 +11,19 @@ import { chainEntries } from './certificate_report.js';
 import { cachedCertificateInfo, certificateKey } from './certificate_cache.js';
 import { checkChainCrypto } from './chain_crypto.js';
 import { checkCryptoConstraints } from './crypto_policy.js';
-import type { CryptoPolicy } from './crypto_policy.js';
 import type { ExtractedSignature } from '../signature/model.js';
 import { decodeCertificate } from './x509_decode.js';
+import { Verdict } from './verdict.js';
+import type { ProcessContext } from './verdict.js';
 import { checkPath, evidenceOf } from './path_check.js';
 import type { PathCheck, PathContext } from './path_check.js';
-import type { CheckResult, Indication, SignatureReport, SubIndication } from './report.js';
+import type { SignatureReport, SubIndication } from './report.js';
 import { identifySigner } from './signing_certificate.js';
 import { subIndicationFor } from './sub_indication.js';
 import { checkTimestamp } from './timestamp_check.js';
 import type { CheckedTimestamp } from './timestamp_check.js';
 
-/** What the process needs besides the signature. */
-export interface ProcessContext extends PathContext {
-  policy: CryptoPolicy;
-  /** Certificates supplied by the caller as signing-certificate candidates. */
-  signingCertificates: readonly Buffer[];
-}
-
-/** The running report of one signature. */
-class Verdict {
-  readonly checks: CheckResult[] = [];
-  readonly warnings: string[] = [];
-  report: Omit<SignatureReport, 'indication' | 'subIndication' | 'checks' | 'warnings'>;
-
-  constructor(sig: ExtractedSignature, ctx: ProcessContext) {
-    this.report = {
-      id: sig.id,
-      format: sig.format,
-      level: sig.level,
-      ...(sig.counterSignatureOf !== undefined ? { counterSignatureOf: sig.counterSignatureOf } : {}),
-      ...(sig.claimedSigningTime ? { signingTime: sig.claimedSigningTime.toISOString() } : {}),
-      bestSignatureTime: ctx.validationTime.toISOString(),
-      signatureAlgorithm: sig.signatureAlgorithm,
-      digestAlgorithm: sig.digestAlgorithm,
-      chain: [],
-      timestamps: [],
-    };
-    this.warnings.push(...(sig.warnings ?? []));
-  }
-
-  pass(name: string, detail?: string): void {
-    this.checks.push({ name, indication: 'PASSED', ...(detail ? { detail } : {}) });
-  }
-
-  end(indication: Indication, name: string, sub?: SubIndication, detail?: string): SignatureReport {
-    if (sub) {
-      const block = indication === 'TOTAL-FAILED' ? 'FAILED' : 'INDETERMINATE';
-      this.checks.push({ name, indication: block, subIndication: sub, ...(detail ? { detail } : {}) });
-    }
-    return {
-      ...this.report,
-      indication,
-      ...(sub ? { subIndication: sub } : {}),
-      checks: this.checks,
-      warnings: this.warnings,
-    };
-  }
-}
+export type { ProcessContext } from './verdict.js';
 
 /** True when `path` ends in one of the caller's own (PEM) anchors rather than a trusted-list one. */
 function endsInOwnAnchor(ctx: PathContext, anchorDer: Buffer): boolean {
