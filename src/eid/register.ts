@@ -14,6 +14,7 @@ import type { Person, PersonData, PersonInput } from './person.js';
 import {
   insertPersonRows,
   insertReviewRow,
+  selectPendingReviewOf,
   listPersonCertificates,
   lockBirthDate,
   selectPersonsBornOn,
@@ -124,7 +125,8 @@ export function duplicate(nationalId: string): EidError {
 
 /**
  * Stores a near-matching enrolment as a pending review, with a `review-hold` event, in the
- * caller's transaction.
+ * caller's transaction; the same person data submitted again while that review is pending gets the
+ * same review (no second one).
  *
  * @returns the review id
  */
@@ -135,10 +137,14 @@ export async function holdEnrolment(
   officer: Officer,
   now: Date,
 ): Promise<string> {
+  const person = JSON.stringify(data);
+  // The same enrolment submitted again while its review is pending joins that review.
+  const pending = await selectPendingReviewOf(trx, person);
+  if (pending) return pending.id;
   const id = randomBytes(8).toString('hex');
   await insertReviewRow(trx, {
     id,
-    person: JSON.stringify(data),
+    person,
     candidates: JSON.stringify(candidates),
     submitted_by: officer,
     submitted_at: now.toISOString(),

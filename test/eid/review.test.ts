@@ -137,6 +137,27 @@ forEachEngine('demographic de-duplication and review', (dbTest) => {
     });
   });
 
+  dbTest(
+    'the same held enrolment submitted again joins its pending review; after a decision it is new',
+    async (_t, db) => {
+      await withNode(db.location, async (node) => {
+        await registerPerson(node.eid, PERSON_A, 'officer-1');
+        const near = { ...PERSON_A, familyName: 'Santso' };
+        const id = await held(node, near);
+        const before = await rowCounts(node.store);
+        assert.equal(await held(node, near, 'officer-3'), id, 'the same review');
+        assert.deepEqual(await rowCounts(node.store), before, 'no second review, no event');
+        assert.equal((await listReviews(node.store, 'pending')).length, 1);
+        const other = await held(node, { ...PERSON_A, familyName: 'Sanots' });
+        assert.notEqual(other, id, 'other data: its own review');
+        await rejectReview(node.eid, id, 'supervisor-1', 'same person');
+        const again = await held(node, near);
+        assert.notEqual(again, id, 'a decided review is not reopened: a new one');
+        assert.equal((await listReviews(node.store, 'pending')).length, 2);
+      });
+    },
+  );
+
   dbTest('rejecting records the reason and an event; unknown ids → EID_REVIEW_NOT_FOUND', async (_t, db) => {
     await withNode(db.location, async (node) => {
       await registerPerson(node.eid, { ...PERSON_A, givenNames: 'Jürgen', familyName: 'Groß' }, 'officer-1');

@@ -37,4 +37,10 @@ export {
   probeRegister,
 } from './crls.js';
 export { importRowsDone, saveImportProgress } from './import_progress.js';
-export { insertReviewRow, selectReviewRow, listReviewRows, decideReviewRow } from './reviews.js';
+export {
+  insertReviewRow,
+  selectPendingReviewOf,
+  selectReviewRow,
+  listReviewRows,
+  decideReviewRow,
+} from './reviews.js';

@@ -18,6 +18,29 @@ export async function insertReviewRow(trx: Transaction<Database>, row: Enrolment
 }
 
 /**
+ * The pending review holding exactly this person data, if any (a resubmitted enrolment).
+ *
+ * @param trx - open transaction
+ * @param person - the person data as stored (`JSON.stringify` of the normalised data)
+ * @example
+ * ```ts
+ * const same = await selectPendingReviewOf(trx, JSON.stringify(data));
+ * ```
+ */
+export function selectPendingReviewOf(
+  trx: Transaction<Database>,
+  person: string,
+): Promise<Pick<EnrolmentReviewTable, 'id'> | undefined> {
+  return trx
+    .selectFrom('enrolment_review')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where('person', '=', person)
+    .orderBy('submitted_at')
+    .executeTakeFirst();
+}
+
+/**
  * One review, if any.
  *
  * @param trx - open transaction
