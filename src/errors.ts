@@ -25,6 +25,7 @@ import { EID_ERRORS } from './eid/errors.js';
 import { NODE_ERRORS } from './node/errors.js';
 import { LOGIN_ERRORS } from './login/errors.js';
 import { HUB_ERRORS } from './hub/errors.js';
+import { TAX_PORTAL_ERRORS } from './federation/tax_portal/errors.js';
 import { HTTP_ERRORS } from './server/errors.js';
 
 /**
@@ -59,6 +60,7 @@ export const DOMAIN_ERROR_LISTS = {
   node: NODE_ERRORS,
   login: LOGIN_ERRORS,
   hub: HUB_ERRORS,
+  'federation/tax_portal': TAX_PORTAL_ERRORS,
   server: HTTP_ERRORS,
 } as const satisfies Record<string, ErrorList>;
 

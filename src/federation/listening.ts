@@ -20,15 +20,30 @@ export interface MemberServer {
 // Written by `hub serve` and `node serve` once every listener is up (the last line they print).
 const BANNER = /listening on /;
 
+/** The ports of the federation after the hub's: PH, VN, BE, the tax portal. */
+export const FEDERATION_PORTS_AFTER_HUB = 4;
+
+/**
+ * The `PORT_IN_USE` error of a member whose port is taken: the member, its port, the federation's
+ * range and the option that moves it.
+ *
+ * @param member - which member it is
+ * @example
+ * ```ts
+ * throw portTaken({ name: 'the VN tax portal', port: 8084, basePort: 8080 });
+ * ```
+ */
+export function portTaken(member: MemberServer): UsageError {
+  const next = member.basePort + 100;
+  return new UsageError(
+    'PORT_IN_USE',
+    `${member.name}'s port 127.0.0.1:${member.port} is taken (the federation uses ports ` +
+      `${member.basePort}-${member.basePort + FEDERATION_PORTS_AFTER_HUB}); use --port, e.g. npm start -- --port ${next}`,
+  );
+}
+
 function failure(member: MemberServer, code: number | null, stderr: string): Error {
-  if (/error PORT_IN_USE:/.test(stderr)) {
-    const next = member.basePort + 100;
-    return new UsageError(
-      'PORT_IN_USE',
-      `${member.name}'s port 127.0.0.1:${member.port} is taken (the federation uses ports ` +
-        `${member.basePort}-${member.basePort + 3}); use --port, e.g. npm start -- --port ${next}`,
-    );
-  }
+  if (/error PORT_IN_USE:/.test(stderr)) return portTaken(member);
   return new NodeError(
     'INTERNAL',
     `${member.name} (port ${member.port}) exited with ${code ?? 'a signal'}: ${stderr.trim()}`,

@@ -1,20 +1,33 @@
 /**
  * Starting the federation in a box: the hub and each country node as its own server process,
- * each waited for until healthy, all stopped together.
+ * each waited for until healthy, and the VN tax portal (the sample public service) in this
+ * process once VN answers; all stopped together.
  */
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { spawnServer } from './cli_process.js';
-import { waitListening } from './listening.js';
+import { isTrustbridgeError } from '../lib/errors.js';
+import { FEDERATION_PORTS_AFTER_HUB, portTaken, waitListening } from './listening.js';
 import type { MemberServer } from './listening.js';
 import { stdoutLog } from './progress_log.js';
 import type { ProgressLog } from './progress_log.js';
 import { SAMPLE_COUNTRIES } from './sample_citizens.js';
 import { countryDir, setUpFederation } from './setup.js';
+import { startTaxPortal } from './tax_portal/app.js';
+import type { RunningTaxPortal } from './tax_portal/app.js';
+import type { TaxPortalClient } from './tax_portal/relying_party.js';
+import { TAX_PORTAL_COUNTRY, registerTaxPortal } from './tax_portal/registration.js';
+import { TAX_PORTAL_NAME } from './tax_portal/pages.js';
+
+/** The key of the tax portal's URL in {@link RunningFederation.urls}. */
+export const TAX_PORTAL_URL_KEY = 'taxPortal';
 
 /** The processes of a running federation. */
 export interface RunningFederation {
-  /** The base URL of the hub (`hub`) and of each country node (by country code). */
+  /**
+   * The base URL of the hub (`hub`), of each country node (by country code) and of the VN tax
+   * portal (`taxPortal`).
+   */
   urls: Record<string, string>;
   /** Stops every process and waits for each to exit. */
   stop(): Promise<void>;
@@ -40,9 +53,25 @@ async function stopAll(children: readonly ChildProcess[]): Promise<void> {
   );
 }
 
+/** Listens with the tax portal, a taken port told as the federation tells it. */
+async function listenPortal(
+  client: TaxPortalClient,
+  port: number,
+  basePort: number,
+): Promise<RunningTaxPortal> {
+  try {
+    return await startTaxPortal({ client, host: '127.0.0.1', port });
+  } catch (e) {
+    if (isTrustbridgeError(e, 'PORT_IN_USE'))
+      throw portTaken({ name: `the ${TAX_PORTAL_NAME}`, port, basePort });
+    throw e;
+  }
+}
+
 /**
  * Sets up (first run) and starts the federation: the hub on `basePort`, PH, VN and BE on the next
- * three ports, each in its own process.
+ * three ports, each in its own process, and the VN tax portal on the port after them (registered
+ * with VN on the first start that finds it missing).
  *
  * @param dir - the demo directory
  * @param basePort - the hub's port
@@ -58,12 +87,24 @@ export async function startFederation(
   basePort: number,
   options: StartFederationOptions = {},
 ): Promise<RunningFederation> {
-  const passphrase = await setUpFederation(dir, basePort, options.log ?? stdoutLog);
+  const log = options.log ?? stdoutLog;
+  const passphrase = await setUpFederation(dir, basePort, log);
+  const portalPort = basePort + FEDERATION_PORTS_AFTER_HUB;
+  const client = await registerTaxPortal(
+    dir,
+    countryDir(dir, TAX_PORTAL_COUNTRY),
+    `http://127.0.0.1:${portalPort}`,
+    passphrase,
+    log,
+  );
   const workers = options.workers ?? 1;
   const children: ChildProcess[] = [];
   const urls: Record<string, string> = {};
   const members: MemberServer[] = [];
-  const stop = (): Promise<void> => stopAll(children);
+  let portal: Promise<RunningTaxPortal | undefined> = Promise.resolve(undefined);
+  const stop = async (): Promise<void> => {
+    await Promise.all([portal.then((p) => p?.close()).catch(() => undefined), stopAll(children)]);
+  };
   try {
     const hub = spawnServer(
       ['hub', 'serve', '--dir', join(dir, 'hub'), '--host', '127.0.0.1', '--port', String(basePort)],
@@ -93,7 +134,11 @@ export async function startFederation(
       urls[c.country] = `http://127.0.0.1:${port}`;
       members.push({ name: `the ${c.country} node`, port, basePort });
     }
-    await Promise.all(members.map((m, i) => waitListening(children[i]!, m)));
+    portal = listenPortal(client, portalPort, basePort);
+    await Promise.all([portal, ...members.map((m, i) => waitListening(children[i]!, m))]);
+    // VN answers now: the portal reads its discovery document (a broken registration shows here).
+    await (await portal)!.discover();
+    urls[TAX_PORTAL_URL_KEY] = `http://127.0.0.1:${portalPort}`;
   } catch (e) {
     await stop();
     throw e;

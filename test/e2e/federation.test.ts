@@ -30,11 +30,11 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A base port with the next three free too. */
+/** A base port with the next four free too (the nodes and the tax portal). */
 async function freeBlock(): Promise<number> {
   for (;;) {
     const base = 20000 + Math.floor(Math.random() * 30000);
-    const free = await Promise.all([0, 1, 2, 3].map((i) => portFree(base + i)));
+    const free = await Promise.all([0, 1, 2, 3, 4].map((i) => portFree(base + i)));
     if (free.every(Boolean)) return base;
   }
 }

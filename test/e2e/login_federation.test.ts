@@ -36,7 +36,7 @@ function portFree(port: number): Promise<boolean> {
 async function freeBlock(): Promise<number> {
   for (;;) {
     const base = 20000 + Math.floor(Math.random() * 30000);
-    if ((await Promise.all([0, 1, 2, 3].map((i) => portFree(base + i)))).every(Boolean)) return base;
+    if ((await Promise.all([0, 1, 2, 3, 4].map((i) => portFree(base + i)))).every(Boolean)) return base;
   }
 }
 

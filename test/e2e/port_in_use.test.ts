@@ -2,7 +2,7 @@
  * A port that another process holds: every server command (`node serve`, with `--workers` and
  * `--tls-login-port`, `hub serve`, `federation`) stops with `PORT_IN_USE` naming the address and
  * the option that moves it, exit status 3, and no stack trace; the federation prints no banner
- * and leaves none of its processes behind.
+ * and leaves none of its processes (nor its tax portal's listener) behind.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -83,10 +83,10 @@ describe('PORT_IN_USE', { timeout: 300_000 }, () => {
     const r = await runCli(['federation', '--dir', dir, '--port', String(base)], { timeoutMs: 240_000 });
     assertPortInUse(
       r,
-      `trustbridge: error PORT_IN_USE: the VN node's port 127.0.0.1:${port} is taken (the federation uses ports ${base}-${base + 3}); use --port`,
+      `trustbridge: error PORT_IN_USE: the VN node's port 127.0.0.1:${port} is taken (the federation uses ports ${base}-${base + 4}); use --port`,
     );
     assert.doesNotMatch(r.stdout, /regional hub|Ctrl-C/);
     // Its processes are gone: the ports it did bind are free again.
-    for (const p of [base, base + 1, base + 3]) (await occupy(p)).close();
+    for (const p of [base, base + 1, base + 3, base + 4]) (await occupy(p)).close();
   });
 });

@@ -2,10 +2,17 @@
  * `trustbridge federation` (what `npm start` runs): a federation in a box on loopback — a regional
  * hub and three country nodes (PH, VN, BE), each its own process with its own store, keys and
  * sample citizens. The hub's list of trusted lists points at each node's trust list, so a document
- * signed by a citizen of one country validates at every other node.
+ * signed by a citizen of one country validates at every other node. The VN tax portal, a sample
+ * public service registered with VN, shows a login with the eID across borders.
  */
 import { join, resolve } from 'node:path';
-import { SAMPLE_COUNTRIES, startFederation } from '../../federation/index.js';
+import {
+  SAMPLE_COUNTRIES,
+  TAX_PORTAL_NAME,
+  TAX_PORTAL_URL_KEY,
+  startFederation,
+  taxPortalClientFile,
+} from '../../federation/index.js';
 import { int, parseOptions, str } from '../args.js';
 import type { Command } from '../command.js';
 import { waitForSignal } from './node.js';
@@ -13,7 +20,8 @@ import { checkDataDir } from '../data_dir.js';
 
 const federation: Command = {
   words: ['federation'],
-  usage: 'federation [--dir DIR] [--port N] [--workers N]   # hub + PH, VN, BE nodes on loopback (npm start)',
+  usage:
+    'federation [--dir DIR] [--port N] [--workers N]   # hub + PH, VN, BE nodes + VN tax portal on loopback (npm start)',
   async run(argv) {
     const { values: o } = parseOptions(argv, {
       dir: { type: 'string' },
@@ -21,7 +29,7 @@ const federation: Command = {
       workers: { type: 'string' },
     });
     const dir = resolve(str(o, 'dir') ?? 'federation');
-    const port = int(o, 'port', 8080, 1, 65532);
+    const port = int(o, 'port', 8080, 1, 65531);
     checkDataDir(dir);
     process.stdout.write(`trustbridge federation in a box in ${dir}\n`);
     const fed = await startFederation(dir, port, { workers: int(o, 'workers', 1, 1, 64) });
@@ -31,6 +39,7 @@ const federation: Command = {
         (c) =>
           `${c.country} country node    ${fed.urls[c.country]}  trust list: ${fed.urls[c.country]}/trustlist.xml  TSA: ${fed.urls[c.country]}/tsa`,
       ),
+      `${TAX_PORTAL_NAME}      ${fed.urls[TAX_PORTAL_URL_KEY]}/  a public service of VN: log in with a PH, VN or BE wallet (client in ${taxPortalClientFile(dir)})`,
       `wallets in ${join(dir, 'wallets')}, officer tokens in ${dir}/<cc>/officer-token, passphrase in ${join(dir, '.passphrase')}`,
       `try: trustbridge validate --in FILE --trust ${fed.urls['hub']}/lotl.xml`,
       'Ctrl-C stops it.',
