@@ -8,6 +8,8 @@ import { verifyCsr } from '../pki/csr.js';
 import { citizenTemplate } from '../pki/profiles.js';
 import type { EidUsage } from '../pki/profiles.js';
 import type { Database } from '../store/schema.js';
+import { eidCertificateEntry } from '../ledger/entry_certificate.js';
+import { enqueueLedgerEntries } from '../ledger/outbox.js';
 import type { EidContext, Officer } from './context.js';
 import { normalisePerson } from './person.js';
 import type { Person, PersonInput } from './person.js';
@@ -125,7 +127,13 @@ export async function lockPerson(trx: Transaction<Database>, nationalId: string)
     throw new EidError('EID_PERSON_NOT_FOUND', `no person ${nationalId}`);
 }
 
-/** Stores issued certificates and their events in the caller's transaction (two multi-row inserts). */
+/** The certificates a renewal replaces, by usage (SHA-256 of the DER and serial). */
+export type Replaced = Partial<Record<EidUsage, { sha256: string; serial: string }>>;
+
+/**
+ * Stores issued certificates, their events and their log entries (`eid-cert-issued`, or
+ * `eid-cert-renewed` when `replaced` is given) in the caller's transaction.
+ */
 export async function insertCertificates(
   trx: Transaction<Database>,
   nationalId: string,
@@ -133,6 +141,7 @@ export async function insertCertificates(
   officer: Officer,
   now: Date,
   engine: 'sqlite' | 'postgres' = 'sqlite',
+  replaced?: Replaced,
 ): Promise<void> {
   const at = now.toISOString();
   const list = Object.values(certs);
@@ -161,6 +170,19 @@ export async function insertCertificates(
     detail: JSON.stringify({ usage: c.usage }),
   }));
   await insertCertificatesWithEvents(trx, certRows, eventRows, engine);
+  await enqueueLedgerEntries(
+    trx,
+    list.map((c) =>
+      eidCertificateEntry(
+        c.der,
+        c.usage,
+        replaced
+          ? { type: 'eid-cert-renewed', replaces: replaced[c.usage] ? [replaced[c.usage]!] : [] }
+          : { type: 'eid-cert-issued' },
+        now,
+      ),
+    ),
+  );
 }
 
 /**

@@ -7,6 +7,9 @@ import { publishCrl } from './crl_publisher.js';
 import type { CertificateTable, Database } from '../store/schema.js';
 import type { EidContext, Officer } from './context.js';
 import { recordEvent } from './events.js';
+import { certificateFacts, eidCertificateEntry } from '../ledger/entry_certificate.js';
+import type { EidCertificateEvent } from '../ledger/entry_certificate.js';
+import { enqueueLedgerEntries } from '../ledger/outbox.js';
 import {
   assertKeysUnused,
   insertCertificates,
@@ -14,7 +17,7 @@ import {
   proveCsrPair,
   signCitizenPair,
 } from './issuance.js';
-import type { CsrPair, IssuanceResult } from './issuance.js';
+import type { CsrPair, IssuanceResult, Replaced } from './issuance.js';
 import { assertNationalId } from './national_id.js';
 import { getPerson, personIdentifier } from './register.js';
 import {
@@ -48,7 +51,7 @@ async function selectTargets(
   trx: Transaction<Database>,
   target: Target,
   from: CertificateTable['status'][],
-): Promise<{ serial: string; national_id: string | null }[]> {
+): Promise<{ serial: string; national_id: string | null; usage: string; cert_der: Buffer }[]> {
   if ('nationalId' in target) {
     assertNationalId(target.nationalId);
     await lockPerson(trx, target.nationalId);
@@ -97,6 +100,14 @@ async function changeStatus(
         detail: reason ? { reason } : {},
       });
     }
+    const event: EidCertificateEvent =
+      action === 'revoke'
+        ? { type: 'eid-cert-revoked', reason: reason ?? 'unspecified' }
+        : { type: action === 'suspend' ? 'eid-cert-suspended' : 'eid-cert-resumed' };
+    await enqueueLedgerEntries(
+      trx,
+      rows.map((r) => eidCertificateEntry(r.cert_der, r.usage, event, now)),
+    );
     await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, rows.map((r) => r.serial).join(','));
     await publishEidCrl(ctx, trx, now);
     return { changed: rows.map((r) => r.serial), status: to };
@@ -158,18 +169,29 @@ export async function renew(
     await lockPerson(trx, nationalId);
     await assertKeysUnused(trx, certificates);
     const old = await selectPersonCertificateStates(trx, nationalId);
+    const replaced: Replaced = {};
     for (const o of old.filter((x) => x.status !== 'revoked')) {
-      const replacement = certificates[o.usage as 'authentication' | 'signature']?.serial ?? null;
+      const usage = o.usage as 'authentication' | 'signature';
+      const replacement = certificates[usage]?.serial ?? null;
       await setCertificateStatus(trx, o.serial, {
         status: 'revoked',
         status_changed_at: now.toISOString(),
         revocation_reason: 'superseded',
         replaced_by: replacement,
       });
+      if (replacement)
+        replaced[usage] = { sha256: certificateFacts(o.cert_der, usage).sha256, serial: o.serial };
     }
-    const superseded = old.filter((x) => x.status !== 'revoked').map((x) => x.serial);
-    await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, superseded.join(','));
-    await insertCertificates(trx, nationalId, certificates, officer, now, ctx.store.engine);
+    const superseded = old.filter((x) => x.status !== 'revoked');
+    await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, superseded.map((x) => x.serial).join(','));
+    // The superseded certificates' revocations, then the new ones (eid-cert-renewed, naming what they replace).
+    await enqueueLedgerEntries(
+      trx,
+      superseded.map((o) =>
+        eidCertificateEntry(o.cert_der, o.usage, { type: 'eid-cert-revoked', reason: 'superseded' }, now),
+      ),
+    );
+    await insertCertificates(trx, nationalId, certificates, officer, now, ctx.store.engine, replaced);
     await recordEvent(trx, {
       at: now,
       officer,

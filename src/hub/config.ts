@@ -1,7 +1,7 @@
 /**
  * The hub's directory: `hub.json` (configuration), `hub-state.json` (sequence number and members
- * with their history), `keys/` (the encrypted LOTL-signing key), `public/lotl.xml` and
- * `public/lotl-signer.pem`.
+ * with their history), `keys/` (the encrypted LOTL-signing key), `hub.db` (the store holding
+ * the hub's transparency log), `public/lotl.xml` and `public/lotl-signer.pem`.
  */
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { TrustListPublishError } from '../trust/writer/errors.js';
 export const HUB_FILES = {
   config: 'hub.json',
   state: 'hub-state.json',
+  db: 'hub.db',
   keys: 'keys',
   public: 'public',
   lotl: 'lotl.xml',
@@ -43,6 +44,14 @@ export interface HubMember {
   history: MemberStatusChange[];
 }
 
+/** A publication whose state is written but whose log entries and list may not be yet (log_outbox.ts). */
+export interface PendingPublication {
+  /** The publication's log entries, base64 of their bytes, the list's last. */
+  entries: string[];
+  /** The signed list, base64. */
+  lotl: string;
+}
+
 /** `HUB/hub-state.json`. */
 export interface HubState {
   version: 1;
@@ -51,6 +60,7 @@ export interface HubState {
   issued?: string;
   nextUpdate?: string;
   members: HubMember[];
+  pending?: PendingPublication;
 }
 
 const STATUSES = new Set<string>([HUB_LOTL.active, HUB_LOTL.suspended, HUB_LOTL.removed]);
@@ -100,6 +110,11 @@ function checkMember(m: HubMember): boolean {
   );
 }
 
+function checkPending(p: PendingPublication): boolean {
+  const b64 = (x: unknown): boolean => typeof x === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(x);
+  return Array.isArray(p?.entries) && p.entries.length > 0 && p.entries.every(b64) && b64(p.lotl);
+}
+
 /**
  * Reads `hub-state.json`.
  *
@@ -114,7 +129,8 @@ export function readHubState(dir: string): HubState {
     !Number.isSafeInteger(s.sequenceNumber) ||
     s.sequenceNumber < 0 ||
     !Array.isArray(s.members) ||
-    !s.members.every(checkMember)
+    !s.members.every(checkMember) ||
+    (s.pending !== undefined && !checkPending(s.pending))
   ) {
     throw new TrustListPublishError('TL_STATE_CORRUPT', `${file} is not a hub state`);
   }

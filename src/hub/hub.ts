@@ -6,7 +6,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromPemAll, toPem } from '../lib/pem.js';
+import { fromPemAll } from '../lib/pem.js';
 import { makePrivateDir } from '../lib/private_files.js';
 import { signCertificate } from '../pki/certificate_builder.js';
 import { FileKeyStore, assertStrongPassphrase } from '../pki/file_key_store.js';
@@ -19,15 +19,20 @@ import { isoSeconds } from '../trust/writer/node_state.js';
 import { signTsl } from '../trust/writer/sign.js';
 import { buildTsl } from '../trust/writer/tsl.js';
 import { checkedHttpUrl, checkedTerritory, normalizedName } from '../trust/writer/values.js';
+import { openStore } from '../store/database.js';
+import type { Store } from '../store/database.js';
 import { HUB_FILES, LOTL_SIGNER_ID, readHubConfig, readHubState, writeHubFile } from './config.js';
 import type { HubConfig, HubState } from './config.js';
 import { HubError } from './errors.js';
+import { completePending, memberEntries, pendingPublication } from './log_outbox.js';
 
 /** An open hub. */
 export interface HubContext {
   dir: string;
   config: HubConfig;
   signer: { signer: Signer; certificate: Buffer };
+  /** `HUB/hub.db`: the hub's transparency log (its queue, tiles and checkpoints). */
+  store: Store;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -82,14 +87,16 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
   makePrivateDir(o.dir);
   mkdirSync(join(o.dir, HUB_FILES.public), { recursive: true });
   const keys = new FileKeyStore(join(o.dir, HUB_FILES.keys), o.passphrase);
+  let store: Store | undefined;
   try {
+    store = await openStore(join(o.dir, HUB_FILES.db));
     const spki = await keys.generate(LOTL_SIGNER_ID, 'P-256');
     const signer = keyStoreSigner(keys, LOTL_SIGNER_ID, 'P-256', spki);
     const certificate = await signCertificate(
       lotlSignerTemplate(config.territory, config.name, spki, clock()),
       signer,
     );
-    const hub = hubContext(o.dir, config, keys, { signer, certificate }, clock);
+    const hub = hubContext(o.dir, config, keys, store, { signer, certificate }, clock);
     await publishLotl(hub, { force: true });
     // hub.json last: a hub exists only once its key, certificate and first list are in place.
     writeHubFile(o.dir, HUB_FILES.config, JSON.stringify(config, null, 2) + '\n', 0o600);
@@ -98,6 +105,8 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
     rmSync(join(o.dir, HUB_FILES.keys), { recursive: true, force: true });
     rmSync(join(o.dir, HUB_FILES.state), { force: true });
     await keys.close();
+    await store?.close();
+    for (const f of ['', '-wal', '-shm']) rmSync(join(o.dir, HUB_FILES.db + f), { force: true });
     throw e;
   }
 }
@@ -106,15 +115,27 @@ function hubContext(
   dir: string,
   config: HubConfig,
   keys: FileKeyStore,
+  store: Store,
   signer: HubContext['signer'],
   clock: () => Date,
 ): HubContext {
-  return { dir, config, signer, clock, close: () => keys.close() };
+  return {
+    dir,
+    config,
+    signer,
+    store,
+    clock,
+    close: async () => {
+      await keys.close();
+      await store.close();
+    },
+  };
 }
 
 /**
- * Opens a hub: reads its configuration and unlocks its signing key (a wrong passphrase fails
- * here, before anything changes).
+ * Opens a hub: reads its configuration, unlocks its signing key (a wrong passphrase fails
+ * here, before anything changes), opens its store and finishes a publication a crash
+ * interrupted.
  *
  * @throws HubError HUB_NOT_INITIALISED; KeyStoreError KEY_PASSPHRASE_WRONG
  * @example
@@ -128,6 +149,7 @@ export async function openHub(
 ): Promise<HubContext> {
   const config = readHubConfig(dir);
   const keys = new FileKeyStore(join(dir, HUB_FILES.keys), o.passphrase);
+  let store: Store | undefined;
   try {
     const [certificate] = fromPemAll(
       readFileSync(join(dir, HUB_FILES.public, HUB_FILES.signer), 'utf8'),
@@ -144,9 +166,13 @@ export async function openHub(
       );
     }
     const signer = keyStoreSigner(keys, LOTL_SIGNER_ID, 'P-256', spki);
-    return hubContext(dir, config, keys, { signer, certificate }, o.clock ?? (() => new Date()));
+    store = await openStore(join(dir, HUB_FILES.db));
+    const hub = hubContext(dir, config, keys, store, { signer, certificate }, o.clock ?? (() => new Date()));
+    await serialized(dir, () => finishPending(hub));
+    return hub;
   } catch (e) {
     await keys.close();
+    await store?.close();
     throw e;
   }
 }
@@ -161,6 +187,14 @@ function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** Finishes a publication a crash left between its state and its list (log_outbox.ts). */
+async function finishPending(hub: HubContext): Promise<HubState> {
+  return completePending(
+    { dir: hub.dir, store: hub.store, signerCertificate: hub.signer.certificate },
+    readHubState(hub.dir),
+  );
+}
+
 function isDue(hub: HubContext, state: HubState, now: Date): boolean {
   if (!state.nextUpdate || !existsSync(join(hub.dir, HUB_FILES.public, HUB_FILES.lotl))) return true;
   return now.getTime() >= Date.parse(state.nextUpdate) - (hub.config.lotlValidityDays * DAY) / 4;
@@ -168,7 +202,9 @@ function isDue(hub: HubContext, state: HubState, now: Date): boolean {
 
 /**
  * Publishes the next LOTL when `change` edits the state, with `force`, or when a quarter of the
- * validity is left. The state (sequence number) is written before the list.
+ * validity is left. The state (sequence number, membership, and the publication's log entries
+ * as `pending`) is written first, then the entries are queued in the hub store, then the list
+ * is written (see log_outbox.ts).
  *
  * @example
  * ```ts
@@ -181,7 +217,8 @@ export function publishLotl(
 ): Promise<LotlOutcome> {
   return serialized(hub.dir, async () => {
     const now = hub.clock();
-    let state = readHubState(hub.dir);
+    const before = await finishPending(hub);
+    let state = before;
     if (options.change) state = options.change(state, now);
     else if (!options.force && !isDue(hub, state, now)) {
       return { published: false, sequenceNumber: state.sequenceNumber, state };
@@ -198,19 +235,21 @@ export function publishLotl(
       members: state.members.map((m) => ({ ...m, signers: m.signers.map((s) => Buffer.from(s, 'base64')) })),
     });
     const signed = await signTsl(buildTsl(doc), hub.signer, issued);
-    const next: HubState = {
+    const staged: HubState = {
       ...state,
       sequenceNumber,
       issued: isoSeconds(issued),
       nextUpdate: isoSeconds(nextUpdate),
+      pending: pendingPublication(
+        memberEntries(before, state, now),
+        signed,
+        { territory: hub.config.territory, sequence: sequenceNumber, issued, nextUpdate },
+        now,
+      ),
     };
-    writeHubFile(hub.dir, HUB_FILES.state, JSON.stringify(next, null, 2) + '\n', 0o600);
-    writeHubFile(hub.dir, join(HUB_FILES.public, HUB_FILES.lotl), signed);
-    writeHubFile(
-      hub.dir,
-      join(HUB_FILES.public, HUB_FILES.signer),
-      toPem(hub.signer.certificate, 'CERTIFICATE'),
-    );
+    // The commit point: from here the change stands and its log entries will be queued.
+    writeHubFile(hub.dir, HUB_FILES.state, JSON.stringify(staged, null, 2) + '\n', 0o600);
+    const next = await finishPending(hub);
     return { published: true, sequenceNumber, state: next };
   });
 }

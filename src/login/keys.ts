@@ -8,6 +8,8 @@ import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import type { KeyStore } from '../pki/key_store.js';
 import type { Store } from '../store/database.js';
+import { enqueueLedgerEntries } from '../ledger/outbox.js';
+import type { LoginKeyEntry } from '../ledger/entry.js';
 import { ensureLoginSchema } from './schema.js';
 import { insertKey, listPublishedKeys, retireCurrentKeys } from './store/index.js';
 import { loginSecret } from './secrets.js';
@@ -55,17 +57,34 @@ export function jwkThumbprint(spki: Buffer): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-async function newKey(host: LoginKeyHost): Promise<LoginKey> {
+function keyEntry(action: 'add' | 'retire', kid: string, time: string): LoginKeyEntry {
+  return { v: 1, type: 'login-key', time, action, kid, alg: 'ES256' };
+}
+
+/**
+ * Makes a key in the key store, then records it (after retiring the current ones, when
+ * `rotate`) with its `login-key` log entries, in one transaction. A key the transaction never
+ * records stays unused in the key store.
+ */
+async function newKey(host: LoginKeyHost, rotate = false): Promise<LoginKey> {
   const keyId = `oidc-${randomBytes(6).toString('hex')}`;
   const spki = await host.keys.generate(keyId, 'P-256');
-  const key: LoginKey = { kid: jwkThumbprint(spki), keyId, spki, createdAt: host.clock().toISOString() };
-  await insertKey(host.store, {
-    kid: key.kid,
-    key_id: keyId,
-    algorithm: 'ES256',
-    spki: spki.toString('base64'),
-    created_at: key.createdAt,
-    retired_at: null,
+  const now = host.clock().toISOString();
+  const key: LoginKey = { kid: jwkThumbprint(spki), keyId, spki, createdAt: now };
+  await host.store.transaction(async (trx) => {
+    const retired = rotate ? await retireCurrentKeys(trx, now) : [];
+    await insertKey(trx, {
+      kid: key.kid,
+      key_id: keyId,
+      algorithm: 'ES256',
+      spki: spki.toString('base64'),
+      created_at: key.createdAt,
+      retired_at: null,
+    });
+    await enqueueLedgerEntries(trx, [
+      ...retired.map((kid) => keyEntry('retire', kid, now)),
+      keyEntry('add', key.kid, now),
+    ]);
   });
   return key;
 }
@@ -107,8 +126,7 @@ export async function loginKeys(host: LoginKeyHost): Promise<LoginKey[]> {
  */
 export async function rotateLoginKey(host: LoginKeyHost): Promise<LoginKey> {
   await ensureLoginSchema(host.store);
-  await retireCurrentKeys(host.store, host.clock().toISOString());
-  return newKey(host);
+  return newKey(host, true);
 }
 
 /**

@@ -22,6 +22,8 @@ import { openStore } from '../store/database.js';
 import type { Store } from '../store/database.js';
 import { publishCrl } from '../eid/crl_publisher.js';
 import { insertCaRow, insertCertificateRow, insertEventRow } from '../eid/register_store/index.js';
+import { serviceCertificateEntry } from '../ledger/entry_certificate.js';
+import { enqueueLedgerEntries } from '../ledger/outbox.js';
 import { NODE_FILES, configPath, nodeListFiles, storeLocation, writeNodeConfig } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { openCaKeyStore } from './context.js';
@@ -92,6 +94,11 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
         created_at: at,
       });
     }
+    // The transparency log's entries (ca-cert, ocsp-cert, tsa-cert, tl-signer-cert), in the same transaction.
+    await enqueueLedgerEntries(
+      trx,
+      certs.flatMap(([usage, , c]) => serviceCertificateEntry(c.der, usage, now) ?? []),
+    );
     for (const [id, c] of [
       ['root', certs[0]![2]],
       ['eid-ca', certs[1]![2]],

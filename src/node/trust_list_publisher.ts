@@ -23,6 +23,8 @@ import { isoSeconds, parseNodeListState, reconcileServices } from '../trust/writ
 import type { NodeListState, NodeServiceKind, ObservedService } from '../trust/writer/node_state.js';
 import { signTsl } from '../trust/writer/sign.js';
 import { buildTsl } from '../trust/writer/tsl.js';
+import { serviceCertificateEntry } from '../ledger/entry_certificate.js';
+import { enqueueLedgerEntry } from '../ledger/outbox.js';
 
 /** The files a node's list lives in. */
 export type NodeListFile = 'state' | 'trustlist' | 'signer';
@@ -107,21 +109,24 @@ export async function ensureTrustListSigner(
     : await keys.generate(TL_SIGNER_ID, 'P-256');
   const der = await signCertificate(trustListSignerTemplate(identity, root.ref, spki, now), root.signer);
   const info = parseCertificate(der);
-  await insertCertificateRow(store.db, {
-    serial: info.serial,
-    issuer_ca: root.ref.caId,
-    national_id: null,
-    usage: TL_SIGNER_ID,
-    subject: info.subject,
-    not_before: info.notBefore.toISOString(),
-    not_after: info.notAfter.toISOString(),
-    cert_der: der,
-    spki_sha256: createHash('sha256').update(spki).digest('hex'),
-    status: 'good',
-    status_changed_at: null,
-    revocation_reason: null,
-    replaced_by: null,
-    created_at: now.toISOString(),
+  await store.transaction(async (trx) => {
+    await insertCertificateRow(trx, {
+      serial: info.serial,
+      issuer_ca: root.ref.caId,
+      national_id: null,
+      usage: TL_SIGNER_ID,
+      subject: info.subject,
+      not_before: info.notBefore.toISOString(),
+      not_after: info.notAfter.toISOString(),
+      cert_der: der,
+      spki_sha256: createHash('sha256').update(spki).digest('hex'),
+      status: 'good',
+      status_changed_at: null,
+      revocation_reason: null,
+      replaced_by: null,
+      created_at: now.toISOString(),
+    });
+    await enqueueLedgerEntry(trx, serviceCertificateEntry(der, TL_SIGNER_ID, now)!);
   });
   return der;
 }
@@ -162,8 +167,10 @@ function isDue(p: NodeListPublisher, state: NodeListState, now: Date, signerSha:
 
 /**
  * Republishes the node's list when needed (or always with `force`, or after `change` edits the
- * state, e.g. a withdrawal). The state is written before the list: a crash in between spends a
- * sequence number but never reuses one.
+ * state, e.g. a withdrawal). The state is written first, then the list's `trust-list` log entry
+ * is committed to the store, then the list is written: a crash after the state spends a sequence
+ * number but never reuses one, and a list served was always logged first (a crash between the
+ * commit and the file logs a list that was never served; the next one takes the next number).
  *
  * @param p - store, signer, files, clock, details
  * @param options - `force`, `change`
@@ -208,6 +215,18 @@ export function publishNodeTrustList(
       signerSha256: signerSha,
     };
     p.files.write('state', JSON.stringify(next, null, 2) + '\n');
+    await p.store.transaction((trx) =>
+      enqueueLedgerEntry(trx, {
+        v: 1,
+        type: 'trust-list',
+        time: now.toISOString(),
+        sha256: createHash('sha256').update(signed).digest('hex'),
+        territory: p.identity.country,
+        sequence: sequenceNumber,
+        issued: issued.toISOString(),
+        nextUpdate: nextUpdate.toISOString(),
+      }),
+    );
     p.files.write('trustlist', signed);
     p.files.write('signer', toPem(p.signer.certificate, 'CERTIFICATE'));
     return { published: true, sequenceNumber, state: next };

@@ -21,6 +21,7 @@ import { XADES_ERRORS } from '../signature/xades/errors.js';
 import { PATH_VALIDATION_ERRORS, VALIDATION_ERRORS } from '../validation/errors.js';
 import { TRUST_STORE_ERRORS } from '../trust/store/errors.js';
 import { TL_PUBLISH_ERRORS } from '../trust/writer/errors.js';
+import { LEDGER_ENTRY_ERRORS } from '../ledger/entry_errors.js';
 import { EID_ERRORS } from '../eid/errors.js';
 import { NODE_ERRORS } from '../node/errors.js';
 import type { NodeErrorCode } from '../node/errors.js';
@@ -100,6 +101,7 @@ const TEXTS: ErrorList = {
   ...VALIDATION_ERRORS,
   ...TRUST_STORE_ERRORS,
   ...TL_PUBLISH_ERRORS,
+  ...LEDGER_ENTRY_ERRORS,
   ...EID_ERRORS,
   ...NODE_ERRORS,
   ...LOGIN_ERRORS,
@@ -236,6 +238,9 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   TL_SIGNER_INVALID: 400,
   TL_SERVICE_UNKNOWN: 404,
   TL_STATE_CORRUPT: 500,
+  LEDGER_ENTRY_MALFORMED: 422,
+  LEDGER_ENTRY_UNSUPPORTED: 422,
+  LEDGER_ENTRY_TOO_LARGE: 413,
   HUB_EXISTS: 409,
   HUB_NOT_INITIALISED: 404,
   HUB_MEMBER_EXISTS: 409,

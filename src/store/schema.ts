@@ -103,6 +103,38 @@ export interface EnrolmentReviewTable {
   national_id: string | null;
 }
 
+/** The transparency log's outbox: entries waiting for the sequencer (migration 0005). */
+export interface LedgerQueueTable {
+  seq: Generated<number | string>;
+  /** The entry's exact bytes (canonical JSON, src/ledger/entry.ts). */
+  entry: Buffer;
+  /** Lower-case hex lookup key (a certificate's, list's or document's SHA-256), when the entry has one. */
+  lookup_key: string | null;
+  queued_at: IsoTime;
+}
+
+/** Lookup key to the index of each integrated entry carrying it. */
+export interface LedgerLookupTable {
+  lookup_key: string;
+  entry_index: number | string;
+}
+
+/** The integrated tree (one row, `id` 1). */
+export interface LedgerStateTable {
+  id: number;
+  size: number | string;
+  root_hash: Buffer;
+  /** The latest signed checkpoint (signed note with its cosignatures). */
+  checkpoint: string;
+  updated_at: IsoTime;
+}
+
+/** tlog-tiles resources by their path under `/log/`. */
+export interface LedgerTilesTable {
+  path: string;
+  data: Buffer;
+}
+
 /** The node database. */
 export interface Database {
   ca: CaTable;
@@ -113,4 +145,8 @@ export interface Database {
   crl: CrlTable;
   import_progress: ImportProgressTable;
   enrolment_review: EnrolmentReviewTable;
+  ledger_queue: LedgerQueueTable;
+  ledger_lookup: LedgerLookupTable;
+  ledger_state: LedgerStateTable;
+  ledger_tiles: LedgerTilesTable;
 }

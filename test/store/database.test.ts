@@ -24,6 +24,10 @@ const TABLES = [
   'crl',
   'import_progress',
   'enrolment_review',
+  'ledger_queue',
+  'ledger_lookup',
+  'ledger_state',
+  'ledger_tiles',
 ] as const;
 
 function person(nationalId: string, dedupKey: string): PersonTable {
@@ -153,7 +157,7 @@ forEachEngine('store', (dbTest, engine) => {
       );
       assert.deepEqual(
         applied.rows.map((r) => r.name),
-        ['0001_init', '0002_certificate_key_hash', '0003_login', '0004_enrolment_review'],
+        ['0001_init', '0002_certificate_key_hash', '0003_login', '0004_enrolment_review', '0005_ledger'],
       );
     } finally {
       await second.close();

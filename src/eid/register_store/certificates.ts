@@ -101,8 +101,16 @@ export async function insertCertificateRow(db: Kysely<Database>, row: Certificat
 export function selectLifecycleTargets(
   trx: Transaction<Database>,
   target: { nationalId: string } | { serial: string },
-): Promise<{ serial: string; national_id: string | null; status: CertificateTable['status'] }[]> {
-  let q = trx.selectFrom('certificate').select(['serial', 'national_id', 'status']);
+): Promise<
+  {
+    serial: string;
+    national_id: string | null;
+    status: CertificateTable['status'];
+    usage: string;
+    cert_der: Buffer;
+  }[]
+> {
+  let q = trx.selectFrom('certificate').select(['serial', 'national_id', 'status', 'usage', 'cert_der']);
   if ('nationalId' in target) q = q.where('national_id', '=', target.nationalId);
   else
     q = q
@@ -145,10 +153,10 @@ export async function setCertificateStatus(
 export function selectPersonCertificateStates(
   trx: Transaction<Database>,
   nationalId: string,
-): Promise<{ serial: string; usage: string; status: CertificateTable['status'] }[]> {
+): Promise<{ serial: string; usage: string; status: CertificateTable['status']; cert_der: Buffer }[]> {
   return trx
     .selectFrom('certificate')
-    .select(['serial', 'usage', 'status'])
+    .select(['serial', 'usage', 'status', 'cert_der'])
     .where('national_id', '=', nationalId)
     .execute();
 }

@@ -1,17 +1,19 @@
 /** Statements on `login_key`: the ID-token signing keys and when each was retired. */
+import type { Kysely } from 'kysely';
 import type { Store } from '../../store/database.js';
+import type { Database } from '../../store/schema.js';
 import { loginDb } from '../schema.js';
-import type { LoginKeyTable } from '../schema.js';
+import type { LoginDatabase, LoginKeyTable } from '../schema.js';
 
 /**
  * Stores a new signing key.
  *
- * @param store - the node store
+ * @param db - an open transaction (or the store's query builder)
  * @param row - the key (SubjectPublicKeyInfo base64, not retired)
- * @example `await insertKey(store, { kid, key_id, algorithm: 'ES256', spki, created_at, retired_at: null })`
+ * @example `await insertKey(trx, { kid, key_id, algorithm: 'ES256', spki, created_at, retired_at: null })`
  */
-export async function insertKey(store: Store, row: LoginKeyTable): Promise<void> {
-  await loginDb(store).insertInto('login_key').values(row).execute();
+export async function insertKey(db: Kysely<Database>, row: LoginKeyTable): Promise<void> {
+  await (db as unknown as Kysely<LoginDatabase>).insertInto('login_key').values(row).execute();
 }
 
 /**
@@ -33,14 +35,17 @@ export async function listPublishedKeys(store: Store, since: string): Promise<Lo
 /**
  * Retires every current key at `at` (ISO time).
  *
- * @param store - the node store
+ * @param db - an open transaction (or the store's query builder)
  * @param at - the retirement time
- * @example `await retireCurrentKeys(store, new Date().toISOString())`
+ * @returns the `kid` of each key retired
+ * @example `const retired = await retireCurrentKeys(trx, new Date().toISOString())`
  */
-export async function retireCurrentKeys(store: Store, at: string): Promise<void> {
-  await loginDb(store)
+export async function retireCurrentKeys(db: Kysely<Database>, at: string): Promise<string[]> {
+  const rows = await (db as unknown as Kysely<LoginDatabase>)
     .updateTable('login_key')
     .set({ retired_at: at })
     .where('retired_at', 'is', null)
+    .returning('kid')
     .execute();
+  return rows.map((r) => r.kid).sort();
 }
