@@ -7,8 +7,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isTrustbridgeError } from '../../src/lib/errors.js';
-import { formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint } from '../../src/ledger/checkpoint.js';
-import { cosignatureMessage, cosignatureTime, cosignatureVerifier, cosigner } from '../../src/ledger/cosignature.js';
+import {
+  formatCheckpoint,
+  openCheckpoint,
+  parseCheckpoint,
+  signCheckpoint,
+} from '../../src/ledger/checkpoint.js';
+import {
+  cosignatureMessage,
+  cosignatureTime,
+  cosignatureVerifier,
+  cosigner,
+} from '../../src/ledger/cosignature.js';
 import {
   SIG_COSIGNATURE,
   SIG_ED25519,
@@ -32,7 +42,8 @@ const code = (c: string) => (e: unknown) => isTrustbridgeError(e, c);
 
 const PN_SKEY = 'PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz';
 const PN_VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
-const PN_TEXT = 'If you think cryptography is the answer to your problem,\nthen you don\'t know what your problem is.\n';
+const PN_TEXT =
+  "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
 const PN_SIG =
   '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n';
 const GO_VKEY = 'sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8';
@@ -48,9 +59,15 @@ test('signed-note vectors: PeterNeumann signs to the reference line; sum.golang.
   assert.equal(signed, `${PN_TEXT}\n${PN_SIG}`);
   const opened = openNote(signed, [noteVerifier(PN_VKEY)]);
   assert.equal(opened.text, PN_TEXT);
-  assert.deepEqual(opened.verified.map((s) => s.name), ['PeterNeumann']);
+  assert.deepEqual(
+    opened.verified.map((s) => s.name),
+    ['PeterNeumann'],
+  );
   const go = openCheckpoint(GO_CP, [noteVerifier(GO_VKEY)]);
-  assert.deepEqual([go.origin, go.size, go.root.toString('base64')], ['go.sum database tree', 65664258, 'WVVNVD2qx+fTq31zkj6UAqxT5X6HvGphGM+o8Thnbsg=']);
+  assert.deepEqual(
+    [go.origin, go.size, go.root.toString('base64')],
+    ['go.sum database tree', 65664258, 'WVVNVD2qx+fTq31zkj6UAqxT5X6HvGphGM+o8Thnbsg='],
+  );
   // The spec's own example.
   const spec =
     'This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
@@ -69,7 +86,10 @@ test('unknown signatures are ignored, a failing known one rejects the note, none
   const flipped = PN_SIG.replace('JnAM=', 'JnAA=');
   assert.throws(() => openNote(`${PN_TEXT}\n${flipped}`, [v]), code('LEDGER_NOTE_SIGNATURE_INVALID'));
   assert.throws(() => openNote(`${PN_TEXT}\n${other}`, [v]), code('LEDGER_NOTE_UNVERIFIED'));
-  assert.throws(() => openNote(`${PN_TEXT.replace('problem', 'Problem')}\n${PN_SIG}`, [v]), code('LEDGER_NOTE_SIGNATURE_INVALID'));
+  assert.throws(
+    () => openNote(`${PN_TEXT.replace('problem', 'Problem')}\n${PN_SIG}`, [v]),
+    code('LEDGER_NOTE_SIGNATURE_INVALID'),
+  );
 });
 
 test('malformed and oversize notes and keys get stable codes', () => {
@@ -86,13 +106,24 @@ test('malformed and oversize notes and keys get stable codes', () => {
   ])
     assert.throws(() => parseNote(bad), code('LEDGER_NOTE_MALFORMED'), JSON.stringify(bad.slice(0, 40)));
   assert.throws(() => parseNote(Buffer.from([0x68, 0xff, 0x0a, 0x0a])), code('LEDGER_NOTE_MALFORMED'));
-  assert.throws(() => parseNote(`x\n\n${PN_SIG.repeat(MAX_NOTE_SIGNATURES + 1)}`), code('LEDGER_NOTE_TOO_LARGE'));
+  assert.throws(
+    () => parseNote(`x\n\n${PN_SIG.repeat(MAX_NOTE_SIGNATURES + 1)}`),
+    code('LEDGER_NOTE_TOO_LARGE'),
+  );
   assert.throws(() => parseNote(`${'a'.repeat(300 * 1024)}\n\n${PN_SIG}`), code('LEDGER_NOTE_TOO_LARGE'));
   assert.equal(parseNote(`x\n\n${PN_SIG.repeat(16)}`).signatures.length, 16);
-  for (const k of ['PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW', 'PeterNeumann+c74f20a3', 'a+b+AQ==', 'PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW'])
+  for (const k of [
+    'PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+    'PeterNeumann+c74f20a3',
+    'a+b+AQ==',
+    'PeterNeumann+C74F20A3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW',
+  ])
     assert.throws(() => parseVerifierKey(k), code('LEDGER_KEY_MALFORMED'), k);
   assert.throws(() => parseSignerKey(PN_SKEY.replace('c74f20a3', 'c74f20a4')), code('LEDGER_KEY_MALFORMED'));
-  assert.throws(() => noteVerifier(formatVerifierKey('w', SIG_COSIGNATURE, Buffer.alloc(32, 1))), code('LEDGER_KEY_MALFORMED'));
+  assert.throws(
+    () => noteVerifier(formatVerifierKey('w', SIG_COSIGNATURE, Buffer.alloc(32, 1))),
+    code('LEDGER_KEY_MALFORMED'),
+  );
 });
 
 test('checkpoints: format and parse; malformed texts refused', () => {
@@ -100,7 +131,16 @@ test('checkpoints: format and parse; malformed texts refused', () => {
   const text = formatCheckpoint({ origin: 'example.com/log', size: 12, root, extensions: ['ext'] });
   assert.equal(text, `example.com/log\n12\n${root.toString('base64')}\next\n`);
   assert.deepEqual(parseCheckpoint(text), { origin: 'example.com/log', size: 12, root, extensions: ['ext'] });
-  for (const bad of ['a\n1\n', 'a\n01\nAAAA\n', `\n1\n${root.toString('base64')}\n`, `a\n1\n${root.toString('base64')}`, `a\n-1\n${root.toString('base64')}\n`, 'a\n1\nAAAA\n', `a\n1\n${root.toString('base64')}\n\n`, `a\n99999999999999999999\n${root.toString('base64')}\n`])
+  for (const bad of [
+    'a\n1\n',
+    'a\n01\nAAAA\n',
+    `\n1\n${root.toString('base64')}\n`,
+    `a\n1\n${root.toString('base64')}`,
+    `a\n-1\n${root.toString('base64')}\n`,
+    'a\n1\nAAAA\n',
+    `a\n1\n${root.toString('base64')}\n\n`,
+    `a\n99999999999999999999\n${root.toString('base64')}\n`,
+  ])
     assert.throws(() => parseCheckpoint(bad), code('LEDGER_CHECKPOINT_MALFORMED'), JSON.stringify(bad));
 });
 
@@ -154,9 +194,18 @@ test('policies (tlog-policy): parse, quorum with groups, checkpoint verification
   const cp = formatCheckpoint({ origin, size: 1, root: Buffer.alloc(32, 1), extensions: [] });
   const one = await signCheckpoint(parseCheckpoint(cp), signer, [await ws[0]!.cosign(cp, 1_700_000_000)]);
   assert.throws(() => verifyCheckpointPolicy(one, policy), code('LEDGER_POLICY_UNMET'));
-  const two = await signCheckpoint(parseCheckpoint(cp), signer, [await ws[0]!.cosign(cp, 1), await ws[2]!.cosign(cp, 2)]);
+  const two = await signCheckpoint(parseCheckpoint(cp), signer, [
+    await ws[0]!.cosign(cp, 1),
+    await ws[2]!.cosign(cp, 2),
+  ]);
   const verdict = verifyCheckpointPolicy(two, policy);
-  assert.deepEqual(verdict.cosigners.map((c) => [c.witness, c.time]), [['W0', 1], ['W2', 2]]);
+  assert.deepEqual(
+    verdict.cosigners.map((c) => [c.witness, c.time]),
+    [
+      ['W0', 1],
+      ['W2', 2],
+    ],
+  );
   const logLine = `log ${formatVerifierKey(origin, SIG_ED25519, ed25519KeyFromSeed(TEST_SEEDS.log).publicKey)}`;
   assert.equal(verifyCheckpointPolicy(one, parsePolicy(`${logLine}\nquorum none\n`)).checkpoint.size, 1);
   for (const bad of [
@@ -192,7 +241,10 @@ test('receipts: a notarised entry verifies offline; another entry, a tampered pr
   const ok = verifyReceipt(receipt, policy);
   assert.equal(ok.index, index);
   assert.equal(ok.checkpoint.size, 300);
-  assert.deepEqual(ok.cosigners.map((c) => c.witness), ['W0', 'W1']);
+  assert.deepEqual(
+    ok.cosigners.map((c) => c.witness),
+    ['W0', 'W1'],
+  );
   verifyReceipt(receipt, policy, entries[index]);
   assert.throws(() => verifyReceipt(receipt, policy, entries[index + 1]), code('LEDGER_RECEIPT_MISMATCH'));
   const noExtra = formatReceipt({ index, proof, checkpoint: cosigned });
@@ -202,9 +254,19 @@ test('receipts: a notarised entry verifies offline; another entry, a tampered pr
   assert.throws(() => verifyReceipt(wrongIndex, policy), code('LEDGER_PROOF_INVALID'));
   const short = formatReceipt({ entry: entries[index]!, index, proof: proof.slice(1), checkpoint: cosigned });
   assert.throws(() => verifyReceipt(short, policy), code('LEDGER_PROOF_INVALID'));
-  const lonely = formatReceipt({ entry: entries[index]!, index, proof, checkpoint: appended.checkpoint + cosigs[0]! });
+  const lonely = formatReceipt({
+    entry: entries[index]!,
+    index,
+    proof,
+    checkpoint: appended.checkpoint + cosigs[0]!,
+  });
   assert.throws(() => verifyReceipt(lonely, policy), code('LEDGER_POLICY_UNMET'));
-  for (const bad of ['', 'c2sp.org/tlog-proof@v2\nindex 1\n\nx', `c2sp.org/tlog-proof@v1\nindex 01\n\n${cosigned}`, `c2sp.org/tlog-proof@v1\nindex 1\nAAAA\n\n${cosigned}`])
+  for (const bad of [
+    '',
+    'c2sp.org/tlog-proof@v2\nindex 1\n\nx',
+    `c2sp.org/tlog-proof@v1\nindex 01\n\n${cosigned}`,
+    `c2sp.org/tlog-proof@v1\nindex 1\nAAAA\n\n${cosigned}`,
+  ])
     assert.throws(() => parseReceipt(bad), code('LEDGER_RECEIPT_MALFORMED'), bad);
   // The reopened log continues from its stored checkpoint.
   const again = await TileLog.open(log.store, { origin, signer, verifier });

@@ -40,7 +40,11 @@ interface Exchange {
 function exchanges(script: string): Exchange[] {
   const hurl = script.slice(script.indexOf('-- add-checkpoint.hurl --'));
   const re = /POST \S+\n```\n([\s\S]*?)```\nHTTP (\d+)\n\[Asserts\]\n(.*)\n/g;
-  return [...hurl.matchAll(re)].map((m) => ({ body: Buffer.from(m[1]!), status: Number(m[2]), assert: m[3]! }));
+  return [...hurl.matchAll(re)].map((m) => ({
+    body: Buffer.from(m[1]!),
+    status: Number(m[2]),
+    assert: m[3]!,
+  }));
 }
 
 function witness(): {
@@ -142,7 +146,10 @@ test('witness: 400 for old size above the checkpoint, malformed bodies; 409 same
   const oversize = await run(Buffer.concat([Buffer.from('old 0\n\n'), Buffer.alloc(300 * 1024, 0x41)]));
   assert.equal(oversize.status, 400);
   assert.equal(oversize.code, 'LEDGER_NOTE_TOO_LARGE');
-  const unsigned = cp.replace(/— example\.com\/test-log .*\n/, `— example.com/other ${Buffer.alloc(68).toString('base64')}\n`);
+  const unsigned = cp.replace(
+    /— example\.com\/test-log .*\n/,
+    `— example.com/other ${Buffer.alloc(68).toString('base64')}\n`,
+  );
   assert.equal((await run(`old 0\n\n${unsigned}`)).status, 403);
   assert.equal((await run(`old 0\n\n${unsigned}`)).code, 'LEDGER_NOTE_UNVERIFIED');
   const ok = await run(`old 0\n\n${cp}`);
@@ -152,8 +159,17 @@ test('witness: 400 for old size above the checkpoint, malformed bodies; 409 same
   assert.equal((await run(`old 3\n\n${cp}`)).status, 200);
   const fork = await signCheckpoint({ origin, size: 3, root: Buffer.alloc(32, 8), extensions: [] }, signer);
   const refused = await run(`old 3\n\n${fork}`);
-  assert.deepEqual([refused.status, refused.body, refused.code], [409, '3\n', 'LEDGER_WITNESS_SIZE_CONFLICT']);
-  const empty = await signCheckpoint({ origin: 'example.com/x', size: 0, root: EMPTY_ROOT, extensions: [] }, signer);
+  assert.deepEqual(
+    [refused.status, refused.body, refused.code],
+    [409, '3\n', 'LEDGER_WITNESS_SIZE_CONFLICT'],
+  );
+  const empty = await signCheckpoint(
+    { origin: 'example.com/x', size: 0, root: EMPTY_ROOT, extensions: [] },
+    signer,
+  );
   assert.equal((await run(`old 0\n\n${empty}`)).status, 404);
-  assert.throws(() => parseAddCheckpoint(Buffer.from('old 1\n')), (e) => isTrustbridgeError(e, 'LEDGER_WITNESS_REQUEST_MALFORMED'));
+  assert.throws(
+    () => parseAddCheckpoint(Buffer.from('old 1\n')),
+    (e) => isTrustbridgeError(e, 'LEDGER_WITNESS_REQUEST_MALFORMED'),
+  );
 });
