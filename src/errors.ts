@@ -21,7 +21,7 @@ import { XADES_ERRORS } from './signature/xades/errors.js';
 import { PATH_VALIDATION_ERRORS, VALIDATION_ERRORS } from './validation/errors.js';
 import { TRUST_STORE_ERRORS } from './trust/store/errors.js';
 import { TL_PUBLISH_ERRORS } from './trust/writer/errors.js';
-import { LEDGER_ENTRY_ERRORS } from './ledger/entry_errors.js';
+import { LEDGER_ERRORS } from './ledger/errors.js';
 import { EID_ERRORS } from './eid/errors.js';
 import { NODE_ERRORS } from './node/errors.js';
 import { LOGIN_ERRORS } from './login/errors.js';
@@ -57,7 +57,7 @@ export const DOMAIN_ERROR_LISTS = {
   validation: VALIDATION_ERRORS,
   'trust/store': TRUST_STORE_ERRORS,
   'trust/writer': TL_PUBLISH_ERRORS,
-  'ledger/entry': LEDGER_ENTRY_ERRORS,
+  ledger: LEDGER_ERRORS,
   eid: EID_ERRORS,
   node: NODE_ERRORS,
   login: LOGIN_ERRORS,

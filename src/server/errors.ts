@@ -21,7 +21,7 @@ import { XADES_ERRORS } from '../signature/xades/errors.js';
 import { PATH_VALIDATION_ERRORS, VALIDATION_ERRORS } from '../validation/errors.js';
 import { TRUST_STORE_ERRORS } from '../trust/store/errors.js';
 import { TL_PUBLISH_ERRORS } from '../trust/writer/errors.js';
-import { LEDGER_ENTRY_ERRORS } from '../ledger/entry_errors.js';
+import { LEDGER_ERRORS } from '../ledger/errors.js';
 import { EID_ERRORS } from '../eid/errors.js';
 import { NODE_ERRORS } from '../node/errors.js';
 import type { NodeErrorCode } from '../node/errors.js';
@@ -101,7 +101,7 @@ const TEXTS: ErrorList = {
   ...VALIDATION_ERRORS,
   ...TRUST_STORE_ERRORS,
   ...TL_PUBLISH_ERRORS,
-  ...LEDGER_ENTRY_ERRORS,
+  ...LEDGER_ERRORS,
   ...EID_ERRORS,
   ...NODE_ERRORS,
   ...LOGIN_ERRORS,
@@ -238,9 +238,32 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   TL_SIGNER_INVALID: 400,
   TL_SERVICE_UNKNOWN: 404,
   TL_STATE_CORRUPT: 500,
+  // The transparency log: bad input 400, a note or checkpoint without a trusted signature 403,
+  // an unknown tile or log 404, a witness conflict 409, a proof or policy not met 422.
+  LEDGER_HASH_MALFORMED: 400,
+  LEDGER_SIZE_INVALID: 400,
+  LEDGER_ENTRY_TOO_LARGE: 413,
   LEDGER_ENTRY_MALFORMED: 422,
   LEDGER_ENTRY_UNSUPPORTED: 422,
-  LEDGER_ENTRY_TOO_LARGE: 413,
+  LEDGER_TILE_PATH_INVALID: 404,
+  LEDGER_TILE_MISSING: 404,
+  LEDGER_TILE_MALFORMED: 502,
+  LEDGER_TREE_MISMATCH: 500,
+  LEDGER_PROOF_INVALID: 422,
+  LEDGER_NOTE_MALFORMED: 400,
+  LEDGER_NOTE_TOO_LARGE: 413,
+  LEDGER_NOTE_UNVERIFIED: 403,
+  LEDGER_NOTE_SIGNATURE_INVALID: 403,
+  LEDGER_KEY_MALFORMED: 400,
+  LEDGER_CHECKPOINT_MALFORMED: 400,
+  LEDGER_COSIGNATURE_INVALID: 403,
+  LEDGER_POLICY_MALFORMED: 400,
+  LEDGER_POLICY_UNMET: 422,
+  LEDGER_WITNESS_REQUEST_MALFORMED: 400,
+  LEDGER_WITNESS_UNKNOWN_LOG: 404,
+  LEDGER_WITNESS_SIZE_CONFLICT: 409,
+  LEDGER_RECEIPT_MALFORMED: 400,
+  LEDGER_RECEIPT_MISMATCH: 422,
   HUB_EXISTS: 409,
   HUB_NOT_INITIALISED: 404,
   HUB_MEMBER_EXISTS: 409,
