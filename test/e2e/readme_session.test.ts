@@ -82,7 +82,7 @@ function describeCommand(c: SessionCommand): string {
 const missing = missingTools(...TOOLS);
 const tmp = tempDir('tb-readme-');
 const out = join(tmp.path, 'out');
-after(() => {
+after(async () => {
   // Stop the servers the session started (each leads its own process group), then clean up.
   const pids = existsSync(join(out, 'pids')) ? readFileSync(join(out, 'pids'), 'utf8').split(/\s+/) : [];
   for (const pid of pids.filter(Boolean).map(Number)) {
@@ -92,7 +92,11 @@ after(() => {
       // already gone
     }
   }
-  if (!process.env['TRUSTBRIDGE_KEEP_README_SESSION']) setTimeout(() => tmp.remove(), 2000).unref();
+  // The servers stop on SIGTERM (Ctrl-C); give them the time to, then remove their files.
+  // TRUSTBRIDGE_KEEP_README_SESSION=1 keeps the directory (the script, each command's output).
+  if (process.env['TRUSTBRIDGE_KEEP_README_SESSION']) return;
+  await new Promise((r) => setTimeout(r, 2000));
+  tmp.remove();
 });
 
 test(
@@ -165,7 +169,7 @@ test(
     });
     if (problems.length > 0)
       assert.fail(
-        `${problems.length} commands did not print what README.md quotes:\n\n${problems.join('\n\n')}`,
+        `${problems.length === 1 ? 'a command' : `${problems.length} commands`} did not print what README.md quotes:\n\n${problems.join('\n\n')}`,
       );
     t.diagnostic(
       `README session: ${commands.length} commands (${commands.filter((c) => c.expected.length).length} with quoted output), ` +

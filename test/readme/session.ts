@@ -197,7 +197,7 @@ export function sessionScript(
     '  local n=$1 pid=$2; shift 2',
     `  local deadline=$((SECONDS + ${serverWaitSeconds}))`,
     '  for re in "$@"; do',
-    '    until grep -qE -- "$re" "$__tb/$n"; do',
+    '    until grep -qsE -- "$re" "$__tb/$n"; do',
     '      if ! kill -0 "$pid" 2>/dev/null; then echo exited > "$__tb/$n.status"; __tb_fail "$n"; fi',
     '      if [ $SECONDS -ge $deadline ]; then echo timeout > "$__tb/$n.status"; __tb_fail "$n"; fi',
     '      sleep 0.2',
