@@ -135,7 +135,14 @@ export async function startFederation(
       members.push({ name: `the ${c.country} node`, port, basePort });
     }
     portal = listenPortal(client, portalPort, basePort);
-    await Promise.all([portal, ...members.map((m, i) => waitListening(children[i]!, m))]);
+    // Every member settles (listens or fails) before a failure is told, so the one named is the
+    // first in port order (the hub's when a whole federation already runs), not the quickest.
+    const settled = await Promise.allSettled([
+      ...members.map((m, i) => waitListening(children[i]!, m)),
+      portal,
+    ]);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     // VN answers now: the portal reads its discovery document (a broken registration shows here).
     await (await portal)!.discover();
     urls[TAX_PORTAL_URL_KEY] = `http://127.0.0.1:${portalPort}`;
