@@ -23,6 +23,7 @@ import { TRUST_STORE_ERRORS } from './trust/store/errors.js';
 import { TL_PUBLISH_ERRORS } from './trust/writer/errors.js';
 import { EID_ERRORS } from './eid/errors.js';
 import { NODE_ERRORS } from './node/errors.js';
+import { CERT_ERRORS } from './cert/errors.js';
 import { LOGIN_ERRORS } from './login/errors.js';
 import { HUB_ERRORS } from './hub/errors.js';
 import { HTTP_ERRORS } from './server/errors.js';
@@ -57,6 +58,7 @@ export const DOMAIN_ERROR_LISTS = {
   'trust/writer': TL_PUBLISH_ERRORS,
   eid: EID_ERRORS,
   node: NODE_ERRORS,
+  cert: CERT_ERRORS,
   login: LOGIN_ERRORS,
   hub: HUB_ERRORS,
   server: HTTP_ERRORS,

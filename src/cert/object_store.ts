@@ -8,7 +8,7 @@
  * reader paging by keyset never skips an object committed after its page was read.
  */
 import { sql } from 'kysely';
-import type { ExpressionBuilder, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import { certDb, storedTime } from './schema.js';
 import type { CertDatabase, CertObjectTable } from './schema.js';
@@ -127,7 +127,7 @@ export interface ObjectQuery {
 
 type Eb = ExpressionBuilder<CertDatabase & { o: CertObjectTable }, 'o'>;
 
-function filtered(store: Store, q: ObjectQuery) {
+function filtered(db: Kysely<CertDatabase>, q: ObjectQuery) {
   const versionSubquery = (eb: Eb, fn: 'max' | 'min') =>
     eb
       .selectFrom('cert_object as o2')
@@ -136,7 +136,7 @@ function filtered(store: Store, q: ObjectQuery) {
       .whereRef('o2.id', '=', 'o.id')
       .where('o2.tlp', 'in', q.levels)
       .$if(!!q.specVersions?.length, (s) => s.where('o2.spec_version', 'in', q.specVersions!));
-  return certDb(store)
+  return db
     .selectFrom('cert_object as o')
     .where('o.collection_id', '=', q.collectionId)
     .where('o.tlp', 'in', q.levels)
@@ -165,7 +165,7 @@ export async function queryObjects(
   q: ObjectQuery,
 ): Promise<{ rows: CertObjectTable[]; more: boolean }> {
   const a = q.after;
-  const rows = await filtered(store, q)
+  const rows = await filtered(certDb(store), q)
     .selectAll('o')
     .$if(a !== undefined, (s) =>
       s.where((eb) =>
@@ -201,7 +201,7 @@ export async function deleteObject(
 ): Promise<{ visible: number; deleted: number }> {
   return store.transaction(async (trx) => {
     const db = trx as unknown as Transaction<CertDatabase>;
-    const visible = await filtered(store, q).select(['o.id', 'o.version', 'o.added_by']).execute();
+    const visible = await filtered(db, q).select(['o.id', 'o.version', 'o.added_by']).execute();
     const mine = visible.filter((r) => r.added_by === partnerId);
     for (const r of mine)
       await db

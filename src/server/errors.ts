@@ -27,6 +27,7 @@ import type { NodeErrorCode } from '../node/errors.js';
 import { LOGIN_ERRORS } from '../login/errors.js';
 import { LOGIN_HTTP_STATUS } from '../login/http_status.js';
 import { HUB_ERRORS } from '../hub/errors.js';
+import { CERT_ERRORS, CERT_HTTP_STATUS } from '../cert/errors.js';
 
 /**
  * The HTTP edge and authorisation codes and their texts.
@@ -103,6 +104,7 @@ const TEXTS: ErrorList = {
   ...NODE_ERRORS,
   ...LOGIN_ERRORS,
   ...HUB_ERRORS,
+  ...CERT_ERRORS,
   ...HTTP_ERRORS,
 };
 
@@ -117,6 +119,8 @@ const TEXTS: ErrorList = {
 export const HTTP_STATUS: Readonly<Record<string, number>> = {
   // the login codes: login answers them on its own pages too, so their statuses live there
   ...LOGIN_HTTP_STATUS,
+  // the CERT exchange's codes: the TAXII server answers them itself, in its error resource
+  ...CERT_HTTP_STATUS,
   USAGE_INVALID_ARGUMENT: 400,
   INPUT_MALFORMED: 400,
   // A usage problem (another option fixes it), so the CLI exits 3.

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { CertError } from '../errors.js';
 import { schemaFileOf } from './types.js';
 
 // CommonJS default exports as NodeNext sees them.
@@ -51,7 +52,7 @@ function load(dir: string): StixSchemas {
     let v = cache.get(file);
     if (!v) {
       v = ajv.getSchema(ID_BASE + file);
-      if (!v) throw new Error(`STIX schema ${file} is missing from ${dir}`);
+      if (!v) throw new CertError('INTERNAL', `STIX schema ${file} is missing from ${dir}`);
       cache.set(file, v);
     }
     return v;
