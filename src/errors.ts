@@ -24,6 +24,7 @@ import { TL_PUBLISH_ERRORS } from './trust/writer/errors.js';
 import { LEDGER_ERRORS } from './ledger/errors.js';
 import { EID_ERRORS } from './eid/errors.js';
 import { NODE_ERRORS } from './node/errors.js';
+import { CERT_ERRORS } from './cert/errors.js';
 import { LOGIN_ERRORS } from './login/errors.js';
 import { HUB_ERRORS } from './hub/errors.js';
 import { TAX_PORTAL_ERRORS } from './federation/tax_portal/errors.js';
@@ -60,6 +61,7 @@ export const DOMAIN_ERROR_LISTS = {
   ledger: LEDGER_ERRORS,
   eid: EID_ERRORS,
   node: NODE_ERRORS,
+  cert: CERT_ERRORS,
   login: LOGIN_ERRORS,
   hub: HUB_ERRORS,
   'federation/tax_portal': TAX_PORTAL_ERRORS,

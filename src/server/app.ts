@@ -16,6 +16,7 @@ import { registerLoginRoutes } from './routes/login.js';
 import type { LoginRoutes } from './routes/login.js';
 import type { LoginOptions } from '../login/service.js';
 import { createServerMetrics } from './server_metrics.js';
+import { registerCertRoutes } from './routes/cert.js';
 
 /** Options of the node HTTP server. */
 export interface AppOptions {
@@ -100,6 +101,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     registerLoginRoutes(app, node, ocsp, { ...(rateLimit ? { rateLimit } : {}), ...options.login }),
   );
   registerApiRoutes(app, node, eidContextOf(node), metrics);
+  registerCertRoutes(app, node);
   app.get('/openapi.json', async () =>
     openapi.document({
       title: `trustbridge node ${node.config.country}`,

@@ -29,6 +29,7 @@ import { LOGIN_ERRORS } from '../login/errors.js';
 import { LOGIN_HTTP_STATUS } from '../login/http_status.js';
 import { HUB_ERRORS } from '../hub/errors.js';
 import { TAX_PORTAL_ERRORS, TAX_PORTAL_HTTP_STATUS } from '../federation/tax_portal/errors.js';
+import { CERT_ERRORS, CERT_HTTP_STATUS } from '../cert/errors.js';
 
 /**
  * The HTTP edge and authorisation codes and their texts.
@@ -107,6 +108,7 @@ const TEXTS: ErrorList = {
   ...LOGIN_ERRORS,
   ...HUB_ERRORS,
   ...TAX_PORTAL_ERRORS,
+  ...CERT_ERRORS,
   ...HTTP_ERRORS,
 };
 
@@ -123,6 +125,8 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   ...LOGIN_HTTP_STATUS,
   // the sample public service serves its own pages too
   ...TAX_PORTAL_HTTP_STATUS,
+  // the CERT exchange's codes: the TAXII server answers them itself, in its error resource
+  ...CERT_HTTP_STATUS,
   USAGE_INVALID_ARGUMENT: 400,
   INPUT_MALFORMED: 400,
   // A usage problem (another option fixes it), so the CLI exits 3.

@@ -157,7 +157,7 @@ forEachEngine('store', (dbTest, engine) => {
       );
       assert.deepEqual(
         applied.rows.map((r) => r.name),
-        ['0001_init', '0002_certificate_key_hash', '0003_login', '0004_enrolment_review', '0005_ledger'],
+        ['0001_init', '0002_certificate_key_hash', '0003_login', '0004_enrolment_review', '0005_ledger', '0007_cert'],
       );
     } finally {
       await second.close();

@@ -1,0 +1,81 @@
+/**
+ * Errors of the CERT-to-CERT exchange (STIX 2.1 validation, TLP, partners, the TAXII 2.1
+ * server). Every failure is a {@link CertError} with a stable code from {@link CERT_ERRORS}.
+ */
+import { TrustbridgeError } from '../lib/errors.js';
+import type { ErrorList, LibErrorCode } from '../lib/errors.js';
+
+/**
+ * The CERT exchange codes and their texts.
+ *
+ * @example
+ * ```ts
+ * CERT_ERRORS.TAXII_NOT_FOUND.text;
+ * ```
+ */
+export const CERT_ERRORS = {
+  CERT_STIX_INVALID: { text: 'the STIX 2.1 object is not valid' },
+  CERT_ARGUMENT_INVALID: { text: 'an argument of the CERT exchange is invalid' },
+  CERT_PARTNER_EXISTS: { text: 'a partner with this name already exists' },
+  CERT_PARTNER_UNKNOWN: { text: 'no such partner' },
+  TAXII_UNAUTHORIZED: { text: 'authentication is required (HTTP Basic or bearer token)' },
+  TAXII_FORBIDDEN: { text: 'the partner may not do this on this collection' },
+  TAXII_NOT_FOUND: { text: 'no such TAXII resource' },
+  TAXII_NOT_ACCEPTABLE: { text: 'the Accept header names no media type this endpoint serves' },
+  TAXII_UNSUPPORTED_MEDIA_TYPE: { text: 'the Content-Type is not application/taxii+json;version=2.1' },
+  TAXII_BAD_REQUEST: { text: 'the request is malformed' },
+  TAXII_TOO_LARGE: { text: 'the request body exceeds the API root max_content_length' },
+  TAXII_CURSOR_INVALID: { text: 'the next cursor is not one this server issued for this request' },
+} as const satisfies ErrorList;
+
+/** A stable CERT exchange code. */
+export type CertErrorCode = keyof typeof CERT_ERRORS;
+
+/**
+ * The HTTP status of each CERT code (the TAXII routes answer with it; the server's map includes it).
+ *
+ * @example
+ * ```ts
+ * CERT_HTTP_STATUS.TAXII_NOT_ACCEPTABLE; // 406
+ * ```
+ */
+export const CERT_HTTP_STATUS = {
+  CERT_STIX_INVALID: 400,
+  CERT_ARGUMENT_INVALID: 400,
+  CERT_PARTNER_EXISTS: 409,
+  CERT_PARTNER_UNKNOWN: 404,
+  TAXII_UNAUTHORIZED: 401,
+  TAXII_FORBIDDEN: 403,
+  TAXII_NOT_FOUND: 404,
+  TAXII_NOT_ACCEPTABLE: 406,
+  TAXII_UNSUPPORTED_MEDIA_TYPE: 415,
+  TAXII_BAD_REQUEST: 400,
+  TAXII_TOO_LARGE: 413,
+  TAXII_CURSOR_INVALID: 400,
+} as const satisfies Record<CertErrorCode, number>;
+
+/**
+ * A CERT exchange operation was refused.
+ *
+ * @example
+ * ```ts
+ * throw new CertError('TAXII_NOT_FOUND', 'no collection 9f1c…');
+ * ```
+ */
+export class CertError extends TrustbridgeError<CertErrorCode | LibErrorCode> {
+  /**
+   * @param code - stable code
+   * @param detail - what exactly is wrong
+   * @param options - `cause`
+   */
+  constructor(code: CertErrorCode | LibErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(code, detail, options);
+  }
+
+  /** The HTTP status of its code. */
+  get status(): number {
+    const own = (CERT_HTTP_STATUS as Record<string, number | undefined>)[this.code];
+    if (own !== undefined) return own;
+    return this.code === 'INPUT_TOO_LARGE' ? 413 : this.code === 'INTERNAL' ? 500 : 400;
+  }
+}

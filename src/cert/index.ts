@@ -1,0 +1,26 @@
+/**
+ * The CERT-to-CERT exchange (issue 16): STIX 2.1 validation, TLP 2.0 sharing, storage of TAXII
+ * collections and the TAXII 2.1 server under `/taxii2/`, partner CERTs and their credentials.
+ */
+export { CERT_ERRORS, CERT_HTTP_STATUS, CertError } from './errors.js';
+export type { CertErrorCode } from './errors.js';
+export { validateStixObject, validateStixObjects } from './stix/validate.js';
+export type { RuleFailure, StixVerdict } from './stix/validate.js';
+export { stixSchemas, STIX_SCHEMA_DIR } from './stix/schemas.js';
+export * from './tlp.js';
+export { certRootOf, ensureCertRoot, grant, partnerCollections, SHARED_COLLECTION } from './collections.js';
+export type { CertRoot, PartnerCollection } from './collections.js';
+export {
+  addPartner,
+  authenticatePartner,
+  findPartner,
+  issueToken,
+  listPartners,
+  removePartner,
+} from './partners.js';
+export type { NewPartner, Partner, PartnerInput } from './partners.js';
+export { registerTaxiiRoutes } from './taxii/routes.js';
+export type { TaxiiOptions } from './taxii/routes.js';
+export { TAXII_MEDIA_TYPE, STIX_MEDIA_TYPE } from './taxii/media.js';
+export { DEFAULT_LIMIT, MAX_LIMIT } from './taxii/params.js';
+export { ingest } from './taxii/ingest.js';

@@ -1,0 +1,144 @@
+/**
+ * The CERT exchange tables (migration `0007_cert`) as Kysely sees them, and the view of a node
+ * store that includes them. Times are ISO 8601 UTC strings, as everywhere in the store; object
+ * versions and dates added are kept with six fractional digits so they sort as text.
+ */
+import type { Kysely } from 'kysely';
+import type { Store } from '../store/database.js';
+import type { Database, IsoTime } from '../store/schema.js';
+
+/** A partner CERT (or an account of the CERT's own organisation, clearance `amber+strict`). */
+export interface CertPartnerTable {
+  id: string;
+  name: string;
+  country: string | null;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url). */
+  password_hash: string;
+  /** The most restrictive TLP level the partner receives. */
+  tlp_max: string;
+  created_at: IsoTime;
+}
+
+/** A bearer token of a partner, as its SHA-256 (hex). */
+export interface CertTokenTable {
+  token_hash: string;
+  partner_id: string;
+  created_at: IsoTime;
+}
+
+/** A TAXII API root. */
+export interface CertApiRootTable {
+  id: string;
+  title: string;
+  description: string | null;
+  max_content_length: number;
+  created_at: IsoTime;
+}
+
+/** A TAXII collection. */
+export interface CertCollectionTable {
+  id: string;
+  api_root: string;
+  title: string;
+  description: string | null;
+  alias: string | null;
+  created_at: IsoTime;
+}
+
+/** What a partner may do on a collection. */
+export interface CertPermissionTable {
+  collection_id: string;
+  partner_id: string;
+  can_read: number;
+  can_write: number;
+}
+
+/** One version of one STIX object in a collection. */
+export interface CertObjectTable {
+  collection_id: string;
+  id: string;
+  /** `modified` (or `created`, or the date added), six fractional digits. */
+  version: string;
+  date_added: string;
+  spec_version: string;
+  type: string;
+  /** TLP 2.0 level (src/cert/tlp.ts). */
+  tlp: string;
+  /** The partner that added it (null: added on the node itself). */
+  added_by: string | null;
+  /** The object as JSON. */
+  body: string;
+}
+
+/** A TAXII status resource. */
+export interface CertStatusTable {
+  id: string;
+  api_root: string;
+  partner_id: string | null;
+  status: string;
+  request_timestamp: string;
+  total_count: number;
+  success_count: number;
+  failure_count: number;
+  pending_count: number;
+  /** JSON arrays of status details. */
+  successes: string;
+  failures: string;
+  expires_at: IsoTime;
+}
+
+/** A server-side secret. */
+export interface CertSecretTable {
+  name: string;
+  value: string;
+}
+
+/** The node database with the CERT exchange tables. */
+export interface CertDatabase extends Database {
+  cert_partner: CertPartnerTable;
+  cert_token: CertTokenTable;
+  cert_api_root: CertApiRootTable;
+  cert_collection: CertCollectionTable;
+  cert_permission: CertPermissionTable;
+  cert_object: CertObjectTable;
+  cert_status: CertStatusTable;
+  cert_secret: CertSecretTable;
+}
+
+/**
+ * The store's query builder typed with the CERT tables.
+ *
+ * @example
+ * ```ts
+ * const rows = await certDb(node.store).selectFrom('cert_partner').selectAll().execute();
+ * ```
+ */
+export function certDb(store: Store): Kysely<CertDatabase> {
+  return store.db as unknown as Kysely<CertDatabase>;
+}
+
+/**
+ * A timestamp in the stored, text-sortable form: UTC, six fractional digits (finer digits are
+ * dropped). Undefined when `t` is not an RFC 3339 timestamp.
+ *
+ * @example
+ * ```ts
+ * storedTime('2016-04-06T20:03:48Z'); // '2016-04-06T20:03:48.000000Z'
+ * ```
+ */
+export function storedTime(t: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i.exec(t);
+  if (!m) return undefined;
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) return undefined;
+  const micro = (m[2] ?? '').padEnd(6, '0').slice(0, 6);
+  if (m[3]!.toUpperCase() === 'Z') return `${m[1]!.replace('t', 'T')}.${micro}Z`;
+  // An offset: the instant in UTC, keeping the sub-millisecond digits.
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${micro}Z`);
+}
+
+/** A stored time as served: milliseconds when the microseconds are zero. */
+export function servedTime(stored: string): string {
+  return stored.replace(/\.(\d{3})000Z$/, '.$1Z');
+}
