@@ -18,6 +18,7 @@ import type { RunningFederation } from '../../src/federation/index.js';
 import { openWallet } from '../../src/eid/wallet.js';
 import { walletLogin } from '../../src/login/wallet_client.js';
 import { REPO_ROOT, tempDir } from '../fixtures/cli.js';
+import { assertAccessible } from '../fixtures/axe.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
@@ -56,6 +57,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
 
 /** What every portal page must have: a language, one h1, a label on every control, no script. */
 async function checkAccessible(page: Page): Promise<void> {
+  await assertAccessible(page, page.url());
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.locator('h1').count(), 1);
   assert.equal(await page.locator('script').count(), 0);
@@ -124,15 +126,18 @@ describe('the VN tax portal: a PH citizen logs in across borders', { skip: SKIP,
     assert.ok(await page.locator('#login').evaluate((b) => b === b.ownerDocument.activeElement));
     await page.keyboard.press('Enter');
     await page.waitForURL(`${fed.urls['VN']}/login/**`);
+    await assertAccessible(page, 'VN login page');
     await page.selectOption('#country', 'PH');
     await page.click('#go-abroad');
     await page.waitForURL(`${fed.urls['PH']}/login/**`);
+    await assertAccessible(page, 'PH login page');
     const command = (await page.textContent('#wallet-command'))!.trim();
     const passphrase = readFileSync(join(dir, '.passphrase'), 'utf8').trim();
     const wallet = openWallet(readFileSync(join(dir, 'wallets', 'ph', 'santos.p12')), passphrase);
     await walletLogin(wallet, command.split(' ').pop()!);
     await page.click('#continue');
     await page.waitForURL(`${fed.urls['VN']}/login/**`);
+    await assertAccessible(page, 'VN consent page');
     await page.click('#allow');
     await page.waitForURL(`${portal}/`);
 
