@@ -22,6 +22,7 @@ import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_certificate_key_hash.js';
 import * as m0003 from './migrations/0003_login.js';
 import * as m0004 from './migrations/0004_enrolment_review.js';
+import * as m0005 from './migrations/0005_person_candidates.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_certificate_key_hash': m0002,
   '0003_login': m0003,
   '0004_enrolment_review': m0004,
+  '0005_person_candidates': m0005,
 };
 
 /**
