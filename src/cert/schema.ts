@@ -1,5 +1,5 @@
 /**
- * The CERT exchange tables (migration `0007_cert`) as Kysely sees them, and the view of a node
+ * The CERT exchange tables (migration `0006_cert`) as Kysely sees them, and the view of a node
  * store that includes them. Times are ISO 8601 UTC strings, as everywhere in the store; object
  * versions and dates added are kept with six fractional digits so they sort as text.
  */

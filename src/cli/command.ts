@@ -1,9 +1,7 @@
-/** A `trustbridge` sub-command. */
+/** The implementation of a `trustbridge` sub-command; its usage line is in the command table. */
 export interface Command {
-  /** Words that select it, e.g. `['eid', 'enroll']`. */
+  /** Words that select it, e.g. `['eid', 'enroll']`, as in its entry of the command table. */
   words: string[];
-  /** One-line usage shown by `trustbridge help`. */
-  usage: string;
   /** Runs the command; resolves to the exit status. */
   run(argv: string[]): Promise<number>;
 }

@@ -1,42 +1,12 @@
 import { TrustbridgeError } from '../lib/errors.js';
 import { httpStatus } from '../server/errors.js';
-import type { Command } from './command.js';
-import { errorHint } from './error_hints.js';
-import { eidCommands } from './commands/eid.js';
-import { nodeCommands } from './commands/node.js';
-import { officerCommands } from './commands/officer.js';
-import { walletCommands } from './commands/wallet.js';
-import { demoCommands } from './commands/demo.js';
-import { federationCommands } from './commands/federation.js';
-import { signCommands } from './commands/sign.js';
-import { extendCommands } from './commands/extend.js';
-import { validateCommands } from './commands/validate.js';
-import { hubCommands } from './commands/hub.js';
-import { rpCommands } from './commands/rp.js';
-import { walletLoginCommands } from './commands/wallet_login.js';
-import { certCommands } from './commands/cert.js';
-
-const COMMANDS: Command[] = [
-  ...nodeCommands,
-  ...walletCommands,
-  ...eidCommands,
-  ...officerCommands,
-  ...demoCommands,
-  ...federationCommands,
-  ...signCommands,
-  ...extendCommands,
-  ...validateCommands,
-  ...hubCommands,
-  ...rpCommands,
-  ...walletLoginCommands,
-  ...certCommands,
-];
+import { COMMAND_TABLE, findCommand, loadCommand } from './command_table.js';
 
 function help(): string {
   return [
     'usage: trustbridge <command> [options]',
     '',
-    ...COMMANDS.map((c) => `  trustbridge ${c.usage}`),
+    ...COMMAND_TABLE.map((c) => `  trustbridge ${c.usage}`),
     '',
   ].join('\n');
 }
@@ -75,17 +45,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(help());
     return argv.length === 0 ? 3 : 0;
   }
-  const cmd = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort(
-    (a, b) => b.words.length - a.words.length,
-  )[0];
+  const cmd = findCommand(argv);
   if (!cmd) {
     process.stderr.write(`trustbridge: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${help()}`);
     return 3;
   }
   try {
-    return await cmd.run(argv.slice(cmd.words.length));
+    return await (await loadCommand(cmd)).run(argv.slice(cmd.words.length));
   } catch (e) {
     if (e instanceof TrustbridgeError) {
+      // Loaded here: the hints need the federation layout, which no successful command pays for.
+      const { errorHint } = await import('./error_hints.js');
       process.stderr.write(`trustbridge: error ${e.code}: ${e.message}${errorHint(e, argv)}\n`);
     } else {
       process.stderr.write(`trustbridge: internal error: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -16,8 +16,7 @@ import {
   insertReviewRow,
   selectPendingReviewOf,
   listPersonCertificates,
-  lockBirthDate,
-  selectPersonsBornOn,
+  lockAndSelectPersonsBornOn,
   selectPersonRow,
 } from './register_store/index.js';
 import type { DemographicRow, PersonCertificateRow } from './register_store/index.js';
@@ -83,8 +82,7 @@ export async function screenPerson(
   engine: 'sqlite' | 'postgres',
   data: PersonData,
 ): Promise<Screening> {
-  await lockBirthDate(trx, engine, data.birthDate);
-  const rows = await selectPersonsBornOn(trx, [data.birthDate]);
+  const rows = await lockAndSelectPersonsBornOn(trx, engine, data.birthDate);
   return screenEnrolment(data, rows.map(demographicsFromRow));
 }
 

@@ -23,7 +23,8 @@ import * as m0002 from './migrations/0002_certificate_key_hash.js';
 import * as m0003 from './migrations/0003_login.js';
 import * as m0004 from './migrations/0004_enrolment_review.js';
 import * as m0005 from './migrations/0005_ledger.js';
-import * as m0007 from './migrations/0007_cert.js';
+import * as m0006 from './migrations/0006_cert.js';
+import * as m0007 from './migrations/0007_person_candidates.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
@@ -33,7 +34,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_login': m0003,
   '0004_enrolment_review': m0004,
   '0005_ledger': m0005,
-  '0007_cert': m0007,
+  '0006_cert': m0006,
+  '0007_person_candidates': m0007,
 };
 
 /**

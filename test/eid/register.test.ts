@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { isValidNationalId, verhoeffCheckDigit } from '../../src/eid/national_id.js';
+import { normalisePerson } from '../../src/eid/person.js';
 import type { PersonInput } from '../../src/eid/person.js';
-import { getPerson, personIdentifier, registerPerson, withFreshNationalId } from '../../src/eid/register.js';
+import {
+  getPerson,
+  insertPerson,
+  personIdentifier,
+  registerPerson,
+  screenPerson,
+  withFreshNationalId,
+} from '../../src/eid/register.js';
+import type { Store } from '../../src/store/database.js';
 import type { PersonTable } from '../../src/store/schema.js';
+import { sql } from 'kysely';
 import { rejectsCode, rejectsUnchanged } from '../fixtures/assert.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { FIXED_NOW, PERSON_A, PERSON_B, makeTestNode } from '../fixtures/node.js';
@@ -33,6 +43,26 @@ async function withNode(location: string, fn: (node: TestNode) => Promise<void>)
   } finally {
     await node.close();
   }
+}
+
+/**
+ * Resolves once another transaction waits for an advisory lock of this database (PostgreSQL);
+ * SQLite transactions queue on the store's one connection, which cannot be observed: a pause.
+ */
+async function someoneWaitsForLock(store: Store): Promise<void> {
+  if (store.engine !== 'postgres') {
+    await new Promise((r) => setTimeout(r, 100));
+    return;
+  }
+  for (let i = 0; i < 500; i++) {
+    const r = await sql<{ n: string }>`
+      select count(*) as n from pg_locks
+      where locktype = 'advisory' and not granted
+        and database = (select oid from pg_database where datname = current_database())`.execute(store.db);
+    if (Number(r.rows[0]?.n) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('no transaction waits for the birth-date lock');
 }
 
 forEachEngine('register', (dbTest) => {
@@ -194,4 +224,38 @@ forEachEngine('register', (dbTest) => {
       );
     });
   });
+
+  dbTest(
+    'an enrolment that waited for the birth-date lock sees the person registered meanwhile',
+    async (_t, db) => {
+      await withNode(db.location, async (node) => {
+        // Place of birth and sex unknown in the second enrolment: another dedup key, so only the
+        // lock and a read made after it is granted can find the first.
+        const bare = {
+          givenNames: PERSON_A.givenNames,
+          familyName: PERSON_A.familyName,
+          birthDate: PERSON_A.birthDate,
+        };
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        let inserted!: () => void;
+        const inside = new Promise<void>((r) => (inserted = r));
+        const first = withFreshNationalId(node.store, async (trx, id) => {
+          const data = normalisePerson(PERSON_A, 'PH', FIXED_NOW);
+          assert.deepEqual(await screenPerson(trx, node.store.engine, data), { kind: 'new' });
+          await insertPerson(trx, data, OFFICER, FIXED_NOW, id);
+          inserted();
+          await held;
+        });
+        await inside;
+        const second = registerPerson(node.eid, bare, 'officer-2');
+        second.catch(() => undefined);
+        await someoneWaitsForLock(node.store);
+        release();
+        await first;
+        await rejectsCode(() => second, 'EID_PERSON_DUPLICATE');
+        assert.equal((await rowCounts(node.store)).person, 1);
+      });
+    },
+  );
 });

@@ -157,7 +157,15 @@ forEachEngine('store', (dbTest, engine) => {
       );
       assert.deepEqual(
         applied.rows.map((r) => r.name),
-        ['0001_init', '0002_certificate_key_hash', '0003_login', '0004_enrolment_review', '0005_ledger', '0007_cert'],
+        [
+          '0001_init',
+          '0002_certificate_key_hash',
+          '0003_login',
+          '0004_enrolment_review',
+          '0005_ledger',
+          '0006_cert',
+          '0007_person_candidates',
+        ],
       );
     } finally {
       await second.close();
@@ -369,6 +377,13 @@ forEachEngine('store', (dbTest, engine) => {
           store.db,
         );
         assert.equal(Number(tables.rows[0]?.n), 3);
+        // The enrolment check's function (migration 0005) lives beside the tables it reads.
+        const routines = await sql<{ n: string }>`
+          select count(*) as n from information_schema.routines
+          where routine_schema = ${pgSchemaOf(db.location)} and routine_name = 'lock_persons_born_on'`.execute(
+          store.db,
+        );
+        assert.equal(Number(routines.rows[0]?.n), 1);
       } finally {
         await store.close();
       }

@@ -15,8 +15,6 @@ const COMMON = { dir: { type: 'string' as const }, 'password-file': { type: 'str
 
 const add: Command = {
   words: ['cert', 'partner', 'add'],
-  usage:
-    'cert partner add --dir DIR --name TEXT [--country CC] [--tlp-max amber|green|clear]   # prints the partner credentials once',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -47,7 +45,6 @@ const add: Command = {
 
 const ls: Command = {
   words: ['cert', 'partner', 'list'],
-  usage: 'cert partner list --dir DIR',
   async run(argv) {
     const { values: o } = parseOptions(argv, COMMON, ['dir']);
     return withNode(o, async (node) => {
@@ -59,7 +56,6 @@ const ls: Command = {
 
 const remove: Command = {
   words: ['cert', 'partner', 'remove'],
-  usage: 'cert partner remove --dir DIR --partner ID|USERNAME',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...COMMON, partner: { type: 'string' } }, ['dir', 'partner']);
     return withNode(o, async (node) => {
@@ -72,7 +68,6 @@ const remove: Command = {
 
 const token: Command = {
   words: ['cert', 'partner', 'token'],
-  usage: 'cert partner token --dir DIR --partner ID|USERNAME   # prints a new bearer token once',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...COMMON, partner: { type: 'string' } }, ['dir', 'partner']);
     return withNode(o, async (node) => {

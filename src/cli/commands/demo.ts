@@ -12,7 +12,6 @@ import { waitForSignal } from './node.js';
 
 const demo: Command = {
   words: ['demo'],
-  usage: 'demo [--dir DIR] [--port N]   # a demo country node with sample citizens (npm start)',
   async run(argv) {
     const { values: o } = parseOptions(argv, { dir: { type: 'string' }, port: { type: 'string' } });
     const dir = resolve(str(o, 'dir') ?? 'demo');

@@ -114,8 +114,6 @@ async function issueToWallet(
 
 const enroll: Command = {
   words: ['eid', 'enroll'],
-  usage:
-    'eid enroll --dir DIR --wallet FILE.p12 --given-name G --family-name F --birth-date YYYY-MM-DD [--place-of-birth P] [--sex F|M|X] [--nationality CC] [--officer ID]',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...NODE_OPTS, ...PERSON_OPTS, ...WALLET_OPTS }, [
       'dir',
@@ -132,7 +130,6 @@ const enroll: Command = {
 
 const issue: Command = {
   words: ['eid', 'issue'],
-  usage: 'eid issue --dir DIR --national-id ID --wallet FILE.p12 [--officer ID]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -147,7 +144,6 @@ const issue: Command = {
 
 const renewCmd: Command = {
   words: ['eid', 'renew'],
-  usage: 'eid renew --dir DIR --national-id ID --wallet NEW.p12 [--officer ID]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -162,8 +158,6 @@ const renewCmd: Command = {
 
 const register: Command = {
   words: ['eid', 'register'],
-  usage:
-    'eid register --dir DIR --given-name G --family-name F --birth-date YYYY-MM-DD [--place-of-birth P] [--sex F|M|X] [--nationality CC]',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...NODE_OPTS, ...PERSON_OPTS }, [
       'dir',
@@ -181,7 +175,6 @@ const register: Command = {
 function lifecycle(word: 'suspend' | 'resume' | 'revoke'): Command {
   return {
     words: ['eid', word],
-    usage: `eid ${word} --dir DIR (--national-id ID | --serial HEX)${word === 'revoke' ? ' [--reason REASON]' : ''} [--officer ID]`,
     async run(argv) {
       const spec = {
         ...NODE_OPTS,
@@ -207,7 +200,6 @@ function lifecycle(word: 'suspend' | 'resume' | 'revoke'): Command {
 
 const show: Command = {
   words: ['eid', 'show'],
-  usage: 'eid show --dir DIR --national-id ID',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...NODE_OPTS, 'national-id': { type: 'string' } }, [
       'dir',
@@ -224,8 +216,6 @@ const show: Command = {
 
 const importCmd: Command = {
   words: ['eid', 'import'],
-  usage:
-    'eid import --dir DIR FILE.csv [--batch N] [--officer ID]   # resumable, idempotent; prints the national ids created',
   async run(argv) {
     const { values: o, positionals } = parseOptions(argv, { ...NODE_OPTS, batch: { type: 'string' } }, [
       'dir',
@@ -261,7 +251,6 @@ const REVIEW_STATUSES = ['pending', 'accepted', 'rejected', 'all'] as const;
 
 const reviewList: Command = {
   words: ['eid', 'review', 'list'],
-  usage: 'eid review list --dir DIR [--status pending|accepted|rejected|all]   # default: pending',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...NODE_OPTS, status: { type: 'string' } }, ['dir']);
     const status = str(o, 'status') ?? 'pending';
@@ -277,7 +266,6 @@ const reviewList: Command = {
 
 const reviewAccept: Command = {
   words: ['eid', 'review', 'accept'],
-  usage: 'eid review accept --dir DIR --id ID [--officer ID]   # registers the person (then: eid issue)',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...NODE_OPTS, id: { type: 'string' } }, ['dir', 'id']);
     return withNode(o, async (_node, eid) => {
@@ -289,7 +277,6 @@ const reviewAccept: Command = {
 
 const reviewReject: Command = {
   words: ['eid', 'review', 'reject'],
-  usage: 'eid review reject --dir DIR --id ID [--reason TEXT] [--officer ID]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,

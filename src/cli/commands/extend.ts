@@ -120,7 +120,6 @@ async function runExtend(a: ExtendArgs): Promise<number> {
 
 const extend: Command = {
   words: ['extend'],
-  usage: 'extend --in FILE --out FILE --level B-LT|B-LTA [--tsa URL] [--detached FILE]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,

@@ -20,8 +20,6 @@ import { checkDataDir } from '../data_dir.js';
 
 const federation: Command = {
   words: ['federation'],
-  usage:
-    'federation [--dir DIR] [--port N] [--workers N]   # hub + PH, VN, BE nodes + VN tax portal on loopback (npm start)',
   async run(argv) {
     const { values: o } = parseOptions(argv, {
       dir: { type: 'string' },

@@ -39,8 +39,6 @@ async function withHub<T>(o: Options, fn: (hub: HubContext) => Promise<T>): Prom
 
 const init: Command = {
   words: ['hub', 'init'],
-  usage:
-    'hub init --dir HUB --name TEXT [--base-url URL] [--territory CC] [--validity-days N] [--password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -86,7 +84,6 @@ function readSignerFile(path: string): string {
 
 const memberAdd: Command = {
   words: ['hub', 'member', 'add'],
-  usage: 'hub member add --dir HUB --country CC --trustlist URL --signer PEM [--password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -117,7 +114,6 @@ const memberAdd: Command = {
 function memberChange(word: 'suspend' | 'resume' | 'remove', status: MemberStatus): Command {
   return {
     words: ['hub', 'member', word],
-    usage: `hub member ${word} --dir HUB --country CC [--password-file F]`,
     async run(argv) {
       const { values: o } = parseOptions(argv, { ...DIR_AND_PASSWORD, country: { type: 'string' } }, [
         'dir',
@@ -132,7 +128,6 @@ function memberChange(word: 'suspend' | 'resume' | 'remove', status: MemberStatu
 
 const memberList: Command = {
   words: ['hub', 'member', 'list'],
-  usage: 'hub member list --dir HUB',
   async run(argv) {
     const { values: o } = parseOptions(argv, { dir: { type: 'string' } }, ['dir']);
     readHubConfig(req(o, 'dir'));
@@ -152,7 +147,6 @@ const memberList: Command = {
 
 const serve: Command = {
   words: ['hub', 'serve'],
-  usage: 'hub serve --dir HUB [--host H] [--port N] [--log] [--password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -204,7 +198,6 @@ async function withNodeList(
 
 const tlPublish: Command = {
   words: ['node', 'trustlist', 'publish'],
-  usage: 'node trustlist publish --dir DIR [--force] [--password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...DIR_AND_PASSWORD, force: { type: 'boolean' } }, ['dir']);
     return withNodeList(o, { force: o['force'] === true });
@@ -214,7 +207,6 @@ const tlPublish: Command = {
 function tlService(word: 'withdraw' | 'grant', status: string): Command {
   return {
     words: ['node', 'trustlist', word],
-    usage: `node trustlist ${word} --dir DIR --service eid-ca|tsa|ocsp|KEY [--password-file F]`,
     async run(argv) {
       const { values: o } = parseOptions(argv, { ...DIR_AND_PASSWORD, service: { type: 'string' } }, [
         'dir',

@@ -7,7 +7,6 @@ import { initNode } from '../../node/init.js';
 import type { KeyAlgorithm } from '../../pki/key_store.js';
 import { int, parseOptions, req, str } from '../args.js';
 import type { Options } from '../args.js';
-import { serveNode } from '../../server/serve.js';
 import type { TlsLoginServe } from '../../server/serve.js';
 import { printJson } from '../command.js';
 import type { Command } from '../command.js';
@@ -17,8 +16,6 @@ import { checkDataDir } from '../data_dir.js';
 
 const init: Command = {
   words: ['node', 'init'],
-  usage:
-    'node init --dir DIR --country CC [--name TEXT] [--base-url URL] [--db URL] [--eid-ca-curve P-256|P-384] [--hsm-module SO --hsm-pin-file F [--hsm-token LABEL]] [--password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -74,7 +71,6 @@ const init: Command = {
 
 const info: Command = {
   words: ['node', 'info'],
-  usage: 'node info --dir DIR',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -105,9 +101,6 @@ const info: Command = {
 
 const serve: Command = {
   words: ['node', 'serve'],
-  usage:
-    'node serve --dir DIR [--host H] [--port N] [--workers N] [--log] ' +
-    '[--tls-login-port N [--tls-login-cert PEM --tls-login-key PEM [--tls-login-key-password-file F]]]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -151,6 +144,8 @@ const serve: Command = {
       await c.stop();
       return 0;
     }
+    // Imported here: the HTTP server loads the OpenID provider, which no other node command needs.
+    const { serveNode } = await import('../../server/serve.js');
     const node = await openNode(dir, { passphrase });
     try {
       const srv = await serveNode(node, host, port, { logger, ...(tlsLogin ? { tlsLogin } : {}) });

@@ -9,7 +9,6 @@ const COMMON = { dir: { type: 'string' as const }, 'password-file': { type: 'str
 
 const add: Command = {
   words: ['officer', 'add'],
-  usage: 'officer add --dir DIR --name TEXT [--role registrar|supervisor]   # prints the bearer token once',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -31,7 +30,6 @@ const add: Command = {
 
 const list: Command = {
   words: ['officer', 'list'],
-  usage: 'officer list --dir DIR',
   async run(argv) {
     const { values: o } = parseOptions(argv, COMMON, ['dir']);
     return withNode(o, async (node) => {
@@ -43,7 +41,6 @@ const list: Command = {
 
 const disable: Command = {
   words: ['officer', 'disable'],
-  usage: 'officer disable --dir DIR --id OFFICER-ID',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...COMMON, id: { type: 'string' } }, ['dir', 'id']);
     return withNode(o, async (node) => {

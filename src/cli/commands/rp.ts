@@ -18,8 +18,6 @@ function list(o: Record<string, unknown>, name: string): string[] {
 
 const add: Command = {
   words: ['rp', 'add'],
-  usage:
-    'rp add --dir DIR --redirect-uri URI [--redirect-uri URI]... --name TEXT [--post-logout-redirect-uri URI]... [--public]   # prints the client credentials once',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -52,7 +50,6 @@ const add: Command = {
 
 const ls: Command = {
   words: ['rp', 'list'],
-  usage: 'rp list --dir DIR',
   async run(argv) {
     const { values: o } = parseOptions(argv, COMMON, ['dir']);
     return withNode(o, async (node) => {
@@ -64,7 +61,6 @@ const ls: Command = {
 
 const disable: Command = {
   words: ['rp', 'disable'],
-  usage: 'rp disable --dir DIR --client-id ID',
   async run(argv) {
     const { values: o } = parseOptions(argv, { ...COMMON, 'client-id': { type: 'string' } }, [
       'dir',
@@ -80,7 +76,6 @@ const disable: Command = {
 
 const rotate: Command = {
   words: ['login', 'rotate-key'],
-  usage: 'login rotate-key --dir DIR   # new ID-token signing key from the next server start',
   async run(argv) {
     const { values: o } = parseOptions(argv, COMMON, ['dir']);
     return withNode(o, async (node) => {

@@ -267,8 +267,6 @@ async function runSign(a: SignArgs): Promise<number> {
 
 const sign: Command = {
   words: ['sign'],
-  usage:
-    'sign --wallet FILE.p12 --format cades|pades|jades --level B-B|B-T|B-LT|B-LTA --in FILE --out FILE [--tsa URL] [--detached] [--sigd] [--serialization compact|json] [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,

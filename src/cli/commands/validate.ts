@@ -162,8 +162,6 @@ async function runValidate(o: Options): Promise<number> {
 
 const validate: Command = {
   words: ['validate'],
-  usage:
-    'validate --in FILE [--detached FILE]... [--trust SOURCE]... [--trust-signer PEM]... [--trust-stale warn|refuse] [--at TIME] [--report FILE] [--report-format json|etsi-xml|html] [--signing-cert PEM]... [--offline]',
   async run(argv) {
     const { values } = parseOptions(
       argv,

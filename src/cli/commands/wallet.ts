@@ -28,7 +28,6 @@ export function saveWallet(path: string, wallet: Wallet, password: string): void
 
 const create: Command = {
   words: ['wallet', 'create'],
-  usage: 'wallet create --out FILE.p12 [--force] [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
@@ -54,7 +53,6 @@ const create: Command = {
 
 const show: Command = {
   words: ['wallet', 'show'],
-  usage: 'wallet show --wallet FILE.p12 [--wallet-password-file F]',
   async run(argv) {
     const { values: o } = parseOptions(
       argv,

@@ -34,8 +34,6 @@ async function exportBrowserKey(
 
 const login: Command = {
   words: ['wallet', 'login'],
-  usage:
-    'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--wallet-password-file F]',
   async run(argv) {
     const { values: o, positionals } = parseOptions(
       argv,

@@ -11,6 +11,7 @@ export {
   countRows,
   selectPersonsBornOn,
   lockBirthDate,
+  lockAndSelectPersonsBornOn,
 } from './persons.js';
 export type { PersonIssuanceRow, DemographicRow } from './persons.js';
 export {

@@ -176,3 +176,26 @@ export async function lockBirthDate(
   if (engine !== 'postgres') return;
   await sql`select pg_advisory_xact_lock(hashtext(${`birth:${birthDate}`}))`.execute(trx);
 }
+
+/**
+ * {@link lockBirthDate} then {@link selectPersonsBornOn} for one day, as the enrolment check
+ * needs them. On PostgreSQL one round trip: `lock_persons_born_on` (migration 0005) takes the
+ * lock and reads with a snapshot taken after it, so a person registered by the enrolment it
+ * waited for is among the rows.
+ *
+ * @param trx - open transaction
+ * @param engine - the store's engine
+ * @param birthDate - the day `YYYY-MM-DD`
+ * @example
+ * ```ts
+ * const candidates = await lockAndSelectPersonsBornOn(trx, store.engine, data.birthDate);
+ * ```
+ */
+export async function lockAndSelectPersonsBornOn(
+  trx: Transaction<Database>,
+  engine: 'sqlite' | 'postgres',
+  birthDate: string,
+): Promise<DemographicRow[]> {
+  if (engine !== 'postgres') return selectPersonsBornOn(trx, [birthDate]);
+  return (await sql<DemographicRow>`select * from lock_persons_born_on(${birthDate})`.execute(trx)).rows;
+}

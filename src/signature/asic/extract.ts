@@ -57,6 +57,24 @@ async function runInner(
   }
 }
 
+/**
+ * A counter-signature of a CAdES (countersignature attribute) or XAdES (CounterSignature property)
+ * signature: it signs its parent's signature value, not container entries, so of the container
+ * only its rule violations and warnings apply; both ids take the signature file's path.
+ */
+function wrapCounterSignature(
+  ctx: ContainerContext,
+  file: SignatureFile,
+  sig: ExtractedSignature,
+): ExtractedSignature {
+  return wrapSignature(sig, {
+    id: `${file.path}#${sig.id}`,
+    counterSignatureOf: `${file.path}#${sig.counterSignatureOf}`,
+    formatFailures: ctx.failures,
+    warnings: ctx.warnings,
+  });
+}
+
 async function extractCades(
   ctx: ContainerContext,
   file: SignatureFile,
@@ -70,14 +88,7 @@ async function extractCades(
   const covered = new Set(manifest?.references.map((r) => r.path) ?? binding.detached.map((d) => d.name));
   const uncovered = ctx.c.dataObjects.filter((p) => !covered.has(p));
   return found.map((sig) => {
-    // A counter-signature (countersignature attribute) signs its parent's signature value.
-    if (sig.counterSignatureOf !== undefined)
-      return wrapSignature(sig, {
-        id: `${file.path}#${sig.id}`,
-        counterSignatureOf: `${file.path}#${sig.counterSignatureOf}`,
-        formatFailures: ctx.failures,
-        warnings: ctx.warnings,
-      });
+    if (sig.counterSignatureOf !== undefined) return wrapCounterSignature(ctx, file, sig);
     return wrapSignature(sig, {
       id: `${file.path}#${sig.id}`,
       formatFailures: [...ctx.failures, ...binding.formatFailures],
@@ -109,13 +120,7 @@ async function extractXades(
   const tops = found.filter((s) => s.counterSignatureOf === undefined);
   const refs = pairReferences(tops, scanXadesReferences(ctx.c.files.get(file.path)!));
   return found.map((sig) => {
-    if (sig.counterSignatureOf !== undefined)
-      return wrapSignature(sig, {
-        id: `${file.path}#${sig.id}`,
-        counterSignatureOf: `${file.path}#${sig.counterSignatureOf}`,
-        formatFailures: ctx.failures,
-        warnings: ctx.warnings,
-      });
+    if (sig.counterSignatureOf !== undefined) return wrapCounterSignature(ctx, file, sig);
     const coverage = xadesCoverage(ctx.c, refs[tops.indexOf(sig)]);
     return wrapSignature(sig, {
       id: `${file.path}#${sig.id}`,

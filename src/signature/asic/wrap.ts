@@ -5,6 +5,7 @@
  * so extractors may use classes and private state.
  */
 import type { ExtractedSignature, ExtractedTimestamp, IntegrityResult, SignatureFormat } from '../model.js';
+import { unreadable } from '../unreadable.js';
 
 /** What the container adds to one signature. */
 export interface ContainerAdditions {
@@ -97,19 +98,5 @@ export function wrapSignature(sig: ExtractedSignature, add: ContainerAdditions):
  * @example `unreadableSignature('META-INF/signature.p7s', 'CAdES', 'PKI_CMS_MALFORMED: ...')`
  */
 export function unreadableSignature(id: string, format: SignatureFormat, detail: string): ExtractedSignature {
-  return {
-    id,
-    format,
-    level: 'NOT-ETSI',
-    formatFailure: `the signature file ${id} cannot be read: ${detail}`,
-    certificates: [],
-    namesSigner: () => false,
-    signatureAlgorithm: 'unknown',
-    digestAlgorithm: 'sha256',
-    checkIntegrity: () => Promise.resolve({ status: 'not-found', detail: `${id} cannot be read` }),
-    verifySignatureValue: () => Promise.resolve(false),
-    timestamps: [],
-    crls: [],
-    ocspResponses: [],
-  };
+  return unreadable(id, format, `the signature file ${id} cannot be read: ${detail}`, `${id} cannot be read`);
 }

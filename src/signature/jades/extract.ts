@@ -26,6 +26,7 @@ import type { ParsedJades } from './parse.js';
 import { arcTstImprintInput } from './lta.js';
 import { baselineBProblem } from './baseline.js';
 import { readCounterSignature } from './counter_signature.js';
+import { unreadable } from '../unreadable.js';
 import type { DetachedObject } from './sig_d.js';
 
 const MAX_JWS_BYTES = 64 * 1024 * 1024;
@@ -299,22 +300,7 @@ function signatureOf(
 
 /** A recognisable JWS signature whose structure cannot be read: a FORMAT_FAILURE, nothing to verify. */
 function brokenSignature(id: string, reason: string, warnings: string[]): ExtractedSignature {
-  return {
-    id,
-    format: 'JAdES',
-    level: 'NOT-ETSI',
-    formatFailure: reason,
-    certificates: [],
-    namesSigner: () => false,
-    signatureAlgorithm: 'unknown',
-    digestAlgorithm: 'sha256',
-    checkIntegrity: () => Promise.resolve({ status: 'not-found', detail: reason }),
-    verifySignatureValue: () => Promise.resolve(false),
-    timestamps: [],
-    crls: [],
-    ocspResponses: [],
-    ...(warnings.length ? { warnings } : {}),
-  };
+  return { ...unreadable(id, 'JAdES', reason, reason), ...(warnings.length ? { warnings } : {}) };
 }
 
 /**

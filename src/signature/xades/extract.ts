@@ -36,6 +36,7 @@ import { verifySignatureValue } from './signature_value.js';
 import { parseSignature } from './structure.js';
 import type { ParsedReference } from './structure.js';
 import { xadesTimestamps } from './timestamps.js';
+import { unreadable } from '../unreadable.js';
 
 /** Largest XML document the extractor reads (it must be parsed whole). */
 const MAX_XML_BYTES = 64 * 1024 * 1024;
@@ -217,21 +218,7 @@ function issuerSerialOf(r: CertificateReference): { issuerDer?: Buffer; serialHe
 /** A signature whose structure cannot be read at all: a FORMAT_FAILURE with nothing to verify. */
 function brokenSignature(el: XmlElement, index: number, reason: string): ExtractedSignature {
   const id = el.attributes.find((a) => a.localName === 'Id' && a.namespaceUri === '')?.value;
-  return {
-    id: id ?? `S-${index + 1}`,
-    format: 'XAdES',
-    level: 'NOT-ETSI',
-    formatFailure: reason,
-    certificates: [],
-    namesSigner: () => false,
-    signatureAlgorithm: 'unknown',
-    digestAlgorithm: 'sha256',
-    checkIntegrity: () => Promise.resolve({ status: 'not-found', detail: reason }),
-    verifySignatureValue: () => Promise.resolve(false),
-    timestamps: [],
-    crls: [],
-    ocspResponses: [],
-  };
+  return unreadable(id ?? `S-${index + 1}`, 'XAdES', reason, reason);
 }
 
 function extractOne(
