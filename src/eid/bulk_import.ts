@@ -20,7 +20,11 @@ import {
   lockBirthDate,
   saveImportProgress,
   selectPersonsBornOn,
+  settleRegisterAfterBulkLoad,
 } from './register_store/index.js';
+
+/** An import that registered at least this many people refreshes the register's statistics. */
+const SETTLE_AFTER_ROWS = 1000;
 
 /** Columns of an import file; the first three are required. */
 export const IMPORT_COLUMNS = [
@@ -282,6 +286,8 @@ export async function importPeople(
     if (batchRows >= batchSize) await flush();
   }
   if (batchRows > 0 || resumedFrom === 0) await flush();
+  // Thousands of new rows: fresh statistics and visibility for the enrolment check's index.
+  if (summary.imported >= SETTLE_AFTER_ROWS) await settleRegisterAfterBulkLoad(ctx.store);
   return summary;
 }
 

@@ -12,6 +12,7 @@ export {
   selectPersonsBornOn,
   lockBirthDate,
   lockAndSelectPersonsBornOn,
+  settleRegisterAfterBulkLoad,
 } from './persons.js';
 export type { PersonIssuanceRow, DemographicRow } from './persons.js';
 export {

@@ -179,7 +179,7 @@ export async function lockBirthDate(
 
 /**
  * {@link lockBirthDate} then {@link selectPersonsBornOn} for one day, as the enrolment check
- * needs them. On PostgreSQL one round trip: `lock_persons_born_on` (migration 0005) takes the
+ * needs them. On PostgreSQL one round trip: `lock_persons_born_on` (migration 0007) takes the
  * lock and reads with a snapshot taken after it, so a person registered by the enrolment it
  * waited for is among the rows.
  *
@@ -198,4 +198,22 @@ export async function lockAndSelectPersonsBornOn(
 ): Promise<DemographicRow[]> {
   if (engine !== 'postgres') return selectPersonsBornOn(trx, [birthDate]);
   return (await sql<DemographicRow>`select * from lock_persons_born_on(${birthDate})`.execute(trx)).rows;
+}
+
+/**
+ * Brings the register's statistics and visibility up to date after a bulk load, as PostgreSQL's
+ * documentation advises after populating a table ("Populating a Database"): `VACUUM (ANALYZE)`
+ * lets the de-duplication check answer from its covering birth-date index without visiting the
+ * table (an index-only scan), even on a server whose autovacuum is off or has not run yet. On
+ * SQLite, `PRAGMA optimize`. Runs outside any transaction.
+ *
+ * @param store - the node's store
+ * @example
+ * ```ts
+ * await settleRegisterAfterBulkLoad(ctx.store);
+ * ```
+ */
+export async function settleRegisterAfterBulkLoad(store: Store): Promise<void> {
+  if (store.engine === 'postgres') await sql`vacuum (analyze) person`.execute(store.db);
+  else await sql`pragma optimize`.execute(store.db);
 }
