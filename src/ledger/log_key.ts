@@ -34,7 +34,7 @@ export interface LogIdentity {
  */
 export function logOrigin(baseUrl: string): string {
   const origin = `${baseUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '')}/log`;
-  if (!isValidKeyName(origin))
+  if (origin.startsWith('/') || !isValidKeyName(origin))
     throw new LedgerError('LEDGER_KEY_MALFORMED', `no log origin in ${JSON.stringify(baseUrl)}`);
   return origin;
 }
