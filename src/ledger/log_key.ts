@@ -7,7 +7,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Ed25519KeyStore } from '../pki/key_store.js';
 import { LedgerError } from './errors.js';
-import { SIG_ED25519, formatVerifierKey, isValidKeyName, noteSigner, noteVerifier } from './keys.js';
+import {
+  SIG_ED25519,
+  formatVerifierKey,
+  isValidKeyName,
+  noteSigner,
+  noteVerifier,
+  parseVerifierKey,
+} from './keys.js';
 import type { NoteSigner, NoteVerifier } from './keys.js';
 
 /** The log key's identifier in the key store. */
@@ -56,18 +63,40 @@ export async function openLogIdentity(
   origin: string,
   vkeyFile?: string,
 ): Promise<LogIdentity> {
-  const publicKey = (await keys.has(LOG_KEY_ID))
-    ? await keys.ed25519PublicKey(LOG_KEY_ID)
-    : await keys.generateEd25519(LOG_KEY_ID);
+  const has = await keys.has(LOG_KEY_ID);
+  // The published verifier key spares decrypting the key at start (a server process starts
+  // sooner); the first signature is checked against it, so a wrong file is caught before use.
+  let publicKey = has ? publishedKey(vkeyFile, origin) : undefined;
+  publicKey ??= has ? await keys.ed25519PublicKey(LOG_KEY_ID) : await keys.generateEd25519(LOG_KEY_ID);
   const vkey = formatVerifierKey(origin, SIG_ED25519, publicKey);
   // A public file, as the certificates beside it; rewritten only when it differs (several
   // server processes open the same node).
   if (vkeyFile !== undefined && (!existsSync(vkeyFile) || readFileSync(vkeyFile, 'utf8') !== `${vkey}\n`))
     writeFileSync(vkeyFile, `${vkey}\n`);
-  return {
-    origin,
-    signer: noteSigner(origin, { publicKey, sign: (m) => keys.signEd25519(LOG_KEY_ID, m) }),
-    verifier: noteVerifier(vkey),
-    vkey,
+  const verifier = noteVerifier(vkey);
+  let checked = false;
+  const sign = async (message: Uint8Array): Promise<Buffer> => {
+    const sig = await keys.signEd25519(LOG_KEY_ID, message);
+    if (!checked) {
+      if (!verifier.verify(message, sig))
+        throw new LedgerError(
+          'LEDGER_KEY_MALFORMED',
+          `${vkeyFile ?? 'the verifier key'} is not of the log key`,
+        );
+      checked = true;
+    }
+    return sig;
   };
+  return { origin, signer: noteSigner(origin, { publicKey, sign }), verifier, vkey };
+}
+
+/** The public key in a verifier key file of `origin`, if it holds one. */
+function publishedKey(file: string | undefined, origin: string): Buffer | undefined {
+  if (file === undefined || !existsSync(file)) return undefined;
+  try {
+    const k = parseVerifierKey(readFileSync(file, 'utf8').trim());
+    return k.name === origin && k.type === SIG_ED25519 ? k.publicKey : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -231,6 +231,14 @@ test('the log key: made once in the encrypted key store, its verifier key publis
     const sig = await again.signer.sign(Buffer.from('text\n'));
     assert.ok(first.verifier.verify(Buffer.from('text\n'), sig));
     await assert.rejects(keys.sign(LOG_KEY_ID, Buffer.from('x'), 'sha256'));
+    // A log.vkey of another key (replaced by hand): taken at start, refused at the first signature.
+    writeFileSync(vkeyFile, `${testLogIdentity(origin).vkey}\n`);
+    const replaced = await openLogIdentity(
+      new FileKeyStore(join(dir, 'keys'), 'a long test passphrase'),
+      origin,
+      vkeyFile,
+    );
+    await assert.rejects(replaced.signer.sign(Buffer.from('text\n')), { code: 'LEDGER_KEY_MALFORMED' });
     assert.throws(() => logOrigin('http://'), { code: 'LEDGER_KEY_MALFORMED' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
