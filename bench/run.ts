@@ -19,6 +19,10 @@ const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void>; by
   { name: 'dedup', run: async (rows) => (await import('./dedup.js')).runDedupBench(rows) },
   { name: 'ledger', run: async (rows) => (await import('./ledger.js')).runLedgerBench(rows) },
   {
+    name: 'ledger-store',
+    run: async (rows) => (await import('./ledger_store.js')).runLedgerStoreBench(rows),
+  },
+  {
     name: 'validation-distinct',
     run: async (rows) => (await import('./validation_distinct.js')).runDistinctSignersOnly(rows),
     byName: true,

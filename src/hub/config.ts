@@ -19,6 +19,8 @@ export const HUB_FILES = {
   public: 'public',
   lotl: 'lotl.xml',
   signer: 'lotl-signer.pem',
+  /** The transparency log's signed-note verifier key, in `public/`. */
+  logVkey: 'log.vkey',
 } as const;
 
 /** Key id of the LOTL signer in the hub's key store. */

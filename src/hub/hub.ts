@@ -25,6 +25,8 @@ import { HUB_FILES, LOTL_SIGNER_ID, readHubConfig, readHubState, writeHubFile } 
 import type { HubConfig, HubState } from './config.js';
 import { HubError } from './errors.js';
 import { completePending, memberEntries, pendingPublication } from './log_outbox.js';
+import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
+import type { LogIdentity } from '../ledger/log_key.js';
 
 /** An open hub. */
 export interface HubContext {
@@ -33,6 +35,8 @@ export interface HubContext {
   signer: { signer: Signer; certificate: Buffer };
   /** `HUB/hub.db`: the hub's transparency log (its queue, tiles and checkpoints). */
   store: Store;
+  /** The hub's transparency log key and origin (verifier key in `HUB/public/log.vkey`). */
+  log: LogIdentity;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -96,7 +100,8 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
       lotlSignerTemplate(config.territory, config.name, spki, clock()),
       signer,
     );
-    const hub = hubContext(o.dir, config, keys, store, { signer, certificate }, clock);
+    const log = await hubLog(o.dir, config.baseUrl, keys);
+    const hub = hubContext(o.dir, config, keys, store, log, { signer, certificate }, clock);
     await publishLotl(hub, { force: true });
     // hub.json last: a hub exists only once its key, certificate and first list are in place.
     writeHubFile(o.dir, HUB_FILES.config, JSON.stringify(config, null, 2) + '\n', 0o600);
@@ -111,11 +116,16 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
   }
 }
 
+function hubLog(dir: string, baseUrl: string, keys: FileKeyStore): Promise<LogIdentity> {
+  return openLogIdentity(keys, logOrigin(baseUrl), join(dir, HUB_FILES.public, HUB_FILES.logVkey));
+}
+
 function hubContext(
   dir: string,
   config: HubConfig,
   keys: FileKeyStore,
   store: Store,
+  log: LogIdentity,
   signer: HubContext['signer'],
   clock: () => Date,
 ): HubContext {
@@ -124,6 +134,7 @@ function hubContext(
     config,
     signer,
     store,
+    log,
     clock,
     close: async () => {
       await keys.close();
@@ -167,7 +178,17 @@ export async function openHub(
     }
     const signer = keyStoreSigner(keys, LOTL_SIGNER_ID, 'P-256', spki);
     store = await openStore(join(dir, HUB_FILES.db));
-    const hub = hubContext(dir, config, keys, store, { signer, certificate }, o.clock ?? (() => new Date()));
+    // Hubs made before the transparency log get their log key here, once.
+    const log = await hubLog(dir, config.baseUrl, keys);
+    const hub = hubContext(
+      dir,
+      config,
+      keys,
+      store,
+      log,
+      { signer, certificate },
+      o.clock ?? (() => new Date()),
+    );
     await serialized(dir, () => finishPending(hub));
     return hub;
   } catch (e) {

@@ -39,6 +39,10 @@ export const LEDGER_ERRORS = {
   LEDGER_WITNESS_SIZE_CONFLICT: { text: 'the old size does not match the size the witness holds' },
   LEDGER_RECEIPT_MALFORMED: { text: 'the receipt is malformed' },
   LEDGER_RECEIPT_MISMATCH: { text: 'the receipt is for another entry' },
+  LEDGER_SEQUENCER_CONFLICT: {
+    text: 'another sequencer changed the log during the batch; nothing was written',
+  },
+  LEDGER_NOT_LOGGED: { text: 'no entry with this lookup key is in the log' },
 } as const satisfies ErrorList;
 
 /** A stable ledger error code. */

@@ -19,3 +19,7 @@ export * from './cosignature.js';
 export * from './policy.js';
 export * from './witness.js';
 export * from './receipt.js';
+export * from './log_key.js';
+export * from './store_tiles.js';
+export * from './store_lookup.js';
+export * from './sequencer.js';

@@ -40,6 +40,18 @@ export interface NodeConfig {
   loginRateLimit?: { burst: number; perSecond: number };
   /** Limits of `POST /api/v1/validate` uploads; each field left out keeps its default. */
   validateLimits?: Partial<ValidateLimits>;
+  /** The transparency log's settings; each field left out keeps its default. */
+  log?: LogSettings;
+}
+
+/** The transparency log's settings in `node.json` (`log`). */
+export interface LogSettings {
+  /** Checkpoint origin and key name (default `<base URL without scheme>/log`). */
+  origin?: string;
+  /** Entries integrated in one transaction at most (default 1,024). */
+  batchSize?: number;
+  /** Pause of the sequencer when the queue is drained, in ms (default 500). */
+  intervalMs?: number;
 }
 
 /**
@@ -91,6 +103,8 @@ export const NODE_FILES = {
   trustListSigner: 'tl-signer.pem',
   /** Uploads of `POST /api/v1/validate` being received or validated. */
   spool: 'spool',
+  /** The transparency log's signed-note verifier key, in `public/`. */
+  logVkey: 'log.vkey',
 } as const;
 
 /** Path of the node configuration file. */

@@ -14,6 +14,8 @@ import type { Store } from '../store/database.js';
 import { currentCertificateOfUsage } from '../eid/register_store/index.js';
 import { NODE_FILES, nodeListFiles, readNodeConfig, storeLocation } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
+import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
+import type { LogIdentity } from '../ledger/log_key.js';
 import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from './trust_list_publisher.js';
 import type { NodeListPublisher } from './trust_list_publisher.js';
 
@@ -35,6 +37,8 @@ export interface NodeContext {
   /** The trusted-list signer and publisher (ETSI TS 119 612); absent on nodes without a directory (tests). */
   tlSigner?: KeyHolder;
   trustList?: NodeListPublisher;
+  /** The transparency log's origin and checkpoint key; absent on nodes without a directory (tests). */
+  log?: LogIdentity;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -133,6 +137,12 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
     };
     // Republishes only when a service, the signer or the NextUpdate margin calls for it.
     await publishNodeTrustList(trustList);
+    // Nodes made before the transparency log get their log key here, once.
+    const log = await openLogIdentity(
+      serviceKeys,
+      config.log?.origin ?? logOrigin(config.baseUrl),
+      join(dir, NODE_FILES.public, NODE_FILES.logVkey),
+    );
     return {
       dir,
       config,
@@ -146,6 +156,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
       tsa,
       tlSigner,
       trustList,
+      log,
       clock,
       async close() {
         await store.close();

@@ -29,6 +29,7 @@ import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { openCaKeyStore } from './context.js';
 import { FileKeyStore, assertStrongPassphrase } from '../pki/file_key_store.js';
 import { TL_SIGNER_ID, publishNodeTrustList } from './trust_list_publisher.js';
+import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
 
 /** What `trustbridge node init` takes. */
 export interface InitNodeOptions {
@@ -126,7 +127,7 @@ async function recordCertificates(store: Store, certs: [string, string, Issued][
 
 /**
  * Creates a country node: key pairs (root P-384, eID CA, OCSP responder, TSA, trusted-list
- * signer), their certificates, the store with its first CRLs, `node.json`, the public PEM files
+ * signer, transparency log), their certificates, the log's verifier key `DIR/public/log.vkey`, the store with its first CRLs, `node.json`, the public PEM files
  * in `DIR/public/` and the first signed trusted list `DIR/public/trustlist.xml`.
  *
  * @param o - directory, country, name, base URL, database, passphrase, CA key store
@@ -187,6 +188,12 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
       'P-256',
       (k) => trustListSignerTemplate(node, root.ref, k, now),
       root.signer,
+    );
+    // The transparency log's checkpoint key (Ed25519), its verifier key in public/log.vkey.
+    await openLogIdentity(
+      serviceKeys,
+      logOrigin(cfg.baseUrl),
+      join(o.dir, NODE_FILES.public, NODE_FILES.logVkey),
     );
     store = await openStore(storeLocation(o.dir, cfg));
     await recordCertificates(

@@ -8,7 +8,7 @@ import { fromPemAll, toPem } from '../lib/pem.js';
 import { pbes2Encrypt } from '../lib/pkcs12_kdf.js';
 import { makePrivateDir, writePrivateFile } from '../lib/private_files.js';
 import { KeyStoreError } from './errors.js';
-import type { HashAlgorithm, KeyAlgorithm, KeyStore } from './key_store.js';
+import type { Ed25519KeyStore, HashAlgorithm, KeyAlgorithm, KeyStore } from './key_store.js';
 
 const NAMED_CURVE: Record<KeyAlgorithm, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1' };
 
@@ -64,6 +64,12 @@ export function encryptedPkcs8Pem(
   }
 }
 
+/** The raw 32-byte Ed25519 public key (the end of its SubjectPublicKeyInfo). */
+function rawEd25519(publicKey: KeyObject): Buffer {
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  return Buffer.from(spki.subarray(spki.length - 32));
+}
+
 /** The DER of a key file's encrypted key, or undefined when the file is not one at all. */
 function encryptedKeyDer(bytes: Buffer): Buffer | undefined {
   const der = fromPemAll(bytes.toString('latin1'), 'ENCRYPTED PRIVATE KEY')[0];
@@ -78,6 +84,7 @@ function encryptedKeyDer(bytes: Buffer): Buffer | undefined {
 
 /**
  * Key store of PKCS#8 `EncryptedPrivateKeyInfo` PEM files, one per key (`<dir>/<id>.key.pem`),
+ * EC keys (P-256, P-384) and Ed25519 keys (the transparency log's checkpoint key),
  * encrypted with PBES2 (PBKDF2-HMAC-SHA256 at 600,000 iterations, AES-256-CBC) under the node
  * passphrase (at least 12 characters for new keys), as
  * `openssl pkey -in FILE -passin env:…` reads them. Keys are decrypted into memory on first use
@@ -90,7 +97,7 @@ function encryptedKeyDer(bytes: Buffer): Buffer | undefined {
  * const sig = await ks.sign('eid-ca', Buffer.from('tbs'), 'sha256');
  * ```
  */
-export class FileKeyStore implements KeyStore {
+export class FileKeyStore implements KeyStore, Ed25519KeyStore {
   readonly kind = 'file' as const;
   readonly #dir: string;
   readonly #passphrase: string;
@@ -128,6 +135,44 @@ export class FileKeyStore implements KeyStore {
     writePrivateFile(file, pem);
     this.#keys.set(id, privateKey);
     return Promise.resolve(publicKey.export({ type: 'spki', format: 'der' }));
+  }
+
+  generateEd25519(id: string): Promise<Buffer> {
+    const file = this.#file(id);
+    if (existsSync(file)) return Promise.reject(new KeyStoreError('KEY_EXISTS', `key ${id} already exists`));
+    try {
+      assertStrongPassphrase(this.#passphrase);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    makePrivateDir(this.#dir);
+    writePrivateFile(file, encryptedPkcs8Pem(privateKey, this.#passphrase));
+    this.#keys.set(id, privateKey);
+    return Promise.resolve(rawEd25519(publicKey));
+  }
+
+  ed25519PublicKey(id: string): Promise<Buffer> {
+    try {
+      return Promise.resolve(rawEd25519(createPublicKey(this.#ed25519(id))));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  signEd25519(id: string, message: Uint8Array): Promise<Buffer> {
+    try {
+      return Promise.resolve(cryptoSign(null, message, this.#ed25519(id)));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  #ed25519(id: string): KeyObject {
+    const key = this.#load(id);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new KeyStoreError('KEY_NOT_FOUND', `key ${id} is not an Ed25519 key`);
+    return key;
   }
 
   #load(id: string): KeyObject {

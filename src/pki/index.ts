@@ -1,4 +1,4 @@
-export type { KeyStore, Signer, KeyAlgorithm, HashAlgorithm } from './key_store.js';
+export type { KeyStore, Signer, KeyAlgorithm, HashAlgorithm, Ed25519KeyStore } from './key_store.js';
 export { FileKeyStore } from './file_key_store.js';
 export { openPkcs11KeyStore } from './pkcs11_key_store.js';
 export type { Pkcs11Options } from './pkcs11_key_store.js';

@@ -35,3 +35,18 @@ export interface Signer {
   readonly spki: Buffer;
   sign(data: Uint8Array): Promise<Buffer>;
 }
+
+/**
+ * A key store that also keeps Ed25519 keys (RFC 8032), for signed notes such as the
+ * transparency log's checkpoints. Public keys and signatures are raw (32 and 64 bytes).
+ */
+export interface Ed25519KeyStore {
+  /** Generates an Ed25519 key under `id` and returns its 32-byte public key. Throws KEY_EXISTS. */
+  generateEd25519(id: string): Promise<Buffer>;
+  /** The 32-byte public key of Ed25519 key `id`. Throws KEY_NOT_FOUND. */
+  ed25519PublicKey(id: string): Promise<Buffer>;
+  /** True when a key `id` exists. */
+  has(id: string): Promise<boolean>;
+  /** The 64-byte Ed25519 signature of `message` with key `id`. */
+  signEd25519(id: string, message: Uint8Array): Promise<Buffer>;
+}

@@ -17,6 +17,8 @@ import type { LoginRoutes } from './routes/login.js';
 import type { LoginOptions } from '../login/service.js';
 import { createServerMetrics } from './server_metrics.js';
 import { registerCertRoutes } from './routes/cert.js';
+import { registerLogRoutes } from './routes/log.js';
+import { StoredLog } from '../ledger/store_lookup.js';
 
 /** Options of the node HTTP server. */
 export interface AppOptions {
@@ -94,6 +96,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerPublicRoutes(app, node, ocsp, metrics);
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
+  if (node.log) registerLogRoutes(app, new StoredLog(node.store.db, node.log.verifier), node.log.vkey);
   registerValidateRoute(app, node, ocsp, { limits });
   const rateLimit = node.config.loginRateLimit;
   loginRoutes.set(

@@ -1,6 +1,7 @@
 /**
  * The hub's HTTP server: `GET /lotl.xml` (the signed list of trusted lists, republished first
- * when its NextUpdate nears), `GET /lotl-signer.pem`, `GET /healthz`. Files are read at each
+ * when its NextUpdate nears), `GET /lotl-signer.pem`, `GET /healthz`, the hub's transparency
+ * log under `/log/` (routes/log.ts; its sequencer runs in {@link serveHub}). Files are read at each
  * request, so member changes made by the command line in another process show at once.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,10 @@ import { HUB_FILES, readHubState } from '../hub/config.js';
 import { publishLotl } from '../hub/hub.js';
 import type { HubContext } from '../hub/hub.js';
 import { memberStatus } from '../hub/members.js';
+import { Sequencer } from '../ledger/sequencer.js';
+import type { CosignHook } from '../ledger/sequencer.js';
+import { StoredLog } from '../ledger/store_lookup.js';
+import { registerLogRoutes } from './routes/log.js';
 
 function publicFile(hub: HubContext, name: string): Buffer {
   const file = join(hub.dir, HUB_FILES.public, name);
@@ -59,6 +64,7 @@ export async function buildHubApp(
   app.get('/lotl-signer.pem', async (req, reply) =>
     sendWithEtag(req, reply, publicFile(hub, HUB_FILES.signer), 'application/x-pem-file'),
   );
+  registerLogRoutes(app, new StoredLog(hub.store.db, hub.log.verifier), hub.log.vkey);
   app.get('/healthz', async () => {
     const state = readHubState(hub.dir);
     return {
@@ -93,6 +99,7 @@ export async function serveHub(
   host: string,
   port: number,
   logger = false,
+  options: { cosign?: CosignHook; sequencer?: boolean } = {},
 ): Promise<RunningHub> {
   const app = await buildHubApp(hub, { logger });
   try {
@@ -103,9 +110,24 @@ export async function serveHub(
   }
   const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
+  // The hub's own log (membership changes, lists of trusted lists) is sequenced here.
+  const sequencer =
+    options.sequencer === false
+      ? undefined
+      : new Sequencer({
+          store: hub.store,
+          log: hub.log,
+          clock: hub.clock,
+          ...(options.cosign ? { cosign: options.cosign } : {}),
+          onError: (e) => app.log.error({ err: e }, 'transparency log sequencer run failed'),
+        });
+  sequencer?.start();
   return {
     app,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
-    close: () => app.close(),
+    close: async () => {
+      await sequencer?.stop();
+      await app.close();
+    },
   };
 }

@@ -6,6 +6,8 @@ import type { TlsLoginListener } from '../login/tls_listener.js';
 import { buildApp, loginRoutesOf } from './app.js';
 import { portInUse } from '../lib/port_in_use.js';
 import { httpStatus } from './errors.js';
+import { Sequencer } from '../ledger/sequencer.js';
+import type { CosignHook } from '../ledger/sequencer.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
 export interface TlsLoginServe {
@@ -29,6 +31,10 @@ export interface ServeOptions {
   tlsLogin?: TlsLoginServe;
   /** The login rate limit to take tokens from (a cluster's shared one); default one of this process. */
   loginLimiter?: AttemptLimiter;
+  /** Gathers witness cosignatures before a checkpoint is published (default: none). */
+  cosign?: CosignHook;
+  /** Runs the transparency log's sequencer in this process (default true). */
+  sequencer?: boolean;
 }
 
 /** A running node server. */
@@ -70,6 +76,30 @@ async function startTls(
     throw portInUse(e, o.host ?? host, o.port, '--tls-login-port');
   });
   return { listener, ...(fingerprint ? { fingerprint } : {}) };
+}
+
+/**
+ * Starts the transparency log's sequencer of `node` (each server process runs one; a lease in
+ * the store lets one integrate at a time), its failures logged and retried at the next run.
+ */
+function startSequencer(
+  node: NodeContext,
+  app: FastifyInstance,
+  options: ServeOptions,
+): Sequencer | undefined {
+  if (!node.log || options.sequencer === false) return undefined;
+  const s = node.config.log;
+  const sequencer = new Sequencer({
+    store: node.store,
+    log: node.log,
+    clock: node.clock,
+    ...(s?.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
+    ...(s?.intervalMs !== undefined ? { intervalMs: s.intervalMs } : {}),
+    ...(options.cosign ? { cosign: options.cosign } : {}),
+    onError: (e) => app.log.error({ err: e }, 'transparency log sequencer run failed'),
+  });
+  sequencer.start();
+  return sequencer;
 }
 
 /**
@@ -117,6 +147,7 @@ export async function serveNode(
   const addr = app.server.address();
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   const running = app;
+  const sequencer = startSequencer(node, running, options);
   return {
     app: running,
     url: urlOf('http', host, actual),
@@ -124,6 +155,7 @@ export async function serveNode(
       ? { tlsLogin: { url: tls.listener.url, ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } }
       : {}),
     close: async () => {
+      await sequencer?.stop();
       await tls?.listener.close();
       await running.close();
     },

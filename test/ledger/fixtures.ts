@@ -5,6 +5,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TileSource } from '../../src/ledger/tile_store.js';
+import {
+  SIG_ED25519,
+  ed25519KeyFromSeed,
+  formatVerifierKey,
+  noteSigner,
+  noteVerifier,
+} from '../../src/ledger/keys.js';
+import type { LogIdentity } from '../../src/ledger/log_key.js';
 import { REPO_ROOT } from '../fixtures/cli.js';
 
 /** The transparency-log corpus folder. */
@@ -32,3 +40,10 @@ export const TEST_SEEDS = {
   witnessB: Buffer.alloc(32, 0x33),
   witnessC: Buffer.alloc(32, 0x44),
 };
+
+/** A log identity over the fixed test seed (what `openLogIdentity` gives a node). */
+export function testLogIdentity(origin = 'ph.trustbridge.example/log'): LogIdentity {
+  const key = ed25519KeyFromSeed(TEST_SEEDS.log);
+  const vkey = formatVerifierKey(origin, SIG_ED25519, key.publicKey);
+  return { origin, signer: noteSigner(origin, key), verifier: noteVerifier(vkey), vkey };
+}

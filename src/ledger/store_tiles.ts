@@ -1,0 +1,101 @@
+/**
+ * The log's resources in the node's store (`ledger_tiles`, keyed by their path under `/log/`):
+ * full tiles and entry bundles, the latest partial tile of each level and partial bundle, and
+ * the published checkpoint (`checkpoint`). A partial tile is replaced when its tile grows (the
+ * narrower one is deleted in the same transaction): a request for a narrower partial tile is
+ * answered with the prefix of the wider or full one, which is the same bytes (tlog-tiles).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { HASH_SIZE } from './hash.js';
+import type { TileSource } from './tile_store.js';
+import { TILE_WIDTH, decodeBundle, encodeBundle, parseTilePath, tilePath } from './tiles.js';
+import type { TileId } from './tiles.js';
+import type { TileWrite } from './writer.js';
+
+/** The path of the published checkpoint in `ledger_tiles`. */
+export const CHECKPOINT_PATH = 'checkpoint';
+
+/** The path of the full tile of `tile` (its partial paths start with it and `.p/`). */
+function fullPath(tile: TileId): string {
+  return tilePath({ ...tile, width: TILE_WIDTH });
+}
+
+/** The first `width` hashes or entries of a tile or bundle that holds at least as many. */
+function prefixOf(tile: TileId, data: Buffer): Buffer | undefined {
+  if (tile.level === 'entries') {
+    const entries = decodeBundle(data);
+    return entries.length >= tile.width ? encodeBundle(entries.slice(0, tile.width)) : undefined;
+  }
+  return data.length >= tile.width * HASH_SIZE ? data.subarray(0, tile.width * HASH_SIZE) : undefined;
+}
+
+/**
+ * Reads `ledger_tiles` through a query builder or transaction: a {@link TileSource} for the
+ * writer (the edge of the tree) and the reader (proofs), and the tile server.
+ *
+ * @example
+ * ```ts
+ * const tiles = new StoreTileSource(store.db);
+ * const data = await tiles.read('tile/0/000.p/17');
+ * ```
+ */
+export class StoreTileSource implements TileSource {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async read(path: string): Promise<Uint8Array | undefined> {
+    const exact = await this.#db
+      .selectFrom('ledger_tiles')
+      .select('data')
+      .where('path', '=', path)
+      .executeTakeFirst();
+    if (exact) return Buffer.from(exact.data);
+    if (path === CHECKPOINT_PATH) return undefined;
+    const tile = parseTilePath(path);
+    if (tile.width === TILE_WIDTH) return undefined;
+    // A narrower partial tile: the prefix of the wider partial or of the full tile now stored.
+    const full = fullPath(tile);
+    const rows = await this.#db
+      .selectFrom('ledger_tiles')
+      .select(['path', 'data'])
+      .where((eb) => eb.or([eb('path', '=', full), eb('path', 'like', `${full}.p/%`)]))
+      .execute();
+    for (const r of rows) {
+      const data = prefixOf(tile, Buffer.from(r.data));
+      if (data) return data;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Stores an integration's tiles and bundles in the caller's transaction, deleting the partial
+ * tiles they supersede.
+ *
+ * @param trx - the sequencer's transaction
+ * @param writes - the integration's writes
+ */
+export async function storeTileWrites(trx: Kysely<Database>, writes: readonly TileWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  for (let i = 0; i < writes.length; i += 256) {
+    await trx
+      .insertInto('ledger_tiles')
+      .values(writes.slice(i, i + 256).map((w) => ({ path: w.path, data: Buffer.from(w.data) })))
+      .onConflict((oc) => oc.column('path').doUpdateSet((eb) => ({ data: eb.ref('excluded.data') })))
+      .execute();
+  }
+  await trx
+    .deleteFrom('ledger_tiles')
+    .where((eb) =>
+      eb.or(
+        writes.map((w) =>
+          eb.and([eb('path', 'like', `${fullPath(parseTilePath(w.path))}.p/%`), eb('path', '<>', w.path)]),
+        ),
+      ),
+    )
+    .execute();
+}
