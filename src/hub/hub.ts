@@ -25,6 +25,9 @@ import { HUB_FILES, LOTL_SIGNER_ID, readHubConfig, readHubState, writeHubFile } 
 import type { HubConfig, HubState } from './config.js';
 import { HubError } from './errors.js';
 import { completePending, memberEntries, pendingPublication } from './log_outbox.js';
+import type { Cosigner } from '../ledger/cosignature.js';
+import { LOG_VKEY_FILE, openWitnessCosigner } from '../node/witness.js';
+import type { LotlTransparency } from '../trust/writer/lotl.js';
 
 /** An open hub. */
 export interface HubContext {
@@ -33,6 +36,8 @@ export interface HubContext {
   signer: { signer: Signer; certificate: Buffer };
   /** `HUB/hub.db`: the hub's transparency log (its queue, tiles and checkpoints). */
   store: Store;
+  /** The hub's witness cosigning key (`HUB/public/witness.vkey`); it witnesses every member's log. */
+  witness?: Cosigner;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -97,6 +102,7 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
       signer,
     );
     const hub = hubContext(o.dir, config, keys, store, { signer, certificate }, clock);
+    hub.witness = hubWitness(o.dir, config, o.passphrase, clock);
     await publishLotl(hub, { force: true });
     // hub.json last: a hub exists only once its key, certificate and first list are in place.
     writeHubFile(o.dir, HUB_FILES.config, JSON.stringify(config, null, 2) + '\n', 0o600);
@@ -109,6 +115,29 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
     for (const f of ['', '-wal', '-shm']) rmSync(join(o.dir, HUB_FILES.db + f), { force: true });
     throw e;
   }
+}
+
+function hubWitness(dir: string, config: HubConfig, passphrase: string, clock: () => Date): Cosigner {
+  return openWitnessCosigner({
+    keysDir: join(dir, HUB_FILES.keys),
+    publicDir: join(dir, HUB_FILES.public),
+    passphrase,
+    baseUrl: config.baseUrl,
+    create: true,
+    clock,
+  });
+}
+
+/** The hub's own log and witness, for the LOTL's self pointer. */
+export function hubTransparency(hub: HubContext): LotlTransparency {
+  const logFile = join(hub.dir, HUB_FILES.public, LOG_VKEY_FILE);
+  const logKey = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim() : undefined;
+  return {
+    ...(logKey ? { logKey } : {}),
+    ...(hub.witness
+      ? { witnessKey: hub.witness.vkey, witnessUrl: `${hub.config.baseUrl}/witness/add-checkpoint` }
+      : {}),
+  };
 }
 
 function hubContext(
@@ -168,6 +197,8 @@ export async function openHub(
     const signer = keyStoreSigner(keys, LOTL_SIGNER_ID, 'P-256', spki);
     store = await openStore(join(dir, HUB_FILES.db));
     const hub = hubContext(dir, config, keys, store, { signer, certificate }, o.clock ?? (() => new Date()));
+    // Hubs made before witnesses get their witness key here, once.
+    hub.witness = hubWitness(dir, config, o.passphrase, hub.clock);
     await serialized(dir, () => finishPending(hub));
     return hub;
   } catch (e) {
@@ -232,6 +263,7 @@ export function publishLotl(
       issued,
       nextUpdate,
       signer: hub.signer.certificate,
+      transparency: hubTransparency(hub),
       members: state.members.map((m) => ({ ...m, signers: m.signers.map((s) => Buffer.from(s, 'base64')) })),
     });
     const signed = await signTsl(buildTsl(doc), hub.signer, issued);

@@ -16,6 +16,8 @@ import { NODE_FILES, nodeListFiles, readNodeConfig, storeLocation } from './conf
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
 import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from './trust_list_publisher.js';
 import type { NodeListPublisher } from './trust_list_publisher.js';
+import type { Cosigner } from '../ledger/cosignature.js';
+import { openWitnessCosigner } from './witness.js';
 
 /** A certification authority or service key of the node, ready to sign. */
 export type { KeyHolder };
@@ -35,6 +37,8 @@ export interface NodeContext {
   /** The trusted-list signer and publisher (ETSI TS 119 612); absent on nodes without a directory (tests). */
   tlSigner?: KeyHolder;
   trustList?: NodeListPublisher;
+  /** The witness's cosigning key (tlog-witness; `DIR/public/witness.vkey`); absent on nodes without a directory (tests). */
+  witness?: Cosigner;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -96,6 +100,31 @@ async function holder(store: Store, keys: KeyStore, id: string, usage: string): 
 }
 
 /**
+ * The node's witness key; nodes made before witnesses get it here, once. A node whose (old)
+ * passphrase is too short to make new keys runs without a witness.
+ */
+function nodeWitnessCosigner(
+  dir: string,
+  config: NodeConfig,
+  passphrase: string,
+  clock: () => Date,
+): Cosigner | undefined {
+  try {
+    return openWitnessCosigner({
+      keysDir: join(dir, NODE_FILES.keys),
+      publicDir: join(dir, NODE_FILES.public),
+      passphrase,
+      baseUrl: config.baseUrl,
+      create: true,
+      clock,
+    });
+  } catch (e) {
+    if (e instanceof KeyStoreError && e.code === 'KEY_PASSPHRASE_WEAK') return undefined;
+    throw e;
+  }
+}
+
+/**
  * Opens the node in `dir`: reads `node.json`, opens (and migrates) its store, its key stores,
  * and loads the CA, OCSP responder and TSA certificates.
  *
@@ -133,6 +162,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
     };
     // Republishes only when a service, the signer or the NextUpdate margin calls for it.
     await publishNodeTrustList(trustList);
+    const witness = nodeWitnessCosigner(dir, config, options.passphrase, clock);
     return {
       dir,
       config,
@@ -146,6 +176,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
       tsa,
       tlSigner,
       trustList,
+      ...(witness ? { witness } : {}),
       clock,
       async close() {
         await store.close();

@@ -16,6 +16,10 @@ import { registerLoginRoutes } from './routes/login.js';
 import type { LoginRoutes } from './routes/login.js';
 import type { LoginOptions } from '../login/service.js';
 import { createServerMetrics } from './server_metrics.js';
+import { registerWitnessRoutes } from './routes/witness.js';
+import { nodeWitnessLogs, storeWitnessService } from '../node/witness.js';
+import type { WitnessLogs } from '../ledger/witness.js';
+import type { WitnessRateLimit } from '../ledger/witness_service.js';
 
 /** Options of the node HTTP server. */
 export interface AppOptions {
@@ -29,6 +33,11 @@ export interface AppOptions {
   login?: LoginOptions;
   /** Upload limits of `POST /api/v1/validate`, over `node.json` `validateLimits`. */
   validateLimits?: Partial<ValidateLimits>;
+  /**
+   * The logs the witness serves (default: the other members' logs from the hub's verified
+   * LOTL), and its per-client rate limit (false: none).
+   */
+  witness?: { logs?: () => WitnessLogs | Promise<WitnessLogs>; rateLimit?: WitnessRateLimit | false };
 }
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
@@ -100,6 +109,17 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     registerLoginRoutes(app, node, ocsp, { ...(rateLimit ? { rateLimit } : {}), ...options.login }),
   );
   registerApiRoutes(app, node, eidContextOf(node), metrics);
+  await registerWitnessRoutes(
+    app,
+    node.witness &&
+      storeWitnessService({
+        store: node.store,
+        cosigner: node.witness,
+        logs: options.witness?.logs ?? nodeWitnessLogs(node),
+        clock: node.clock,
+        ...(options.witness?.rateLimit !== undefined ? { rateLimit: options.witness.rateLimit } : {}),
+      }),
+  );
   app.get('/openapi.json', async () =>
     openapi.document({
       title: `trustbridge node ${node.config.country}`,

@@ -23,6 +23,7 @@ import * as m0002 from './migrations/0002_certificate_key_hash.js';
 import * as m0003 from './migrations/0003_login.js';
 import * as m0004 from './migrations/0004_enrolment_review.js';
 import * as m0005 from './migrations/0005_ledger.js';
+import * as m0006 from './migrations/0006_witness.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_login': m0003,
   '0004_enrolment_review': m0004,
   '0005_ledger': m0005,
+  '0006_witness': m0006,
 };
 
 /**
