@@ -14,6 +14,7 @@ import { validateCommands } from './commands/validate.js';
 import { hubCommands } from './commands/hub.js';
 import { rpCommands } from './commands/rp.js';
 import { walletLoginCommands } from './commands/wallet_login.js';
+import { logCommands } from './commands/log.js';
 
 const COMMANDS: Command[] = [
   ...nodeCommands,
@@ -28,6 +29,7 @@ const COMMANDS: Command[] = [
   ...hubCommands,
   ...rpCommands,
   ...walletLoginCommands,
+  ...logCommands,
 ];
 
 function help(): string {
