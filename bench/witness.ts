@@ -14,7 +14,13 @@ import Fastify from 'fastify';
 import { cosigner } from '../src/ledger/cosignature.js';
 import { defaultWitnessPolicy } from '../src/ledger/federation_logs.js';
 import { gatherCosignatures } from '../src/ledger/gather.js';
-import { SIG_ED25519, ed25519KeyFromSeed, formatVerifierKey, noteSigner, noteVerifier } from '../src/ledger/keys.js';
+import {
+  SIG_ED25519,
+  ed25519KeyFromSeed,
+  formatVerifierKey,
+  noteSigner,
+  noteVerifier,
+} from '../src/ledger/keys.js';
 import { TileLog } from '../src/ledger/log.js';
 import { parsePolicy } from '../src/ledger/policy.js';
 import { LogReader } from '../src/ledger/reader.js';
@@ -44,7 +50,11 @@ export async function runWitnessBench(rows: SummaryRow[]): Promise<void> {
   const key = ed25519KeyFromSeed(Buffer.alloc(32, 5));
   const vkey = formatVerifierKey(origin, SIG_ED25519, key.publicKey);
   const tiles = new MemoryTileStore();
-  const log = await TileLog.open(tiles, { origin, signer: noteSigner(origin, key), verifier: noteVerifier(vkey) });
+  const log = await TileLog.open(tiles, {
+    origin,
+    signer: noteSigner(origin, key),
+    verifier: noteVerifier(vkey),
+  });
   const reader = new LogReader(tiles);
   const tmp = tempDir('witness');
   const witnesses = [];
@@ -70,7 +80,11 @@ export async function runWitnessBench(rows: SummaryRow[]): Promise<void> {
     });
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
-    witnesses.push({ name: name.toUpperCase(), vkey: w.vkey, url: `http://127.0.0.1:${port}/witness/add-checkpoint` });
+    witnesses.push({
+      name: name.toUpperCase(),
+      vkey: w.vkey,
+      url: `http://127.0.0.1:${port}/witness/add-checkpoint`,
+    });
   }
   const policy = parsePolicy(defaultWitnessPolicy(vkey, witnesses));
   const times: number[] = [];

@@ -117,6 +117,10 @@ export function defaultWitnessPolicy(logKey: string, witnesses: readonly Witness
   const names = witnesses.map((w, i) => `w${i}-${w.name.replace(/[^A-Za-z0-9._-]/g, '_')}`);
   witnesses.forEach((w, i) => lines.push(`witness ${names[i]} ${w.vkey} ${w.url}`));
   if (witnesses.length === 0) lines.push('quorum none');
-  else lines.push(`group majority ${Math.floor(witnesses.length / 2) + 1} ${names.join(' ')}`, 'quorum majority');
+  else
+    lines.push(
+      `group majority ${Math.floor(witnesses.length / 2) + 1} ${names.join(' ')}`,
+      'quorum majority',
+    );
   return lines.join('\n') + '\n';
 }

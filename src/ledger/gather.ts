@@ -75,15 +75,16 @@ function requestBody(oldSize: number, proof: readonly Buffer[], checkpoint: stri
   return `old ${oldSize}\n${proof.map((h) => `${h.toString('base64')}\n`).join('')}\n${checkpoint}`;
 }
 
-async function proofFrom(
-  o: GatherOptions,
-  from: number,
-  size: number,
-): Promise<readonly Buffer[]> {
+async function proofFrom(o: GatherOptions, from: number, size: number): Promise<readonly Buffer[]> {
   return from === 0 || from >= size ? [] : o.proof(from, size);
 }
 
-async function askOne(o: GatherOptions, w: GatherWitness, text: string, size: number): Promise<WitnessOutcome> {
+async function askOne(
+  o: GatherOptions,
+  w: GatherWitness,
+  text: string,
+  size: number,
+): Promise<WitnessOutcome> {
   const started = performance.now();
   const doFetch = o.fetch ?? fetch;
   const done = (x: Omit<WitnessOutcome, 'name' | 'url' | 'ms'>): WitnessOutcome => ({
@@ -143,7 +144,8 @@ async function askOne(o: GatherOptions, w: GatherWitness, text: string, size: nu
           return false;
         }
       });
-      if (mine.length === 0) throw new LedgerError('LEDGER_COSIGNATURE_INVALID', 'no valid cosignature of the witness key');
+      if (mine.length === 0)
+        throw new LedgerError('LEDGER_COSIGNATURE_INVALID', 'no valid cosignature of the witness key');
       return done({ result: 'cosigned', status: 200, cosignature: mine.join(''), retried: attempt > 0 });
     } catch (e) {
       return done({ result: 'invalid', status: 200, detail: (e as Error).message, retried: attempt > 0 });

@@ -29,7 +29,11 @@ export interface LogVerdict {
   /** Base64 root hash. */
   readonly root?: string;
   /** The policy's witnesses whose cosignature verified. */
-  readonly cosigners: readonly { readonly witness: string; readonly keyName: string; readonly time: number }[];
+  readonly cosigners: readonly {
+    readonly witness: string;
+    readonly keyName: string;
+    readonly time: number;
+  }[];
   /** `met`, `unmet` or `none` (no policy given). */
   readonly policy: 'met' | 'unmet' | 'none';
   /** The earlier tree the log was checked consistent with (null: none seen before). */

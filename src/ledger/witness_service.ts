@@ -82,7 +82,8 @@ export function witnessService(o: WitnessServiceOptions): WitnessService {
     const now = clock().getTime();
     let w = windows.get(client);
     if (!w || now - w.start >= limit.windowMs) {
-      if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= limit.windowMs) windows.delete(k);
+      if (windows.size > 10_000)
+        for (const [k, v] of windows) if (now - v.start >= limit.windowMs) windows.delete(k);
       w = { start: now, count: 0 };
       windows.set(client, w);
     }
@@ -92,11 +93,15 @@ export function witnessService(o: WitnessServiceOptions): WitnessService {
   return {
     vkey: o.cosigner.vkey,
     async handle(body, client) {
-      if (!allowed(client)) return text(429, 'too many add-checkpoint requests; retry later', 'HTTP_CLIENT_BUSY');
+      if (!allowed(client))
+        return text(429, 'too many add-checkpoint requests; retry later', 'HTTP_CLIENT_BUSY');
       if (body.length > MAX_ADD_CHECKPOINT_SIZE)
         return text(
           413,
-          new LedgerError('LEDGER_NOTE_TOO_LARGE', `${body.length} bytes, at most ${MAX_ADD_CHECKPOINT_SIZE}`),
+          new LedgerError(
+            'LEDGER_NOTE_TOO_LARGE',
+            `${body.length} bytes, at most ${MAX_ADD_CHECKPOINT_SIZE}`,
+          ),
         );
       const logs = await o.logs();
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -109,7 +114,10 @@ export function witnessService(o: WitnessServiceOptions): WitnessService {
         const u = answer.update;
         if (!u || (await o.state.compareAndSet(u.origin, u.previous, u.next, clock()))) return answer;
       }
-      throw new LedgerError('LEDGER_WITNESS_SIZE_CONFLICT', 'the witness state kept changing under the request');
+      throw new LedgerError(
+        'LEDGER_WITNESS_SIZE_CONFLICT',
+        'the witness state kept changing under the request',
+      );
     },
   };
 }

@@ -64,7 +64,8 @@ export function openWitnessCosigner(o: {
   if (existsSync(file)) {
     try {
       const published = parseVerifierKey(readFileSync(file, 'utf8').trim());
-      if (published.type === SIG_COSIGNATURE && published.publicKey.equals(key.publicKey)) name = published.name;
+      if (published.type === SIG_COSIGNATURE && published.publicKey.equals(key.publicKey))
+        name = published.name;
     } catch {
       // A damaged or foreign file is rewritten below.
     }

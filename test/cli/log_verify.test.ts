@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { signCheckpoint } from '../../src/ledger/checkpoint.js';
 import { cosigner } from '../../src/ledger/cosignature.js';
-import { SIG_ED25519, ed25519KeyFromSeed, formatVerifierKey, noteSigner, noteVerifier } from '../../src/ledger/keys.js';
+import {
+  SIG_ED25519,
+  ed25519KeyFromSeed,
+  formatVerifierKey,
+  noteSigner,
+  noteVerifier,
+} from '../../src/ledger/keys.js';
 import { TileLog } from '../../src/ledger/log.js';
 import { openNote } from '../../src/ledger/note.js';
 import { MemoryTileStore } from '../../src/ledger/tile_store.js';
@@ -65,7 +71,8 @@ describe('trustbridge log verify', () => {
   let tessera: { url: string; server: Server } | undefined;
   let ours: { url: string; server: Server };
   before(async () => {
-    if (!NO_CORPUS) tessera = await serve(() => folderSource(join(TLOG_CORPUS, 'tessera', 'testdata', 'log')));
+    if (!NO_CORPUS)
+      tessera = await serve(() => folderSource(join(TLOG_CORPUS, 'tessera', 'testdata', 'log')));
     ours = await serve(() => store);
   });
   after(() => {
@@ -86,7 +93,11 @@ describe('trustbridge log verify', () => {
 
   it('our log: consistent across runs, cosigned under a policy; tampering and forks exit 1', async () => {
     const state = join(tmp.path, 'ours.json');
-    const log = await TileLog.open(store, { origin: ORIGIN, signer: noteSigner(ORIGIN, KEY), verifier: noteVerifier(VKEY) });
+    const log = await TileLog.open(store, {
+      origin: ORIGIN,
+      signer: noteSigner(ORIGIN, KEY),
+      verifier: noteVerifier(VKEY),
+    });
     const entries = Array.from({ length: 300 }, (_, i) => Buffer.from(`entry ${i}`));
     await log.append(entries.slice(0, 260));
     const first = await verify(ours.url, VKEY, state);
@@ -106,10 +117,16 @@ describe('trustbridge log verify', () => {
     const anyPolicy = join(tmp.path, 'any.policy');
     writeFileSync(anyPolicy, `witness VN ${w.vkey}\nwitness BE ${w2.vkey}\ngroup g any VN BE\nquorum g\n`);
     const allPolicy = join(tmp.path, 'all.policy');
-    writeFileSync(allPolicy, `log ${VKEY}\nwitness VN ${w.vkey}\nwitness BE ${w2.vkey}\ngroup g all VN BE\nquorum g\n`);
+    writeFileSync(
+      allPolicy,
+      `log ${VKEY}\nwitness VN ${w.vkey}\nwitness BE ${w2.vkey}\ngroup g all VN BE\nquorum g\n`,
+    );
     const cosigned = await verify(ours.url, VKEY, state, ['--policy', anyPolicy]);
     assert.equal(cosigned.code, 0, JSON.stringify(cosigned.out));
-    assert.deepEqual(cosigned.out!.cosigners.map((c) => c.witness), ['VN']);
+    assert.deepEqual(
+      cosigned.out!.cosigners.map((c) => c.witness),
+      ['VN'],
+    );
     assert.equal(cosigned.out!.policy, 'met');
     const unmet = await verify(ours.url, VKEY, state, ['--policy', allPolicy]);
     assert.equal(unmet.code, 1);
@@ -129,7 +146,11 @@ describe('trustbridge log verify', () => {
 
     // A fork: another log of the same size with another root, served under the same key.
     const forkStore = new MemoryTileStore();
-    const fork = await TileLog.open(forkStore, { origin: ORIGIN, signer: noteSigner(ORIGIN, KEY), verifier: noteVerifier(VKEY) });
+    const fork = await TileLog.open(forkStore, {
+      origin: ORIGIN,
+      signer: noteSigner(ORIGIN, KEY),
+      verifier: noteVerifier(VKEY),
+    });
     await fork.append(entries.map((e, i) => (i === 7 ? Buffer.from('rewritten') : e)));
     const real = store;
     store = forkStore;
@@ -142,7 +163,11 @@ describe('trustbridge log verify', () => {
     }
     // A grown fork is not consistent with what was seen either.
     const grown = new MemoryTileStore();
-    const g = await TileLog.open(grown, { origin: ORIGIN, signer: noteSigner(ORIGIN, KEY), verifier: noteVerifier(VKEY) });
+    const g = await TileLog.open(grown, {
+      origin: ORIGIN,
+      signer: noteSigner(ORIGIN, KEY),
+      verifier: noteVerifier(VKEY),
+    });
     await g.append([...entries.map((e, i) => (i === 7 ? Buffer.from('rewritten') : e)), Buffer.from('more')]);
     store = grown;
     try {
@@ -154,7 +179,15 @@ describe('trustbridge log verify', () => {
     }
     // A checkpoint signed by another key: exit 1 (no signature of the log's key).
     const other = ed25519KeyFromSeed(TEST_SEEDS.witnessC);
-    await store.write('checkpoint', Buffer.from(await signCheckpoint({ origin: ORIGIN, size: 300, root: Buffer.alloc(32), extensions: [] }, noteSigner(ORIGIN, other))));
+    await store.write(
+      'checkpoint',
+      Buffer.from(
+        await signCheckpoint(
+          { origin: ORIGIN, size: 300, root: Buffer.alloc(32), extensions: [] },
+          noteSigner(ORIGIN, other),
+        ),
+      ),
+    );
     const unsigned = await verify(ours.url, VKEY, state);
     assert.equal(unsigned.code, 1);
     assert.equal(unsigned.out!.problems[0]!.code, 'LEDGER_NOTE_UNVERIFIED');

@@ -23,7 +23,13 @@ import {
   witnessesOf,
 } from '../../src/ledger/federation_logs.js';
 import { gatherCosignatures } from '../../src/ledger/gather.js';
-import { SIG_ED25519, ed25519KeyFromSeed, formatVerifierKey, noteSigner, noteVerifier } from '../../src/ledger/keys.js';
+import {
+  SIG_ED25519,
+  ed25519KeyFromSeed,
+  formatVerifierKey,
+  noteSigner,
+  noteVerifier,
+} from '../../src/ledger/keys.js';
 import { TileLog } from '../../src/ledger/log.js';
 import { openNote } from '../../src/ledger/note.js';
 import { parsePolicy, verifyCheckpointPolicy } from '../../src/ledger/policy.js';
@@ -73,7 +79,11 @@ export async function loopbackWitness(
 }
 
 async function newLog(store = new MemoryTileStore()) {
-  const log = await TileLog.open(store, { origin: ORIGIN, signer: noteSigner(ORIGIN, LOG_KEY), verifier: noteVerifier(LOG_VKEY) });
+  const log = await TileLog.open(store, {
+    origin: ORIGIN,
+    signer: noteSigner(ORIGIN, LOG_KEY),
+    verifier: noteVerifier(LOG_VKEY),
+  });
   return { log, reader: new LogReader(store) };
 }
 
@@ -103,38 +113,80 @@ describe('gathering cosignatures from three witnesses on loopback', () => {
     const policy = parsePolicy(policyText);
     const proof = (m: number, n: number) => reader.consistencyProof(m, n);
     const a = await log.append([Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
-    const r1 = await gatherCosignatures({ checkpoint: a.checkpoint, oldSize: 0, proof, witnesses: endpoints, policy });
-    assert.deepEqual(r1.outcomes.map((o) => [o.name, o.result, o.status]), [
-      ['VN', 'cosigned', 200],
-      ['BE', 'cosigned', 200],
-      ['XR', 'refused', 404],
-    ]);
+    const r1 = await gatherCosignatures({
+      checkpoint: a.checkpoint,
+      oldSize: 0,
+      proof,
+      witnesses: endpoints,
+      policy,
+    });
+    assert.deepEqual(
+      r1.outcomes.map((o) => [o.name, o.result, o.status]),
+      [
+        ['VN', 'cosigned', 200],
+        ['BE', 'cosigned', 200],
+        ['XR', 'refused', 404],
+      ],
+    );
     assert.equal(r1.quorum, true);
     assert.equal(r1.cosignatures.length, 2);
     const verdict = verifyCheckpointPolicy(r1.checkpoint, policy);
-    assert.deepEqual(verdict.cosigners.map((c) => [c.witness, c.time]), [['w0-VN', NOW], ['w1-BE', NOW]]);
+    assert.deepEqual(
+      verdict.cosigners.map((c) => [c.witness, c.time]),
+      [
+        ['w0-VN', NOW],
+        ['w1-BE', NOW],
+      ],
+    );
 
     // The log forgot it was cosigned at 3 and asks from 0: both answer 409 "3", the retry cosigns.
     const b = await log.append([Buffer.from('four'), Buffer.from('five')]);
-    const r2 = await gatherCosignatures({ checkpoint: b.checkpoint, oldSize: 0, proof, witnesses: endpoints, policy });
-    assert.deepEqual(r2.outcomes.map((o) => [o.result, o.retried]), [['cosigned', true], ['cosigned', true], ['refused', false]]);
+    const r2 = await gatherCosignatures({
+      checkpoint: b.checkpoint,
+      oldSize: 0,
+      proof,
+      witnesses: endpoints,
+      policy,
+    });
+    assert.deepEqual(
+      r2.outcomes.map((o) => [o.result, o.retried]),
+      [
+        ['cosigned', true],
+        ['cosigned', true],
+        ['refused', false],
+      ],
+    );
     assert.equal(r2.quorum, true);
 
     // A fork at the same size: 409 with the size held, from every witness that knows the log.
     const { signCheckpoint } = await import('../../src/ledger/checkpoint.js');
-    const fork = await signCheckpoint({ origin: ORIGIN, size: 5, root: Buffer.alloc(32, 7), extensions: [] }, noteSigner(ORIGIN, LOG_KEY));
-    const r3 = await gatherCosignatures({ checkpoint: fork, oldSize: 5, proof, witnesses: endpoints, policy });
-    assert.deepEqual(r3.outcomes.map((o) => [o.result, o.status, o.witnessSize]), [
-      ['refused', 409, 5],
-      ['refused', 409, 5],
-      ['refused', 404, undefined],
-    ]);
+    const fork = await signCheckpoint(
+      { origin: ORIGIN, size: 5, root: Buffer.alloc(32, 7), extensions: [] },
+      noteSigner(ORIGIN, LOG_KEY),
+    );
+    const r3 = await gatherCosignatures({
+      checkpoint: fork,
+      oldSize: 5,
+      proof,
+      witnesses: endpoints,
+      policy,
+    });
+    assert.deepEqual(
+      r3.outcomes.map((o) => [o.result, o.status, o.witnessSize]),
+      [
+        ['refused', 409, 5],
+        ['refused', 409, 5],
+        ['refused', 404, undefined],
+      ],
+    );
     assert.equal(r3.quorum, false);
     assert.equal(r3.cosignatures.length, 0);
 
     // A fork that grows: another history of 6 entries, its proof from 5 does not verify: 422.
     const other = await newLog();
-    const forked = await other.log.append(['one', 'two', 'three', 'FOUR', 'five', 'six'].map((s) => Buffer.from(s)));
+    const forked = await other.log.append(
+      ['one', 'two', 'three', 'FOUR', 'five', 'six'].map((s) => Buffer.from(s)),
+    );
     const r4 = await gatherCosignatures({
       checkpoint: forked.checkpoint,
       oldSize: 5,
@@ -142,7 +194,10 @@ describe('gathering cosignatures from three witnesses on loopback', () => {
       witnesses: endpoints,
       policy,
     });
-    assert.deepEqual(r4.outcomes.map((o) => o.status), [422, 422, 404]);
+    assert.deepEqual(
+      r4.outcomes.map((o) => o.status),
+      [422, 422, 404],
+    );
     assert.equal(r4.quorum, false);
   });
 
@@ -161,11 +216,16 @@ describe('gathering cosignatures from three witnesses on loopback', () => {
       ],
       fetch: async (url) => {
         if (String(url).includes('liar.invalid'))
-          return new Response(await liar.cosign(openNote(a.checkpoint, [noteVerifier(LOG_VKEY)]).text, NOW), { status: 200 });
+          return new Response(await liar.cosign(openNote(a.checkpoint, [noteVerifier(LOG_VKEY)]).text, NOW), {
+            status: 200,
+          });
         return fetch(url);
       },
     });
-    assert.deepEqual(r.outcomes.map((o) => o.result), ['unreachable', 'invalid']);
+    assert.deepEqual(
+      r.outcomes.map((o) => o.result),
+      ['unreachable', 'invalid'],
+    );
     assert.equal(r.cosignatures.length, 0);
   });
 });
@@ -181,7 +241,13 @@ describe('the hub publishes members\u2019 logs and witnesses; its own witness se
     } finally {
       await node.close();
     }
-    hub = await initHub({ dir: join(tmp.path, 'hub'), name: 'Regional Hub', baseUrl: 'http://hub.example', passphrase: 'hub test passphrase', clock: testClock() });
+    hub = await initHub({
+      dir: join(tmp.path, 'hub'),
+      name: 'Regional Hub',
+      baseUrl: 'http://hub.example',
+      passphrase: 'hub test passphrase',
+      clock: testClock(),
+    });
   });
   after(async () => {
     await hub?.close();
@@ -200,30 +266,61 @@ describe('the hub publishes members\u2019 logs and witnesses; its own witness se
       transparency: { logKey: LOG_VKEY, witnessKey: phWitness.vkey },
     });
     await assert.rejects(
-      addHubMember(hub, { country: 'VN', trustListUrl: 'http://vn.example/trustlist.xml', signerPem, transparency: { logKey: 'nonsense' } }),
+      addHubMember(hub, {
+        country: 'VN',
+        trustListUrl: 'http://vn.example/trustlist.xml',
+        signerPem,
+        transparency: { logKey: 'nonsense' },
+      }),
       (e: unknown) => (e as { code?: string }).code === 'TL_INPUT_INVALID',
     );
-    const { root } = verifyEnvelopedSignature(readFileSync(join(hub.dir, 'public', 'lotl.xml')), hub.signer.certificate);
+    const { root } = verifyEnvelopedSignature(
+      readFileSync(join(hub.dir, 'public', 'lotl.xml')),
+      hub.signer.certificate,
+    );
     const parties = federationParties(parseTrustedList(root).pointers);
     assert.deepEqual(parties, [
       { name: 'XR', witnessKey: hub.witness!.vkey, witnessUrl: 'http://hub.example/witness/add-checkpoint' },
-      { name: TEST_IDENTITY.country, logKey: LOG_VKEY, witnessKey: phWitness.vkey, witnessUrl: 'http://ph.example/witness/add-checkpoint' },
+      {
+        name: TEST_IDENTITY.country,
+        logKey: LOG_VKEY,
+        witnessKey: phWitness.vkey,
+        witnessUrl: 'http://ph.example/witness/add-checkpoint',
+      },
     ]);
     assert.ok(witnessLogsOf(parties).keys(ORIGIN));
-    assert.equal(witnessLogsOf(parties, LOG_VKEY).keys(ORIGIN), undefined, 'a node does not witness its own log');
-    assert.deepEqual(witnessesOf(parties, phWitness.vkey).map((w) => w.name), ['XR']);
+    assert.equal(
+      witnessLogsOf(parties, LOG_VKEY).keys(ORIGIN),
+      undefined,
+      'a node does not witness its own log',
+    );
+    assert.deepEqual(
+      witnessesOf(parties, phWitness.vkey).map((w) => w.name),
+      ['XR'],
+    );
 
     // The hub's witness serves the member's log over HTTP.
     const app = await buildHubApp(hub, { witnessRateLimit: false });
     try {
       const { log } = await newLog();
       const a = await log.append([Buffer.from('one')]);
-      const res = await app.inject({ method: 'POST', url: '/witness/add-checkpoint', payload: `old 0\n\n${a.checkpoint}` });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/witness/add-checkpoint',
+        payload: `old 0\n\n${a.checkpoint}`,
+      });
       assert.equal(res.statusCode, 200, res.body);
-      assert.equal(openNote(a.checkpoint + res.body, [cosignatureVerifier(hub.witness!.vkey)]).verified.length, 1);
+      assert.equal(
+        openNote(a.checkpoint + res.body, [cosignatureVerifier(hub.witness!.vkey)]).verified.length,
+        1,
+      );
       const key = await app.inject({ method: 'GET', url: '/witness/key' });
       assert.equal(key.body, hubVkey);
-      const unknown = await app.inject({ method: 'POST', url: '/witness/add-checkpoint', payload: `old 0\n\n${a.checkpoint.replace(ORIGIN, 'vn.example/log')}` });
+      const unknown = await app.inject({
+        method: 'POST',
+        url: '/witness/add-checkpoint',
+        payload: `old 0\n\n${a.checkpoint.replace(ORIGIN, 'vn.example/log')}`,
+      });
       assert.equal(unknown.statusCode, 404);
     } finally {
       await app.close();

@@ -50,16 +50,25 @@ async function witnessNode(
 ): Promise<{ node: TestNode; app: FastifyInstance }> {
   const node = await makeTestNode({ db: location, clock: () => NOW });
   node.witness = cosigner('example.com/witness', ed25519KeyFromSeed(seed), () => NOW.getTime() / 1000);
-  const app = await buildApp(node, { witness: { logs: () => ({ keys: (o) => logs.get(o) }), rateLimit: false } });
+  const app = await buildApp(node, {
+    witness: { logs: () => ({ keys: (o) => logs.get(o) }), rateLimit: false },
+  });
   return { node, app };
 }
 
 async function post(app: FastifyInstance, body: string | Buffer, type = 'text/plain') {
-  return app.inject({ method: 'POST', url: '/witness/add-checkpoint', payload: body, headers: { 'content-type': type } });
+  return app.inject({
+    method: 'POST',
+    url: '/witness/add-checkpoint',
+    payload: body,
+    headers: { 'content-type': type },
+  });
 }
 
 async function stateOf(node: TestNode): Promise<string> {
-  return JSON.stringify([...(await storedWitnessState(node.store).all())].map(([k, v]) => [k, v.size, v.root.toString('hex')]));
+  return JSON.stringify(
+    [...(await storedWitnessState(node.store).all())].map(([k, v]) => [k, v.size, v.root.toString('hex')]),
+  );
 }
 
 /** A test log with TileLog, so consistency proofs are real. */
@@ -68,7 +77,11 @@ async function testLog() {
   const key = ed25519KeyFromSeed(TEST_SEEDS.log);
   const vkey = formatVerifierKey(origin, SIG_ED25519, key.publicKey);
   const store = new MemoryTileStore();
-  const log = await TileLog.open(store, { origin, signer: noteSigner(origin, key), verifier: noteVerifier(vkey) });
+  const log = await TileLog.open(store, {
+    origin,
+    signer: noteSigner(origin, key),
+    verifier: noteVerifier(vkey),
+  });
   return { origin, vkey, log, reader: new LogReader(store), signer: noteSigner(origin, key) };
 }
 
@@ -77,7 +90,9 @@ forEachEngine('witness endpoint', (dbTest) => {
     if (NO_CORPUS) return t.skip(NO_CORPUS);
     const script = readFileSync(SCRIPT, 'utf8');
     const pem = /-- witness_key.pem --\n([\s\S]*?END OPENSSH PRIVATE KEY-----)/.exec(script)![1]!;
-    const logs = new Map([[SIGSUM_ORIGIN, [noteVerifier(formatVerifierKey(SIGSUM_ORIGIN, SIG_ED25519, SIGSUM_KEY))]]]);
+    const logs = new Map([
+      [SIGSUM_ORIGIN, [noteVerifier(formatVerifierKey(SIGSUM_ORIGIN, SIG_ED25519, SIGSUM_KEY))]],
+    ]);
     const { node, app } = await witnessNode(db.location, logs, opensshSeed(pem));
     try {
       const hurl = script.slice(script.indexOf('-- add-checkpoint.hurl --'));
@@ -114,7 +129,11 @@ forEachEngine('witness endpoint', (dbTest) => {
 
   dbTest('two concurrent requests for one log: exactly one wins, the other gets 409', async (_t, db) => {
     const l = await testLog();
-    const { node, app } = await witnessNode(db.location, new Map([[l.origin, [noteVerifier(l.vkey)]]]), TEST_SEEDS.witnessA);
+    const { node, app } = await witnessNode(
+      db.location,
+      new Map([[l.origin, [noteVerifier(l.vkey)]]]),
+      TEST_SEEDS.witnessA,
+    );
     try {
       for (let round = 0; round < 5; round++) {
         const held = (await storedWitnessState(node.store).get(l.origin))?.size ?? 0;
@@ -123,7 +142,10 @@ forEachEngine('witness endpoint', (dbTest) => {
         const b = await l.log.append([Buffer.from(`b${round}`)]);
         const body = async (cp: string, size: number) =>
           `old ${held}\n${(held === 0 ? [] : await l.reader.consistencyProof(held, size)).map((h) => h.toString('base64') + '\n').join('')}\n${cp}`;
-        const [ra, rb] = await Promise.all([post(app, await body(a.checkpoint, a.size)), post(app, await body(b.checkpoint, b.size))]);
+        const [ra, rb] = await Promise.all([
+          post(app, await body(a.checkpoint, a.size)),
+          post(app, await body(b.checkpoint, b.size)),
+        ]);
         const statuses = [ra.statusCode, rb.statusCode].sort();
         assert.deepEqual(statuses, [200, 409], `round ${round}: ${ra.body} ${rb.body}`);
         const winner = ra.statusCode === 200 ? a : b;
@@ -137,11 +159,15 @@ forEachEngine('witness endpoint', (dbTest) => {
       const state = storedWitnessState(node.store);
       const prev = await state.get(l.origin);
       const wins = await Promise.all(
-        [1, 2, 3, 4, 5, 6].map((i) => state.compareAndSet(l.origin, prev, { size: 100 + i, root: Buffer.alloc(32, i) }, NOW)),
+        [1, 2, 3, 4, 5, 6].map((i) =>
+          state.compareAndSet(l.origin, prev, { size: 100 + i, root: Buffer.alloc(32, i) }, NOW),
+        ),
       );
       assert.equal(wins.filter(Boolean).length, 1);
       const fresh = await Promise.all(
-        [1, 2, 3].map((i) => state.compareAndSet('other/log', undefined, { size: i, root: Buffer.alloc(32, i) }, NOW)),
+        [1, 2, 3].map((i) =>
+          state.compareAndSet('other/log', undefined, { size: i, root: Buffer.alloc(32, i) }, NOW),
+        ),
       );
       assert.equal(fresh.filter(Boolean).length, 1);
     } finally {
@@ -152,7 +178,11 @@ forEachEngine('witness endpoint', (dbTest) => {
 
   dbTest('bad input gets the spec status and changes nothing', async (_t, db) => {
     const l = await testLog();
-    const { node, app } = await witnessNode(db.location, new Map([[l.origin, [noteVerifier(l.vkey)]]]), TEST_SEEDS.witnessA);
+    const { node, app } = await witnessNode(
+      db.location,
+      new Map([[l.origin, [noteVerifier(l.vkey)]]]),
+      TEST_SEEDS.witnessA,
+    );
     try {
       const first = await l.log.append([Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
       assert.equal((await post(app, `old 0\n\n${first.checkpoint}`)).statusCode, 200);
@@ -161,16 +191,28 @@ forEachEngine('witness endpoint', (dbTest) => {
       const proof = await l.reader.consistencyProof(3, 5);
       const lines = (hs: Buffer[]) => hs.map((h) => h.toString('base64') + '\n').join('');
       const cases: [string, string | Buffer, number][] = [
-        ['oversize', Buffer.concat([Buffer.from('old 3\n\n'), Buffer.alloc(MAX_ADD_CHECKPOINT_SIZE, 0x41)]), 413],
+        [
+          'oversize',
+          Buffer.concat([Buffer.from('old 3\n\n'), Buffer.alloc(MAX_ADD_CHECKPOINT_SIZE, 0x41)]),
+          413,
+        ],
         ['no old line', `\n${next.checkpoint}`, 400],
         ['malformed note', `old 3\n${lines(proof)}\nexample.com/test-log\n5\nnot a hash\n\n— x AAAA\n`, 400],
         ['proof line not a hash', `old 3\nAAAA\n\n${next.checkpoint}`, 400],
         ['proof one line short', `old 3\n${lines(proof.slice(1))}\n${next.checkpoint}`, 422],
         ['proof one line long', `old 3\n${lines([...proof, proof[0]!])}\n${next.checkpoint}`, 422],
-        ['tampered proof', `old 3\n${lines([Buffer.alloc(32, 9), ...proof.slice(1)])}\n${next.checkpoint}`, 422],
+        [
+          'tampered proof',
+          `old 3\n${lines([Buffer.alloc(32, 9), ...proof.slice(1)])}\n${next.checkpoint}`,
+          422,
+        ],
         ['old above new', `old 9\n\n${next.checkpoint}`, 400],
         ['stale old size', `old 0\n\n${next.checkpoint}`, 409],
-        ['unsigned', `old 3\n${lines(proof)}\n${next.checkpoint.replace(/\n— .*\n$/, '\n— example.com/test-log AAAAAAAA\n')}`, 403],
+        [
+          'unsigned',
+          `old 3\n${lines(proof)}\n${next.checkpoint.replace(/\n— .*\n$/, '\n— example.com/test-log AAAAAAAA\n')}`,
+          403,
+        ],
       ];
       for (const [name, body, status] of cases) {
         const res = await post(app, body);
@@ -186,7 +228,10 @@ forEachEngine('witness endpoint', (dbTest) => {
       assert.equal(ok.statusCode, 200, ok.body);
       assert.equal((await storedWitnessState(node.store).get(l.origin))!.size, 5);
       // A fork (same size, other root): 409 with the size held.
-      const fork = await signCheckpoint({ origin: l.origin, size: 5, root: Buffer.alloc(32, 1), extensions: [] }, l.signer);
+      const fork = await signCheckpoint(
+        { origin: l.origin, size: 5, root: Buffer.alloc(32, 1), extensions: [] },
+        l.signer,
+      );
       const refused = await post(app, `old 5\n\n${fork}`);
       assert.deepEqual([refused.statusCode, refused.body], [409, '5\n']);
     } finally {

@@ -91,9 +91,13 @@ function readKeyFile(path: string, option: string): string {
     if (statSync(path).size > 4096) throw new Error('larger than 4 KiB');
     return readFileSync(path, 'utf8').trim();
   } catch (e) {
-    throw new UsageError('USAGE_INVALID_ARGUMENT', `cannot read --${option} ${path}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `cannot read --${option} ${path}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 

@@ -49,7 +49,10 @@ function readState(file: string): LogStateFile {
   } catch {
     // Replaced below.
   }
-  throw new UsageError('USAGE_INVALID_ARGUMENT', `${file} is not a log state file (remove it to start again)`);
+  throw new UsageError(
+    'USAGE_INVALID_ARGUMENT',
+    `${file} is not a log state file (remove it to start again)`,
+  );
 }
 
 /** Reads a text argument that is either a file or the value itself (a verifier key). */
@@ -81,11 +84,17 @@ const verify: Command = {
   async run(argv) {
     const { values: o } = parseOptions(
       argv,
-      { url: { type: 'string' }, vkey: { type: 'string' }, policy: { type: 'string' }, state: { type: 'string' } },
+      {
+        url: { type: 'string' },
+        vkey: { type: 'string' },
+        policy: { type: 'string' },
+        state: { type: 'string' },
+      },
       ['url', 'vkey'],
     );
     const url = req(o, 'url');
-    if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError('USAGE_INVALID_ARGUMENT', '--url must be an http(s) URL');
+    if (!/^https?:\/\/\S+$/.test(url))
+      throw new UsageError('USAGE_INVALID_ARGUMENT', '--url must be an http(s) URL');
     const base = url.endsWith('/') ? url : `${url}/`;
     let logKey: string;
     let policy: Policy | undefined;
@@ -94,15 +103,15 @@ const verify: Command = {
       noteVerifier(logKey);
       const policyFile = str(o, 'policy');
       if (policyFile !== undefined) {
-        if (!existsSync(policyFile)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no policy file ${policyFile}`);
+        if (!existsSync(policyFile))
+          throw new UsageError('USAGE_INVALID_ARGUMENT', `no policy file ${policyFile}`);
         let text = readFileSync(policyFile, 'utf8');
         // A policy naming witnesses only gets the log's own key.
         if (!/^\s*log\s/m.test(text)) text = `log ${logKey}\n${text}`;
         policy = parsePolicy(text);
       }
     } catch (e) {
-      if (e instanceof LedgerError)
-        throw new UsageError('USAGE_INVALID_ARGUMENT', e.message, { cause: e });
+      if (e instanceof LedgerError) throw new UsageError('USAGE_INVALID_ARGUMENT', e.message, { cause: e });
       throw e;
     }
     const stateFile = str(o, 'state') ? resolve(str(o, 'state')!) : logStatePath();

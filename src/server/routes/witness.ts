@@ -25,22 +25,37 @@ export async function registerWitnessRoutes(
   await app.register(async (scope) => {
     // The request is a text body of any (or no) declared type, read as raw bytes here only.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_ADD_CHECKPOINT_SIZE }, (_req, body, done) =>
-      done(null, body),
+    scope.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: MAX_ADD_CHECKPOINT_SIZE },
+      (_req, body, done) => done(null, body),
     );
     scope.get(
       '/witness/key',
-      { schema: { summary: 'The witness cosignature verifier key (tlog-cosignature v1.0.1)', tags: ['log'], response: {} } },
+      {
+        schema: {
+          summary: 'The witness cosignature verifier key (tlog-cosignature v1.0.1)',
+          tags: ['log'],
+          response: {},
+        },
+      },
       async (_req, reply) => {
         if (!witness) return reply.status(404).type('text/plain; charset=utf-8').send('no witness\n');
-        return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(`${witness.vkey}\n`);
+        return reply
+          .type('text/plain; charset=utf-8')
+          .header('cache-control', 'public, max-age=300')
+          .send(`${witness.vkey}\n`);
       },
     );
     scope.post(
       '/witness/add-checkpoint',
       {
         bodyLimit: MAX_ADD_CHECKPOINT_SIZE,
-        schema: { summary: 'Cosign a checkpoint (c2sp.org/tlog-witness@v1.0.0 add-checkpoint)', tags: ['log'], response: {} },
+        schema: {
+          summary: 'Cosign a checkpoint (c2sp.org/tlog-witness@v1.0.0 add-checkpoint)',
+          tags: ['log'],
+          response: {},
+        },
       },
       async (req, reply) => {
         if (!witness) return reply.status(404).type('text/plain; charset=utf-8').send('no witness\n');

@@ -130,7 +130,9 @@ export function lotlDocument(f: LotlFacts): TslDocument {
     operatorName: f.name,
     mimeType: TSL.mimeType,
     schemeRules: [schemeRules(`${t}listofthelists`)],
-    ...(transparencyXml(f.transparency).length > 0 ? { otherInformation: transparencyXml(f.transparency) } : {}),
+    ...(transparencyXml(f.transparency).length > 0
+      ? { otherInformation: transparencyXml(f.transparency) }
+      : {}),
   };
   const members = [...f.members]
     .filter((m) => m.history[m.history.length - 1]?.status !== HUB_LOTL.removed)
