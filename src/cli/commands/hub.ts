@@ -88,7 +88,7 @@ function readSignerFile(path: string): string {
 
 function readKeyFile(path: string, option: string): string {
   try {
-    if (statSync(path).size > 4096) throw new Error('larger than 4 KiB');
+    if (statSync(path).size > 4096) throw new UsageError('INPUT_TOO_LARGE', 'larger than 4 KiB');
     return readFileSync(path, 'utf8').trim();
   } catch (e) {
     throw new UsageError(
