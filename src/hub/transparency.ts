@@ -14,6 +14,9 @@ import { TrustListPublishError } from '../trust/writer/errors.js';
 import type { LotlTransparency } from '../trust/writer/lotl.js';
 import { checkedHttpUrl } from '../trust/writer/values.js';
 import type { HubState } from './config.js';
+import { readHubState } from './config.js';
+import { cosignWith } from '../node/cosign.js';
+import type { CosignHook } from '../node/cosign.js';
 
 /** What `hub member add` takes for a member's log and witness. */
 export interface MemberTransparencyInput {
@@ -81,4 +84,19 @@ export function hubParties(state: HubState): FederationParty[] {
   return state.members
     .filter((m) => m.history.at(-1)?.status !== 'removed' && m.transparency)
     .map((m) => ({ name: m.country, ...m.transparency }));
+}
+
+/**
+ * The cosign step of the hub's own log: every member's witness, from the hub's state.
+ *
+ * @param dir - the hub directory
+ * @param logKey - the hub's log verifier key
+ * @param o - timeout, fetch
+ */
+export function hubCosignHook(
+  dir: string,
+  logKey: string,
+  o: { timeoutMs?: number; fetch?: typeof fetch } = {},
+): CosignHook {
+  return cosignWith(() => hubParties(readHubState(dir)), logKey, undefined, o);
 }

@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { initHub } from '../../src/hub/hub.js';
 import type { HubContext } from '../../src/hub/hub.js';
 import { addHubMember } from '../../src/hub/operations.js';
+import { hubCosignHook } from '../../src/hub/transparency.js';
 import { cosignatureVerifier, cosigner } from '../../src/ledger/cosignature.js';
 import type { Cosigner } from '../../src/ledger/cosignature.js';
 import {
@@ -316,6 +317,29 @@ describe('the hub publishes members\u2019 logs and witnesses; its own witness se
       );
       const key = await app.inject({ method: 'GET', url: '/witness/key' });
       assert.equal(key.body, hubVkey);
+      // The hub's cosign hook asks PH's witness (the URL the LOTL gives, routed to loopback here).
+      const ph = await loopbackWitness(
+        'ph.example/witness',
+        TEST_SEEDS.witnessA,
+        new Map([[ORIGIN, LOG_VKEY]]),
+      );
+      try {
+        const cosign = hubCosignHook(hub.dir, LOG_VKEY, {
+          fetch: (url, init) => {
+            assert.equal(String(url), 'http://ph.example/witness/add-checkpoint');
+            return fetch(ph.url, init);
+          },
+        });
+        const r = await cosign({ checkpoint: a.checkpoint, oldSize: 0, proof: () => Promise.resolve([]) });
+        assert.deepEqual(
+          r.outcomes.map((o) => [o.name, o.result]),
+          [['PH', 'cosigned']],
+        );
+        assert.equal(r.quorum, true);
+      } finally {
+        await ph.app.close();
+        await ph.store.close();
+      }
       const unknown = await app.inject({
         method: 'POST',
         url: '/witness/add-checkpoint',
