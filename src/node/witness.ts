@@ -12,6 +12,8 @@ import { cosigner } from '../ledger/cosignature.js';
 import type { Cosigner } from '../ledger/cosignature.js';
 import { federationParties, witnessLogsOf } from '../ledger/federation_logs.js';
 import { SIG_COSIGNATURE, isValidKeyName, parseVerifierKey } from '../ledger/keys.js';
+import type { Ed25519Key, VerifierKey } from '../ledger/keys.js';
+import { KeyStoreError } from '../pki/errors.js';
 import type { WitnessLogs } from '../ledger/witness.js';
 import { witnessService } from '../ledger/witness_service.js';
 import type { WitnessRateLimit, WitnessService } from '../ledger/witness_service.js';
@@ -58,19 +60,37 @@ export function openWitnessCosigner(o: {
   create?: boolean;
   clock?: () => Date;
 }): Cosigner {
-  const key = openEd25519KeyFile(o.keysDir, WITNESS_KEY_ID, o.passphrase, { create: o.create ?? false });
-  const file = join(o.publicDir, WITNESS_VKEY_FILE);
-  let name = witnessKeyName(o.baseUrl);
-  if (existsSync(file)) {
-    try {
-      const published = parseVerifierKey(readFileSync(file, 'utf8').trim());
-      if (published.type === SIG_COSIGNATURE && published.publicKey.equals(key.publicKey))
-        name = published.name;
-    } catch {
-      // A damaged or foreign file is rewritten below.
-    }
-  }
   const clock = o.clock ?? (() => new Date());
+  const file = join(o.publicDir, WITNESS_VKEY_FILE);
+  let published: VerifierKey | undefined;
+  try {
+    const k = existsSync(file) ? parseVerifierKey(readFileSync(file, 'utf8').trim()) : undefined;
+    if (k?.type === SIG_COSIGNATURE) published = k;
+  } catch {
+    // A damaged or foreign file is rewritten below.
+  }
+  if (published && existsSync(join(o.keysDir, `${WITNESS_KEY_ID}.key.pem`))) {
+    // Decrypted at the first cosignature, not at open (a key derivation less at every start),
+    // and checked then against the published key.
+    const vkey = published;
+    let loaded: Ed25519Key | undefined;
+    const lazy: Ed25519Key = {
+      publicKey: vkey.publicKey,
+      sign: (m) => {
+        if (!loaded) {
+          const k = openEd25519KeyFile(o.keysDir, WITNESS_KEY_ID, o.passphrase);
+          if (!k.publicKey.equals(vkey.publicKey))
+            throw new KeyStoreError('KEY_FILE_MALFORMED', `the witness key does not match ${file}`);
+          loaded = k;
+        }
+        return loaded.sign(m);
+      },
+    };
+    return cosigner(vkey.name, lazy, () => Math.floor(clock().getTime() / 1000));
+  }
+  const key = openEd25519KeyFile(o.keysDir, WITNESS_KEY_ID, o.passphrase, { create: o.create ?? false });
+  let name = witnessKeyName(o.baseUrl);
+  if (published?.publicKey.equals(key.publicKey)) name = published.name;
   const w = cosigner(name, key, () => Math.floor(clock().getTime() / 1000));
   const line = `${w.vkey}\n`;
   if (!existsSync(file) || readFileSync(file, 'utf8') !== line) {

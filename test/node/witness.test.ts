@@ -37,6 +37,12 @@ test('node init makes the witness key; open makes it for older nodes; /witness/k
     let node = await openNode(dir, { passphrase: PASS });
     try {
       assert.equal(`${node.witness!.vkey}\n`, vkey);
+      // The key is decrypted at the first cosignature, which verifies under the published key.
+      const text = 'example.com/log\n1\n47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n';
+      const line = await node.witness!.cosign(text, 1_772_443_800);
+      const { openNote } = await import('../../src/ledger/note.js');
+      const { cosignatureVerifier } = await import('../../src/ledger/cosignature.js');
+      assert.equal(openNote(`${text}\n${line}`, [cosignatureVerifier(vkey.trim())]).verified.length, 1);
       const app = await buildApp(node);
       try {
         const key = await app.inject({ method: 'GET', url: '/witness/key' });
