@@ -18,6 +18,7 @@ const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void>; by
   { name: 'trust-store', run: async (rows) => (await import('./trust_store.js')).runTrustStoreBench(rows) },
   { name: 'dedup', run: async (rows) => (await import('./dedup.js')).runDedupBench(rows) },
   { name: 'ledger', run: async (rows) => (await import('./ledger.js')).runLedgerBench(rows) },
+  { name: 'witness', run: async (rows) => (await import('./witness.js')).runWitnessBench(rows) },
   {
     name: 'ledger-store',
     run: async (rows) => (await import('./ledger_store.js')).runLedgerStoreBench(rows),

@@ -22,6 +22,7 @@ const validate: Loader = async () => (await import('./commands/validate.js')).va
 const hub: Loader = async () => (await import('./commands/hub.js')).hubCommands;
 const rp: Loader = async () => (await import('./commands/rp.js')).rpCommands;
 const walletLogin: Loader = async () => (await import('./commands/wallet_login.js')).walletLoginCommands;
+const log: Loader = async () => (await import('./commands/log.js')).logCommands;
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
 
 /** A command as the table lists it. */
@@ -102,7 +103,10 @@ const USAGE: [Loader, string][] = [
     hub,
     'hub init --dir HUB --name TEXT [--base-url URL] [--territory CC] [--validity-days N] [--password-file F]',
   ],
-  [hub, 'hub member add --dir HUB --country CC --trustlist URL --signer PEM [--password-file F]'],
+  [
+    hub,
+    'hub member add --dir HUB --country CC --trustlist URL --signer PEM [--log-vkey FILE] [--witness-vkey FILE] [--witness-url URL] [--node-dir DIR] [--password-file F]',
+  ],
   [hub, 'hub member suspend --dir HUB --country CC [--password-file F]'],
   [hub, 'hub member resume --dir HUB --country CC [--password-file F]'],
   [hub, 'hub member remove --dir HUB --country CC [--password-file F]'],
@@ -122,6 +126,7 @@ const USAGE: [Loader, string][] = [
     walletLogin,
     'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--wallet-password-file F]',
   ],
+  [log, 'log verify --url URL --vkey KEY|FILE [--policy FILE] [--state FILE]'],
   [
     cert,
     'cert partner add --dir DIR --name TEXT [--country CC] [--tlp-max amber|green|clear]   # prints the partner credentials once',

@@ -85,6 +85,9 @@ async function setUpHub(dir: string, basePort: number, passphrase: string): Prom
         url,
         '--signer',
         join(nodeDir, 'public', 'tl-signer.pem'),
+        // Its witness's key (and its log's, once it has one): every member witnesses the others.
+        '--node-dir',
+        nodeDir,
       ],
       passphrase,
     );

@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HUB_LOTL } from '../trust/uris.js';
-import type { MemberStatusChange } from '../trust/writer/lotl.js';
+import type { LotlTransparency, MemberStatusChange } from '../trust/writer/lotl.js';
 import { HubError } from './errors.js';
 import { TrustListPublishError } from '../trust/writer/errors.js';
 
@@ -44,6 +44,8 @@ export interface HubMember {
   /** Pinned TL-signing certificates, base64 DER. */
   signers: string[];
   history: MemberStatusChange[];
+  /** Its transparency log's verifier key and its witness's key and URL (published in the LOTL). */
+  transparency?: LotlTransparency;
 }
 
 /** A publication whose state is written but whose log entries and list may not be yet (log_outbox.ts). */
@@ -108,7 +110,10 @@ function checkMember(m: HubMember): boolean {
     m.signers.every((s) => typeof s === 'string') &&
     Array.isArray(m.history) &&
     m.history.length > 0 &&
-    m.history.every((h) => STATUSES.has(h.status) && !Number.isNaN(Date.parse(h.at)))
+    m.history.every((h) => STATUSES.has(h.status) && !Number.isNaN(Date.parse(h.at))) &&
+    (m.transparency === undefined ||
+      (typeof m.transparency === 'object' &&
+        Object.values(m.transparency).every((v) => v === undefined || typeof v === 'string')))
   );
 }
 

@@ -27,6 +27,9 @@ import { HubError } from './errors.js';
 import { completePending, memberEntries, pendingPublication } from './log_outbox.js';
 import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
 import type { LogIdentity } from '../ledger/log_key.js';
+import type { Cosigner } from '../ledger/cosignature.js';
+import { LOG_VKEY_FILE, openWitnessCosigner } from '../node/witness.js';
+import type { LotlTransparency } from '../trust/writer/lotl.js';
 
 /** An open hub. */
 export interface HubContext {
@@ -37,6 +40,8 @@ export interface HubContext {
   store: Store;
   /** The hub's transparency log key and origin (verifier key in `HUB/public/log.vkey`). */
   log: LogIdentity;
+  /** The hub's witness cosigning key (`HUB/public/witness.vkey`); it witnesses every member's log. */
+  witness?: Cosigner;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -102,6 +107,7 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
     );
     const log = await hubLog(o.dir, config.baseUrl, keys);
     const hub = hubContext(o.dir, config, keys, store, log, { signer, certificate }, clock);
+    hub.witness = hubWitness(o.dir, config, o.passphrase, clock);
     await publishLotl(hub, { force: true });
     // hub.json last: a hub exists only once its key, certificate and first list are in place.
     writeHubFile(o.dir, HUB_FILES.config, JSON.stringify(config, null, 2) + '\n', 0o600);
@@ -118,6 +124,29 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
 
 function hubLog(dir: string, baseUrl: string, keys: FileKeyStore): Promise<LogIdentity> {
   return openLogIdentity(keys, logOrigin(baseUrl), join(dir, HUB_FILES.public, HUB_FILES.logVkey));
+}
+
+function hubWitness(dir: string, config: HubConfig, passphrase: string, clock: () => Date): Cosigner {
+  return openWitnessCosigner({
+    keysDir: join(dir, HUB_FILES.keys),
+    publicDir: join(dir, HUB_FILES.public),
+    passphrase,
+    baseUrl: config.baseUrl,
+    create: true,
+    clock,
+  });
+}
+
+/** The hub's own log and witness, for the LOTL's self pointer. */
+export function hubTransparency(hub: HubContext): LotlTransparency {
+  const logFile = join(hub.dir, HUB_FILES.public, LOG_VKEY_FILE);
+  const logKey = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim() : undefined;
+  return {
+    ...(logKey ? { logKey } : {}),
+    ...(hub.witness
+      ? { witnessKey: hub.witness.vkey, witnessUrl: `${hub.config.baseUrl}/witness/add-checkpoint` }
+      : {}),
+  };
 }
 
 function hubContext(
@@ -189,6 +218,8 @@ export async function openHub(
       { signer, certificate },
       o.clock ?? (() => new Date()),
     );
+    // Hubs made before witnesses get their witness key here, once.
+    hub.witness = hubWitness(dir, config, o.passphrase, hub.clock);
     await serialized(dir, () => finishPending(hub));
     return hub;
   } catch (e) {
@@ -253,6 +284,7 @@ export function publishLotl(
       issued,
       nextUpdate,
       signer: hub.signer.certificate,
+      transparency: hubTransparency(hub),
       members: state.members.map((m) => ({ ...m, signers: m.signers.map((s) => Buffer.from(s, 'base64')) })),
     });
     const signed = await signTsl(buildTsl(doc), hub.signer, issued);

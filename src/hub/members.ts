@@ -37,7 +37,12 @@ function changeAt(m: HubMember | undefined, now: Date): string {
  */
 export function addMember(
   state: HubState,
-  member: { country: string; trustListUrl: string; signers: string[] },
+  member: {
+    country: string;
+    trustListUrl: string;
+    signers: string[];
+    transparency?: HubMember['transparency'];
+  },
   now: Date,
 ): HubState {
   const old = find(state, member.country);

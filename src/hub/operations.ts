@@ -9,6 +9,8 @@ import { checkedHttpUrl } from '../trust/writer/values.js';
 import { parseMemberSigners, publishLotl } from './hub.js';
 import type { HubContext, LotlOutcome } from './hub.js';
 import { addMember, changeMemberStatus } from './members.js';
+import { checkedTransparency } from './transparency.js';
+import type { MemberTransparencyInput } from './transparency.js';
 
 function checkedCountry(country: string): string {
   if (!/^[A-Z]{2}$/.test(country)) {
@@ -34,15 +36,27 @@ function checkedCountry(country: string): string {
  */
 export async function addHubMember(
   hub: HubContext,
-  member: { country: string; trustListUrl: string; signerPem: string },
+  member: {
+    country: string;
+    trustListUrl: string;
+    signerPem: string;
+    /** The member's log key and witness (key, URL), published in the LOTL for the witnesses. */
+    transparency?: MemberTransparencyInput;
+  },
 ): Promise<LotlOutcome> {
   const country = checkedCountry(member.country);
   const trustListUrl = checkedHttpUrl(member.trustListUrl, '--trustlist');
+  const transparency = member.transparency && checkedTransparency(member.transparency, trustListUrl);
   return publishLotl(hub, {
     change: (s, now) =>
       addMember(
         s,
-        { country, trustListUrl, signers: parseMemberSigners(member.signerPem, country, now) },
+        {
+          country,
+          trustListUrl,
+          signers: parseMemberSigners(member.signerPem, country, now),
+          ...(transparency ? { transparency } : {}),
+        },
         now,
       ),
   });

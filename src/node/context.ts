@@ -18,6 +18,8 @@ import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
 import type { LogIdentity } from '../ledger/log_key.js';
 import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from './trust_list_publisher.js';
 import type { NodeListPublisher } from './trust_list_publisher.js';
+import type { Cosigner } from '../ledger/cosignature.js';
+import { openWitnessCosigner } from './witness.js';
 
 /** A certification authority or service key of the node, ready to sign. */
 export type { KeyHolder };
@@ -39,6 +41,8 @@ export interface NodeContext {
   trustList?: NodeListPublisher;
   /** The transparency log's origin and checkpoint key; absent on nodes without a directory (tests). */
   log?: LogIdentity;
+  /** The witness's cosigning key (tlog-witness; `DIR/public/witness.vkey`); absent on nodes without a directory (tests). */
+  witness?: Cosigner;
   clock: () => Date;
   close(): Promise<void>;
 }
@@ -100,6 +104,31 @@ async function holder(store: Store, keys: KeyStore, id: string, usage: string): 
 }
 
 /**
+ * The node's witness key; nodes made before witnesses get it here, once. A node whose (old)
+ * passphrase is too short to make new keys runs without a witness.
+ */
+function nodeWitnessCosigner(
+  dir: string,
+  config: NodeConfig,
+  passphrase: string,
+  clock: () => Date,
+): Cosigner | undefined {
+  try {
+    return openWitnessCosigner({
+      keysDir: join(dir, NODE_FILES.keys),
+      publicDir: join(dir, NODE_FILES.public),
+      passphrase,
+      baseUrl: config.baseUrl,
+      create: true,
+      clock,
+    });
+  } catch (e) {
+    if (e instanceof KeyStoreError && e.code === 'KEY_PASSPHRASE_WEAK') return undefined;
+    throw e;
+  }
+}
+
+/**
  * Opens the node in `dir`: reads `node.json`, opens (and migrates) its store, its key stores,
  * and loads the CA, OCSP responder and TSA certificates.
  *
@@ -143,6 +172,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
       config.log?.origin ?? logOrigin(config.baseUrl),
       join(dir, NODE_FILES.public, NODE_FILES.logVkey),
     );
+    const witness = nodeWitnessCosigner(dir, config, options.passphrase, clock);
     return {
       dir,
       config,
@@ -157,6 +187,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
       tlSigner,
       trustList,
       log,
+      ...(witness ? { witness } : {}),
       clock,
       async close() {
         await store.close();

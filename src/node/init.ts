@@ -30,6 +30,7 @@ import { openCaKeyStore } from './context.js';
 import { FileKeyStore, assertStrongPassphrase } from '../pki/file_key_store.js';
 import { TL_SIGNER_ID, publishNodeTrustList } from './trust_list_publisher.js';
 import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
+import { openWitnessCosigner } from './witness.js';
 
 /** What `trustbridge node init` takes. */
 export interface InitNodeOptions {
@@ -238,6 +239,14 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
       files: nodeListFiles(o.dir),
       clock: () => now,
       validityDays: cfg.trustListValidityDays,
+    });
+    // The witness's cosigning key (tlog-witness) and DIR/public/witness.vkey.
+    openWitnessCosigner({
+      keysDir: join(o.dir, NODE_FILES.keys),
+      publicDir: pub,
+      passphrase: o.passphrase,
+      baseUrl: cfg.baseUrl,
+      create: true,
     });
     // node.json last: a node exists only once everything above is in place.
     writeNodeConfig(o.dir, cfg);

@@ -19,6 +19,10 @@ import { createServerMetrics } from './server_metrics.js';
 import { registerCertRoutes } from './routes/cert.js';
 import { registerLogRoutes } from './routes/log.js';
 import { StoredLog } from '../ledger/store_lookup.js';
+import { registerWitnessRoutes } from './routes/witness.js';
+import { nodeWitnessLogs, storeWitnessService } from '../node/witness.js';
+import type { WitnessLogs } from '../ledger/witness.js';
+import type { WitnessRateLimit } from '../ledger/witness_service.js';
 
 /** Options of the node HTTP server. */
 export interface AppOptions {
@@ -32,6 +36,11 @@ export interface AppOptions {
   login?: LoginOptions;
   /** Upload limits of `POST /api/v1/validate`, over `node.json` `validateLimits`. */
   validateLimits?: Partial<ValidateLimits>;
+  /**
+   * The logs the witness serves (default: the other members' logs from the hub's verified
+   * LOTL), and its per-client rate limit (false: none).
+   */
+  witness?: { logs?: () => WitnessLogs | Promise<WitnessLogs>; rateLimit?: WitnessRateLimit | false };
 }
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
@@ -105,6 +114,17 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   );
   registerApiRoutes(app, node, eidContextOf(node), metrics);
   registerCertRoutes(app, node);
+  await registerWitnessRoutes(
+    app,
+    node.witness &&
+      storeWitnessService({
+        store: node.store,
+        cosigner: node.witness,
+        logs: options.witness?.logs ?? nodeWitnessLogs(node),
+        clock: node.clock,
+        ...(options.witness?.rateLimit !== undefined ? { rateLimit: options.witness.rateLimit } : {}),
+      }),
+  );
   app.get('/openapi.json', async () =>
     openapi.document({
       title: `trustbridge node ${node.config.country}`,

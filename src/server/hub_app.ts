@@ -22,6 +22,11 @@ import { Sequencer } from '../ledger/sequencer.js';
 import type { CosignHook } from '../ledger/sequencer.js';
 import { StoredLog } from '../ledger/store_lookup.js';
 import { registerLogRoutes } from './routes/log.js';
+import { hubParties } from '../hub/transparency.js';
+import { witnessLogsOf } from '../ledger/federation_logs.js';
+import type { WitnessRateLimit } from '../ledger/witness_service.js';
+import { LOG_VKEY_FILE, storeWitnessService } from '../node/witness.js';
+import { registerWitnessRoutes } from './routes/witness.js';
 
 function publicFile(hub: HubContext, name: string): Buffer {
   const file = join(hub.dir, HUB_FILES.public, name);
@@ -42,7 +47,7 @@ function publicFile(hub: HubContext, name: string): Buffer {
  */
 export async function buildHubApp(
   hub: HubContext,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean; witnessRateLimit?: WitnessRateLimit | false } = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { serializers: { req: serializeRequest } } : false,
@@ -75,6 +80,24 @@ export async function buildHubApp(
       members: Object.fromEntries(state.members.map((m) => [m.country, memberStatus(m)])),
     };
   });
+  // The hub witnesses every member's log (from its own member list, read at each request).
+  await registerWitnessRoutes(
+    app,
+    hub.witness &&
+      storeWitnessService({
+        store: hub.store,
+        cosigner: hub.witness,
+        logs: () => {
+          const own = join(hub.dir, HUB_FILES.public, LOG_VKEY_FILE);
+          return witnessLogsOf(
+            hubParties(readHubState(hub.dir)),
+            existsSync(own) ? readFileSync(own, 'utf8').trim() : undefined,
+          );
+        },
+        clock: hub.clock,
+        ...(options.witnessRateLimit !== undefined ? { rateLimit: options.witnessRateLimit } : {}),
+      }),
+  );
   await app.ready();
   return app;
 }

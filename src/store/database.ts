@@ -25,6 +25,7 @@ import * as m0004 from './migrations/0004_enrolment_review.js';
 import * as m0005 from './migrations/0005_ledger.js';
 import * as m0006 from './migrations/0006_cert.js';
 import * as m0007 from './migrations/0007_person_candidates.js';
+import * as m0008 from './migrations/0008_witness.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_ledger': m0005,
   '0006_cert': m0006,
   '0007_person_candidates': m0007,
+  '0008_witness': m0008,
 };
 
 /**

@@ -135,6 +135,14 @@ export interface LedgerTilesTable {
   data: Buffer;
 }
 
+/** A witness's latest cosigned tree per log origin (migration 0006). */
+export interface WitnessStateTable {
+  origin: string;
+  size: number | string;
+  root_hash: Buffer;
+  updated_at: IsoTime;
+}
+
 /** The node database. */
 export interface Database {
   ca: CaTable;
@@ -149,4 +157,5 @@ export interface Database {
   ledger_lookup: LedgerLookupTable;
   ledger_state: LedgerStateTable;
   ledger_tiles: LedgerTilesTable;
+  witness_state: WitnessStateTable;
 }

@@ -187,6 +187,16 @@ export const HUB_LOTL = {
   statusChange: 'StatusChange',
   statusAttribute: 'Status',
   startingTimeAttribute: 'StatusStartingTime',
+  /**
+   * The member's transparency log and witness (issue 15): `<tb:Transparency LogKey="<signed-note
+   * vkey of its log>" WitnessKey="<tlog-cosignature vkey>" WitnessUrl="<add-checkpoint URL>"/>`
+   * beside `tb:MemberStatus`; each attribute optional. Witnesses learn the logs they serve from
+   * it, logs the witnesses to ask; the LOTL's signature covers both.
+   */
+  transparency: 'Transparency',
+  logKeyAttribute: 'LogKey',
+  witnessKeyAttribute: 'WitnessKey',
+  witnessUrlAttribute: 'WitnessUrl',
   /** Member status values. */
   active: 'active',
   suspended: 'suspended',

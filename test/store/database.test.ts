@@ -165,6 +165,7 @@ forEachEngine('store', (dbTest, engine) => {
           '0005_ledger',
           '0006_cert',
           '0007_person_candidates',
+          '0008_witness',
         ],
       );
     } finally {

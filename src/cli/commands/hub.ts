@@ -10,6 +10,8 @@ import { initHub, openHub } from '../../hub/hub.js';
 import type { HubContext } from '../../hub/hub.js';
 import { memberStatus } from '../../hub/members.js';
 import { addHubMember, setHubMemberStatus } from '../../hub/operations.js';
+import { memberKeysOfDir } from '../../hub/transparency.js';
+import type { MemberTransparencyInput } from '../../hub/transparency.js';
 import { readHubConfig, readHubState } from '../../hub/config.js';
 import { serveHub } from '../../server/hub_app.js';
 import { HUB_LOTL, SERVICE_STATUS } from '../../trust/uris.js';
@@ -82,6 +84,34 @@ function readSignerFile(path: string): string {
   }
 }
 
+function readKeyFile(path: string, option: string): string {
+  try {
+    if (statSync(path).size > 4096) throw new UsageError('INPUT_TOO_LARGE', 'larger than 4 KiB');
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new UsageError(
+      'USAGE_INVALID_ARGUMENT',
+      `cannot read --${option} ${path}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/** The member's log and witness keys: `--node-dir`'s `public/*.vkey`, overridden by the key options. */
+function memberTransparency(o: Options): MemberTransparencyInput | undefined {
+  const nodeDir = str(o, 'node-dir');
+  const t: MemberTransparencyInput = nodeDir ? memberKeysOfDir(nodeDir) : {};
+  const log = str(o, 'log-vkey');
+  const witness = str(o, 'witness-vkey');
+  if (log) t.logKey = readKeyFile(log, 'log-vkey');
+  if (witness) t.witnessKey = readKeyFile(witness, 'witness-vkey');
+  const url = str(o, 'witness-url');
+  if (url) t.witnessUrl = url;
+  return Object.keys(t).length > 0 ? t : undefined;
+}
+
 const memberAdd: Command = {
   words: ['hub', 'member', 'add'],
   async run(argv) {
@@ -92,12 +122,22 @@ const memberAdd: Command = {
         country: { type: 'string' },
         trustlist: { type: 'string' },
         signer: { type: 'string' },
+        'log-vkey': { type: 'string' },
+        'witness-vkey': { type: 'string' },
+        'witness-url': { type: 'string' },
+        'node-dir': { type: 'string' },
       },
       ['dir', 'country', 'trustlist', 'signer'],
     );
     const signerPem = readSignerFile(req(o, 'signer'));
+    const transparency = memberTransparency(o);
     const out = await withHub(o, (hub) =>
-      addHubMember(hub, { country: req(o, 'country'), trustListUrl: req(o, 'trustlist'), signerPem }),
+      addHubMember(hub, {
+        country: req(o, 'country'),
+        trustListUrl: req(o, 'trustlist'),
+        signerPem,
+        ...(transparency ? { transparency } : {}),
+      }),
     );
     const m = out.state.members.find((x) => x.country === req(o, 'country'))!;
     printJson({
@@ -105,6 +145,7 @@ const memberAdd: Command = {
       status: memberStatus(m),
       trustList: m.trustListUrl,
       signers: m.signers.length,
+      ...(m.transparency ? { transparency: m.transparency } : {}),
       sequenceNumber: out.sequenceNumber,
     });
     return 0;
@@ -138,6 +179,7 @@ const memberList: Command = {
         country: m.country,
         status: memberStatus(m),
         trustList: m.trustListUrl,
+        ...(m.transparency ? { transparency: m.transparency } : {}),
         history: m.history,
       })),
     });

@@ -153,6 +153,18 @@ export class TrustStore implements TrustServiceSource {
     return this.running;
   }
 
+  /**
+   * The pointers of the accepted lists of lists (verified under their pinned signers), the self
+   * pointer included, after the last refresh: where the hub's vocabulary (membership, members'
+   * transparency logs and witnesses) is read from.
+   */
+  lotlPointers(): readonly TslPointer[] {
+    return this.roots.flatMap((r) => {
+      const list = this.states.get(r.url)?.accepted?.list;
+      return list && isListOfLists(list) ? list.pointers : [];
+    });
+  }
+
   /** The state of every list after the last refresh. */
   lists(): readonly ListSummary[] {
     return this.summaries;

@@ -37,6 +37,15 @@ export interface LotlMember {
   signers: readonly Buffer[];
   /** Oldest first; the last one is the current status. */
   history: readonly MemberStatusChange[];
+  /** Its transparency log's verifier key and its witness (key, add-checkpoint URL). */
+  transparency?: LotlTransparency;
+}
+
+/** A member's (or the hub's) transparency log and witness, as the LOTL publishes them. */
+export interface LotlTransparency {
+  logKey?: string;
+  witnessKey?: string;
+  witnessUrl?: string;
 }
 
 /** Everything the LOTL is made of. */
@@ -51,6 +60,8 @@ export interface LotlFacts {
   nextUpdate: Date;
   /** The LOTL signer's certificate (the self pointer). */
   signer: Buffer;
+  /** The hub's own log and witness (on the self pointer). */
+  transparency?: LotlTransparency;
   members: readonly LotlMember[];
 }
 
@@ -77,6 +88,16 @@ function memberStatusXml(history: readonly MemberStatusChange[]): XmlOut {
   );
 }
 
+function transparencyXml(t: LotlTransparency | undefined): XmlOut[] {
+  if (!t || (!t.logKey && !t.witnessKey && !t.witnessUrl)) return [];
+  const p = HUB_LOTL.prefix;
+  const attributes: [string, string][] = [[`xmlns:${p}`, HUB_LOTL.ns]];
+  if (t.logKey) attributes.push([HUB_LOTL.logKeyAttribute, t.logKey]);
+  if (t.witnessKey) attributes.push([HUB_LOTL.witnessKeyAttribute, t.witnessKey]);
+  if (t.witnessUrl) attributes.push([HUB_LOTL.witnessUrlAttribute, t.witnessUrl]);
+  return [el(`${p}:${HUB_LOTL.transparency}`, attributes)];
+}
+
 function memberPointer(m: LotlMember): TslPointer {
   return {
     location: m.trustListUrl,
@@ -86,7 +107,7 @@ function memberPointer(m: LotlMember): TslPointer {
     operatorName: operatorNameOf(m.signers[0]!, `${m.country} trusted list scheme operator`),
     mimeType: TSL.mimeType,
     schemeRules: [schemeRules(m.country)],
-    otherInformation: [memberStatusXml(m.history)],
+    otherInformation: [memberStatusXml(m.history), ...transparencyXml(m.transparency)],
   };
 }
 
@@ -109,6 +130,9 @@ export function lotlDocument(f: LotlFacts): TslDocument {
     operatorName: f.name,
     mimeType: TSL.mimeType,
     schemeRules: [schemeRules(`${t}listofthelists`)],
+    ...(transparencyXml(f.transparency).length > 0
+      ? { otherInformation: transparencyXml(f.transparency) }
+      : {}),
   };
   const members = [...f.members]
     .filter((m) => m.history[m.history.length - 1]?.status !== HUB_LOTL.removed)
