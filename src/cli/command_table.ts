@@ -6,6 +6,7 @@
  * server among them: oidc-provider warns at import on a Node.js release it does not list).
  */
 import type { Command } from './command.js';
+import { NodeError } from '../node/errors.js';
 
 /** Loads the module that implements a group of commands. */
 type Loader = () => Promise<readonly Command[]>;
@@ -177,6 +178,6 @@ export function findCommand(argv: readonly string[]): CommandEntry | undefined {
 export async function loadCommand(entry: CommandEntry): Promise<Command> {
   const key = entry.words.join(' ');
   const impl = (await entry.load()).find((c) => c.words.join(' ') === key);
-  if (!impl) throw new Error(`command table: no implementation of "${key}"`);
+  if (!impl) throw new NodeError('INTERNAL', `command table: no implementation of "${key}"`);
   return impl;
 }

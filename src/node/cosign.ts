@@ -75,7 +75,11 @@ export function nodeCosignHook(
     async () => {
       const trust = nodeTrustOf(node);
       if (!trust) return [];
-      loaded ??= trust.store.refresh();
+      // One LOTL load shared by the runs; a failed one is tried again at the next run.
+      loaded ??= trust.store.refresh().catch((e: unknown) => {
+        loaded = undefined;
+        throw e;
+      });
       await loaded;
       return federationParties(trust.store.lotlPointers());
     },

@@ -107,7 +107,7 @@ const LOGS_REFRESH_MS = 5 * 60_000;
 
 /**
  * The logs a node's witness serves, from its trust store's verified LOTL: every member's log
- * but the node's own (`DIR/public/log.vkey`). Loaded at the first request, then refreshed in
+ * but the node's own (its log key, `DIR/public/log.vkey`). Loaded at the first request, then refreshed in
  * the background every five minutes. A node without a LOTL serves no log (404 for every one).
  *
  * @param node - an open node
@@ -121,7 +121,11 @@ export function nodeWitnessLogs(node: NodeContext): () => Promise<WitnessLogs> {
     if (!trust) return none;
     const now = Date.now();
     if (!loaded) {
-      loaded = trust.store.refresh();
+      // A failed load is tried again at the next request.
+      loaded = trust.store.refresh().catch((e: unknown) => {
+        loaded = undefined;
+        throw e;
+      });
       at = now;
     } else if (now - at > LOGS_REFRESH_MS) {
       at = now;
@@ -129,7 +133,7 @@ export function nodeWitnessLogs(node: NodeContext): () => Promise<WitnessLogs> {
     }
     await loaded;
     const ownFile = join(node.dir, 'public', LOG_VKEY_FILE);
-    const own = existsSync(ownFile) ? readFileSync(ownFile, 'utf8').trim() : undefined;
+    const own = node.log?.vkey ?? (existsSync(ownFile) ? readFileSync(ownFile, 'utf8').trim() : undefined);
     return witnessLogsOf(federationParties(trust.store.lotlPointers()), own);
   };
 }

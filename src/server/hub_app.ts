@@ -20,6 +20,8 @@ import type { HubContext } from '../hub/hub.js';
 import { memberStatus } from '../hub/members.js';
 import { Sequencer } from '../ledger/sequencer.js';
 import type { CosignHook } from '../ledger/sequencer.js';
+import { hubCosignHook } from '../hub/transparency.js';
+import { witnessedCosign } from './cosign.js';
 import { StoredLog } from '../ledger/store_lookup.js';
 import { registerLogRoutes } from './routes/log.js';
 import { hubParties } from '../hub/transparency.js';
@@ -141,7 +143,7 @@ export async function serveHub(
           store: hub.store,
           log: hub.log,
           clock: hub.clock,
-          ...(options.cosign ? { cosign: options.cosign } : {}),
+          cosign: options.cosign ?? witnessedCosign(hubCosignHook(hub.dir, hub.log.vkey), app.log),
           onError: (e) => app.log.error({ err: e }, 'transparency log sequencer run failed'),
         });
   sequencer?.start();

@@ -8,6 +8,8 @@ import { portInUse } from '../lib/port_in_use.js';
 import { httpStatus } from './errors.js';
 import { Sequencer } from '../ledger/sequencer.js';
 import type { CosignHook } from '../ledger/sequencer.js';
+import { nodeCosignHook } from '../node/cosign.js';
+import { witnessedCosign } from './cosign.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
 export interface TlsLoginServe {
@@ -78,6 +80,13 @@ async function startTls(
   return { listener, ...(fingerprint ? { fingerprint } : {}) };
 }
 
+/** The cosign step: the one given, else the witnesses the node's LOTL lists (none without one). */
+function cosignOf(node: NodeContext, app: FastifyInstance, options: ServeOptions): { cosign?: CosignHook } {
+  if (options.cosign) return { cosign: options.cosign };
+  if (!node.log || !node.witness) return {};
+  return { cosign: witnessedCosign(nodeCosignHook(node, node.log.vkey), app.log) };
+}
+
 /**
  * Starts the transparency log's sequencer of `node` (each server process runs one; a lease in
  * the store lets one integrate at a time), its failures logged and retried at the next run.
@@ -95,7 +104,7 @@ function startSequencer(
     clock: node.clock,
     ...(s?.batchSize !== undefined ? { batchSize: s.batchSize } : {}),
     ...(s?.intervalMs !== undefined ? { intervalMs: s.intervalMs } : {}),
-    ...(options.cosign ? { cosign: options.cosign } : {}),
+    ...cosignOf(node, app, options),
     onError: (e) => app.log.error({ err: e }, 'transparency log sequencer run failed'),
   });
   sequencer.start();

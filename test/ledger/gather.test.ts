@@ -281,7 +281,12 @@ describe('the hub publishes members\u2019 logs and witnesses; its own witness se
     );
     const parties = federationParties(parseTrustedList(root).pointers);
     assert.deepEqual(parties, [
-      { name: 'XR', witnessKey: hub.witness!.vkey, witnessUrl: 'http://hub.example/witness/add-checkpoint' },
+      {
+        name: 'XR',
+        logKey: hub.log.vkey,
+        witnessKey: hub.witness!.vkey,
+        witnessUrl: 'http://hub.example/witness/add-checkpoint',
+      },
       {
         name: TEST_IDENTITY.country,
         logKey: LOG_VKEY,

@@ -28,6 +28,7 @@ const TABLES = [
   'ledger_lookup',
   'ledger_state',
   'ledger_tiles',
+  'witness_state',
 ] as const;
 
 function person(nationalId: string, dedupKey: string): PersonTable {

@@ -1,0 +1,44 @@
+/**
+ * Puts the witnesses behind the sequencer: after a batch is signed, the checkpoint is sent to the
+ * witnesses of the other members and of the hub (tlog-witness add-checkpoint, with a consistency
+ * proof from the previous published size computed from the log's tiles), and the checkpoint is
+ * published with the cosignatures that verified. Witnesses that refuse (a fork: 409 or 422 from
+ * every one) are reported in the server's log; the checkpoint is still published with what it
+ * got, so a policy that needs more witnesses is not met and every verifier sees it.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { parseCheckpoint } from '../ledger/checkpoint.js';
+import type { GatherResult } from '../ledger/gather.js';
+import { proveConsistency } from '../ledger/merkle.js';
+import { parseNote } from '../ledger/note.js';
+import type { CosignHook } from '../ledger/sequencer.js';
+import { TileHashReader } from '../ledger/tile_store.js';
+import type { CosignHook as GatherHook } from '../node/cosign.js';
+
+/**
+ * The sequencer's cosign hook over a gathering step ({@link nodeCosignHook} or
+ * {@link hubCosignHook}).
+ *
+ * @param gather - asks the witnesses
+ * @param log - where refusals are reported
+ * @example
+ * ```ts
+ * const cosign = witnessedCosign(nodeCosignHook(node, node.log.vkey), app.log);
+ * ```
+ */
+export function witnessedCosign(gather: GatherHook, log?: FastifyBaseLogger): CosignHook {
+  return {
+    async cosign(r) {
+      const oldSize = r.previous ? parseCheckpoint(parseNote(r.previous).text).size : 0;
+      const result: GatherResult = await gather({
+        checkpoint: r.checkpoint,
+        oldSize,
+        proof: (from, to) => proveConsistency(new TileHashReader(r.tiles, to), from, to),
+      });
+      const refused = result.outcomes.filter((o) => o.result !== 'cosigned');
+      if (refused.length > 0 && log)
+        log.warn({ size: r.size, outcomes: refused }, 'witnesses did not cosign the checkpoint');
+      return result.cosignatures;
+    },
+  };
+}
