@@ -68,6 +68,24 @@ function snapshot(f: Fixture, files: string[]): string {
   });
 }
 
+/**
+ * Waits until the server's transparency-log sequencer has integrated what set-up queued (the
+ * queue empty and the store unchanged across a sequencer interval), so the snapshots compare a
+ * store at rest.
+ */
+async function logSettled(f: Fixture): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = '';
+  for (;;) {
+    const dump = dumpSqlite(f.db);
+    const queued = (JSON.parse(dump) as Record<string, unknown[]>)['ledger_queue']?.length ?? 0;
+    if (queued === 0 && dump === last) return;
+    if (Date.now() > deadline) throw new Error('the log sequencer did not settle in 30 s');
+    last = dump;
+    await new Promise((r) => setTimeout(r, 1200));
+  }
+}
+
 interface CliCase {
   name: string;
   args: (f: Fixture) => string[];
@@ -287,6 +305,7 @@ describe('bad input changes nothing', () => {
   before(async () => {
     f = await setUp();
     served = await startServe(f.dir);
+    await logSettled(f);
   });
   after(async () => {
     await served?.stop();

@@ -123,9 +123,15 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
     tmp?.remove();
   });
 
-  it('no CA key file on disk: only the OCSP, TL-signer, TSA and witness keys, encrypted', async () => {
+  it('no CA key file on disk: only the log, OCSP, TL-signer, TSA and witness keys, encrypted', async () => {
     const keys = readdirSync(join(dir, 'keys')).sort();
-    assert.deepEqual(keys, ['ocsp.key.pem', 'tl-signer.key.pem', 'tsa.key.pem', 'witness.key.pem']);
+    assert.deepEqual(keys, [
+      'log-signer.key.pem',
+      'ocsp.key.pem',
+      'tl-signer.key.pem',
+      'tsa.key.pem',
+      'witness.key.pem',
+    ]);
     for (const k of keys)
       assert.match(readFileSync(join(dir, 'keys', k), 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
     const info = await cliJson<{ caKeys: string }>(['node', 'info', '--dir', dir], opts);
