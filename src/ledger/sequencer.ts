@@ -50,6 +50,13 @@ export interface CosignRequest {
  */
 export interface CosignHook {
   cosign(request: CosignRequest): Promise<readonly string[]>;
+  /**
+   * Whether the published checkpoint still lacks cosignatures the hook could get (a witness was
+   * unreachable or refused at the last gathering, or none happened yet in this process). The
+   * sequencer then gathers again for the same checkpoint, at most every `recosignMs`, so a log
+   * whose witnesses started after it is witnessed without waiting for its next entry.
+   */
+  incomplete?(published: string): boolean;
 }
 
 /** Settings of a {@link Sequencer}. */
@@ -64,6 +71,11 @@ export interface SequencerOptions {
   cosign?: CosignHook;
   /** Told of a failed run (the next run tries again). */
   onError?: (e: unknown) => void;
+  /**
+   * Least pause before gathering cosignatures again for an incompletely cosigned checkpoint
+   * (ms; default 15,000, doubled after each attempt that leaves it incomplete, up to 5 minutes).
+   */
+  recosignMs?: number;
 }
 
 /** What one run did. */
@@ -83,7 +95,10 @@ interface StateRow {
 }
 
 /** The default batch size and interval. */
-export const SEQUENCER_DEFAULTS = { batchSize: 1024, intervalMs: 500 } as const;
+export const SEQUENCER_DEFAULTS = { batchSize: 1024, intervalMs: 500, recosignMs: 15_000 } as const;
+
+/** The longest pause between two gatherings for the same checkpoint (ms). */
+const RECOSIGN_MAX_MS = 300_000;
 
 /**
  * Integrates the queue into the log, now (`run`) or every interval (`start` / `stop`).
@@ -105,6 +120,8 @@ export class Sequencer {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> = Promise.resolve();
   #stopped = true;
+  /** When the same checkpoint may be sent to the witnesses again, and the pause after that. */
+  #recosign = { at: 0, pause: 0 };
 
   constructor(o: SequencerOptions) {
     this.#o = o;
@@ -245,14 +262,19 @@ export class Sequencer {
     const tiles = new StoreTileSource(store.db);
     const published = await tiles.read(CHECKPOINT_PATH);
     const previous = published === undefined ? undefined : Buffer.from(published).toString('utf8');
-    if (previous !== undefined && openCheckpoint(previous, [log.verifier]).size >= state.size) return;
+    if (previous !== undefined && openCheckpoint(previous, [log.verifier]).size >= state.size) {
+      if (!this.#recosignDue(previous)) return;
+    } else {
+      this.#recosign = { at: 0, pause: 0 };
+    }
+    const cp = openCheckpoint(state.checkpoint, [log.verifier]);
     const lines = await this.#o.cosign!.cosign({
-      checkpoint: state.checkpoint,
+      // The log's signature alone (the stored one may carry the cosignatures of an earlier gathering).
+      checkpoint: await signCheckpoint(cp, log.signer),
       size: state.size,
       previous,
       tiles,
     });
-    const cp = openCheckpoint(state.checkpoint, [log.verifier]);
     const cosigned = await signCheckpoint(cp, log.signer, lines);
     await store.transaction(async (trx) => {
       const now = await readState(trx, store.engine === 'postgres');
@@ -261,6 +283,17 @@ export class Sequencer {
       await trx.updateTable('ledger_state').set({ checkpoint: cosigned }).where('id', '=', 1).execute();
       await publishCheckpoint(trx, cosigned);
     });
+  }
+
+  /** Whether to gather again for the published checkpoint (incomplete, and its pause is over). */
+  #recosignDue(published: string): boolean {
+    if (!this.#o.cosign?.incomplete?.(published)) return false;
+    const now = Date.now();
+    if (now < this.#recosign.at) return false;
+    const first = this.#o.recosignMs ?? SEQUENCER_DEFAULTS.recosignMs;
+    const pause = this.#recosign.pause === 0 ? first : Math.min(this.#recosign.pause * 2, RECOSIGN_MAX_MS);
+    this.#recosign = { at: now + pause, pause };
+    return true;
   }
 }
 

@@ -27,7 +27,10 @@ import type { CosignHook as GatherHook } from '../node/cosign.js';
  * ```
  */
 export function witnessedCosign(gather: GatherHook, log?: FastifyBaseLogger): CosignHook {
+  // Witnesses left without a cosignature at the last gathering (undefined: none yet here).
+  let missing: number | undefined;
   return {
+    incomplete: () => missing === undefined || missing > 0,
     async cosign(r) {
       const oldSize = r.previous ? parseCheckpoint(parseNote(r.previous).text).size : 0;
       const result: GatherResult = await gather({
@@ -36,6 +39,7 @@ export function witnessedCosign(gather: GatherHook, log?: FastifyBaseLogger): Co
         proof: (from, to) => proveConsistency(new TileHashReader(r.tiles, to), from, to),
       });
       const refused = result.outcomes.filter((o) => o.result !== 'cosigned');
+      missing = refused.length;
       if (refused.length > 0 && log)
         log.warn({ size: r.size, outcomes: refused }, 'witnesses did not cosign the checkpoint');
       return result.cosignatures;

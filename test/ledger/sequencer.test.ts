@@ -208,6 +208,54 @@ forEachEngine('sequencer', (dbTest) => {
       }
     },
   );
+
+  dbTest(
+    'an incompletely cosigned checkpoint is sent again after the pause, with the log signature alone',
+    async (_t, db) => {
+      const store = await openStore(db.location);
+      try {
+        const witness = cosigner(
+          'witness.example/w',
+          ed25519KeyFromSeed(TEST_SEEDS.witnessA),
+          () => 1_700_000_000,
+        );
+        let up = false;
+        const sent: string[] = [];
+        const seq = new Sequencer({
+          store,
+          log: LOG,
+          clock,
+          recosignMs: 1,
+          cosign: {
+            incomplete: () => !up || sent.length < 2,
+            cosign: async (r) => {
+              sent.push(r.checkpoint);
+              if (!up) return [];
+              return [await witness.cosign(openNote(r.checkpoint, [LOG.verifier]).text, 1_700_000_000)];
+            },
+          },
+        });
+        await enqueue(store, 0, 3);
+        await seq.run();
+        const log = new StoredLog(store.db, LOG.verifier);
+        const alone = (await log.checkpoint())!;
+        const both = [LOG.verifier, cosignatureVerifier(witness.vkey)];
+        assert.equal(openNote(alone, both).verified.length, 1, 'published with no cosignature');
+        up = true;
+        await new Promise((r) => setTimeout(r, 5));
+        assert.equal((await seq.run()).integrated, 0);
+        const witnessed = (await log.checkpoint())!;
+        assert.equal(sent.length, 2, 'gathered again without a new entry');
+        assert.equal(sent[1], alone, 'the request carries the log signature alone');
+        assert.equal(openNote(witnessed, both).verified.length, 2);
+        assert.equal(openCheckpoint(witnessed, [LOG.verifier]).size, 3);
+        await seq.run();
+        assert.equal(sent.length, 2, 'a complete checkpoint is not sent again');
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });
 
 test('the log key: made once in the encrypted key store, its verifier key published', async () => {
