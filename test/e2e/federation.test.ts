@@ -8,11 +8,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startFederation } from '../../src/federation/index.js';
 import type { RunningFederation } from '../../src/federation/index.js';
-import { childEnv, runCli, tempDir } from '../fixtures/cli.js';
+import { childEnv, freeBlock, runCli, tempDir } from '../fixtures/cli.js';
 import { samplePdf } from '../lib/pdf/fixtures.js';
 
 interface Sig {
@@ -20,23 +19,6 @@ interface Sig {
   subIndication?: string;
   level: string;
   trust?: { country: string; qualification: string; tspName: string; serviceName: string };
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.once('error', () => ok(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
-  });
-}
-
-/** A base port with the next four free too (the nodes and the tax portal). */
-async function freeBlock(): Promise<number> {
-  for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const free = await Promise.all([0, 1, 2, 3, 4].map((i) => portFree(base + i)));
-    if (free.every(Boolean)) return base;
-  }
 }
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
@@ -21,25 +20,10 @@ import { addClient } from '../../src/login/clients.js';
 import { escapeHtml } from '../../src/login/html.js';
 import { walletLogin } from '../../src/login/wallet_client.js';
 import { openStore } from '../../src/store/database.js';
-import { REPO_ROOT, freePort, tempDir } from '../fixtures/cli.js';
+import { REPO_ROOT, freeBlock, freePort, tempDir } from '../fixtures/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = existsSync(CHROMIUM) ? false : 'Debian chromium is not installed';
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = netServer();
-    s.once('error', () => ok(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
-  });
-}
-
-async function freeBlock(): Promise<number> {
-  for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    if ((await Promise.all([0, 1, 2, 3, 4].map((i) => portFree(base + i)))).every(Boolean)) return base;
-  }
-}
 
 /** The demo VN public service: a relying party built on openid-client. */
 async function startService(issuer: string, store: string): Promise<{ url: string; server: Server }> {

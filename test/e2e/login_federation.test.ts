@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
@@ -19,26 +18,11 @@ import type { Wallet } from '../../src/eid/wallet.js';
 import { addClient } from '../../src/login/clients.js';
 import { walletLogin } from '../../src/login/wallet_client.js';
 import { openStore } from '../../src/store/database.js';
-import { tempDir } from '../fixtures/cli.js';
+import { freeBlock, tempDir } from '../fixtures/cli.js';
 import { Browser, field, walletUrlOf } from '../login/fixtures.js';
 import type { Page } from '../login/fixtures.js';
 
 const REDIRECT = 'http://127.0.0.1:9/vn-service/callback';
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.once('error', () => ok(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
-  });
-}
-
-async function freeBlock(): Promise<number> {
-  for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    if ((await Promise.all([0, 1, 2, 3, 4].map((i) => portFree(base + i)))).every(Boolean)) return base;
-  }
-}
 
 /** Follows redirects until a page (200) or the relying party's redirect URI. */
 async function until(browser: Browser, page: Page): Promise<{ page: Page; url?: string }> {

@@ -13,9 +13,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, missingTools, tempDir } from '../fixtures/cli.js';
+import { REPO_ROOT, freeBlock, missingTools, tempDir } from '../fixtures/cli.js';
 import { parseSession, sessionScript, substitute, unmatched } from '../readme/session.js';
 import type { SessionCommand } from '../readme/session.js';
 
@@ -26,28 +25,6 @@ const FEDERATION_PORTS = [8080, 8081, 8082, 8083, 8084];
 const SINGLE_PORTS = [8090, 8091, 8443];
 /** The port the federation suggests when its own are taken (its hub's plus 100): text only. */
 const SUGGESTED_PORT = 8180;
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.once('error', () => ok(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
-  });
-}
-
-/** A base port with the next `count - 1` free too, away from the documented ones. */
-async function freeBlock(count: number, taken: Set<number>): Promise<number> {
-  for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    const ports = Array.from({ length: count }, (_v, i) => base + i);
-    if (ports.some((p) => taken.has(p))) continue;
-    const free = await Promise.all(ports.map(portFree));
-    if (free.every(Boolean)) {
-      ports.forEach((p) => taken.add(p));
-      return base;
-    }
-  }
-}
 
 /** Documented value → this run's value. */
 async function substitutions(): Promise<Map<string, string>> {

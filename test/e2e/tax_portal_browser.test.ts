@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -17,7 +16,7 @@ import { TAX_PORTAL_URL_KEY, startFederation, taxPortalClientFile } from '../../
 import type { RunningFederation } from '../../src/federation/index.js';
 import { openWallet } from '../../src/eid/wallet.js';
 import { walletLogin } from '../../src/login/wallet_client.js';
-import { REPO_ROOT, tempDir } from '../fixtures/cli.js';
+import { REPO_ROOT, freeBlock, tempDir } from '../fixtures/cli.js';
 import { assertAccessible } from '../fixtures/axe.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,22 +27,6 @@ const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
 } as const;
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.once('error', () => ok(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
-  });
-}
-
-/** A base port with the next four free too (the nodes and the tax portal). */
-async function freeBlock(): Promise<number> {
-  for (;;) {
-    const base = 20000 + Math.floor(Math.random() * 30000);
-    if ((await Promise.all([0, 1, 2, 3, 4].map((i) => portFree(base + i)))).every(Boolean)) return base;
-  }
-}
 
 /** Screenshots of the current page at both sizes, back at desktop size afterwards. */
 async function screenshots(page: Page, name: string): Promise<void> {

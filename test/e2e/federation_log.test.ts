@@ -1,0 +1,175 @@
+/**
+ * The witnessed transparency log in the federation in a box (hub + PH, VN, BE as separate
+ * processes): a citizen enrolled at PH is in PH's log; the checkpoint that covers the entry is
+ * cosigned by VN, BE and the hub, and every log, the hub's included, by a majority of the others;
+ * `trustbridge log verify` with the default witness policy accepts it. Real clock, fresh keys.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFederation } from '../../src/federation/index.js';
+import type { RunningFederation } from '../../src/federation/index.js';
+import { openCheckpoint } from '../../src/ledger/checkpoint.js';
+import { cosignatureVerifier } from '../../src/ledger/cosignature.js';
+import { leafHash } from '../../src/ledger/hash.js';
+import { noteVerifier } from '../../src/ledger/keys.js';
+import { verifyInclusion } from '../../src/ledger/merkle.js';
+import { openNote } from '../../src/ledger/note.js';
+import { childEnv, freeBlock, runCli, tempDir } from '../fixtures/cli.js';
+
+const COUNTRIES = ['PH', 'VN', 'BE'] as const;
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Lookup {
+  index: number;
+  checkpoint: string;
+  inclusionProof: string[];
+}
+
+describe('the witnessed transparency log in the federation in a box', { timeout: 300_000 }, () => {
+  const tmp = tempDir('tb-fed-log-');
+  const dir = join(tmp.path, 'demo');
+  let fed: RunningFederation;
+  let env: NodeJS.ProcessEnv;
+  /** Each party's directory name, log verifier key and witness verifier key. */
+  const keys: Record<string, { log: string; witness: string }> = {};
+
+  const cli = (args: string[]) => runCli(args, { env });
+  const partyDir = (p: string): string => join(dir, p.toLowerCase());
+  const get = async (url: string): Promise<Response> => fetch(url, { signal: AbortSignal.timeout(10_000) });
+
+  /** The published checkpoint of a party once it covers `size` with at least `cosigners` cosignatures. */
+  async function witnessed(party: string, size: number, cosigners: string[]): Promise<string> {
+    const verifiers = [
+      noteVerifier(keys[party]!.log),
+      ...cosigners.map((c) => cosignatureVerifier(keys[c]!.witness)),
+    ];
+    let last = '';
+    for (let i = 0; i < 120; i++) {
+      last = await (await get(`${fed.urls[party]}/log/checkpoint`)).text();
+      try {
+        const note = openNote(last, verifiers);
+        if (note.verified.length === verifiers.length && openCheckpoint(last, [verifiers[0]!]).size >= size)
+          return last;
+      } catch {
+        // Not yet there.
+      }
+      await pause(500);
+    }
+    assert.fail(
+      `${party}'s checkpoint was never cosigned by ${cosigners.join(', ')} at size ${size}:\n${last}`,
+    );
+  }
+
+  before(async () => {
+    fed = await startFederation(dir, await freeBlock());
+    const passphrase = readFileSync(join(dir, '.passphrase'), 'utf8').trim();
+    env = childEnv({ TRUSTBRIDGE_PASSWORD: passphrase, TRUSTBRIDGE_WALLET_PASSWORD: passphrase });
+    for (const p of ['hub', ...COUNTRIES]) {
+      const pub = join(partyDir(p), 'public');
+      keys[p] = {
+        log: readFileSync(join(pub, 'log.vkey'), 'utf8').trim(),
+        witness: readFileSync(join(pub, 'witness.vkey'), 'utf8').trim(),
+      };
+    }
+  });
+  after(async () => {
+    await fed?.stop();
+    tmp.remove();
+  });
+
+  it('a citizen enrolled at PH is in PH log, under a checkpoint cosigned by VN, BE and the hub', async () => {
+    const wallet = join(tmp.path, 'ana.p12');
+    assert.equal((await cli(['wallet', 'create', '--out', wallet])).code, 0);
+    const r = await cli([
+      'eid',
+      'enroll',
+      '--dir',
+      partyDir('PH'),
+      '--wallet',
+      wallet,
+      '--given-name',
+      'Ana',
+      '--family-name',
+      'Reyes',
+      '--birth-date',
+      '1991-03-08',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const enrolled = JSON.parse(r.stdout) as { certificates: { signature: string } };
+    const der = new X509Certificate(enrolled.certificates.signature).raw;
+    const key = createHash('sha256').update(der).digest('hex');
+    let found: Lookup | undefined;
+    for (let i = 0; i < 60 && !found; i++) {
+      const res = await get(`${fed.urls['PH']}/log/lookup/${key}`);
+      if (res.status === 200) found = (await res.json()) as Lookup;
+      else await pause(500);
+    }
+    assert.ok(found, 'the signature certificate appears in PH log');
+    const size = found.index + 1;
+    const checkpoint = await witnessed('PH', size, ['VN', 'BE', 'hub']);
+    // The entry itself: no name, no national identifier; the certificate by hash and serial.
+    const cp = openCheckpoint(checkpoint, [noteVerifier(keys['PH']!.log)]);
+    const answer = (await (await get(`${fed.urls['PH']}/log/lookup/${key}`)).json()) as Lookup;
+    const tile = Math.floor(answer.index / 256);
+    const width = Math.min(256, cp.size - tile * 256);
+    const path = `tile/entries/${String(tile).padStart(3, '0')}${width < 256 ? `.p/${width}` : ''}`;
+    const bundle = Buffer.from(await (await get(`${fed.urls['PH']}/log/${path}`)).arrayBuffer());
+    let at = 0;
+    let entry: Buffer | undefined;
+    for (let i = 0; i <= answer.index % 256; i++) {
+      const len = bundle.readUInt16BE(at);
+      entry = bundle.subarray(at + 2, at + 2 + len);
+      at += 2 + len;
+    }
+    const text = entry!.toString('utf8');
+    assert.match(text, /"type":"eid-cert-issued"/);
+    assert.match(text, new RegExp(`"sha256":"${key}"`));
+    assert.doesNotMatch(text, /Reyes|Ana|1991-03-08/);
+    const published = openCheckpoint(answer.checkpoint, [noteVerifier(keys['PH']!.log)]);
+    verifyInclusion(
+      answer.index,
+      published.size,
+      leafHash(entry!),
+      answer.inclusionProof.map((h) => Buffer.from(h, 'base64')),
+      published.root,
+    );
+  });
+
+  it('every log, the hub one included, is cosigned by the other parties; log verify accepts PH', async () => {
+    for (const p of ['hub', ...COUNTRIES]) {
+      const others = ['hub', ...COUNTRIES].filter((o) => o !== p);
+      await witnessed(p, 1, others);
+    }
+    // A policy (tlog-policy) that needs all three of PH's witnesses.
+    const policy = join(tmp.path, 'ph.policy');
+    writeFileSync(
+      policy,
+      [
+        `log ${keys['PH']!.log}`,
+        ...(['hub', 'VN', 'BE'] as const).map((w) => `witness w-${w} ${keys[w]!.witness}`),
+        'group all 3 w-hub w-VN w-BE',
+        'quorum all',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli([
+      'log',
+      'verify',
+      '--url',
+      `${fed.urls['PH']}/log/`,
+      '--vkey',
+      keys['PH']!.log,
+      '--policy',
+      policy,
+      '--state',
+      join(tmp.path, 'state.json'),
+    ]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const verdict = JSON.parse(r.stdout) as { policy: string; cosigners: { witness: string }[] };
+    assert.equal(verdict.policy, 'met');
+    assert.deepEqual(verdict.cosigners.map((c) => c.witness).sort(), ['w-BE', 'w-VN', 'w-hub']);
+  });
+});
