@@ -3,8 +3,9 @@
  * citizens and officers, then the regional hub listing each node's trust list, then each node
  * pointed at the hub's list of trusted lists.
  */
-import { copyFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFile } from '../lib/private_files.js';
 import { updateNodeConfig } from '../node/config.js';
 import { runCli } from './cli_process.js';
 import { federationPassphrase } from './passphrase.js';
@@ -96,7 +97,8 @@ async function setUpHub(dir: string, basePort: number, passphrase: string): Prom
   for (const c of SAMPLE_COUNTRIES) {
     const nodeDir = countryDir(dir, c.country);
     updateNodeConfig(nodeDir, { lotlUrl: `http://127.0.0.1:${basePort}/lotl.xml` });
-    copyFileSync(join(hub, 'public', 'lotl-signer.pem'), join(nodeDir, 'lotl-signer.pem'));
+    // Owner-only like every file of a node directory outside public/ (the start-up check).
+    writePrivateFile(join(nodeDir, 'lotl-signer.pem'), readFileSync(join(hub, 'public', 'lotl-signer.pem')));
   }
 }
 
