@@ -11,12 +11,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFederation } from '../../src/federation/index.js';
 import type { RunningFederation } from '../../src/federation/index.js';
-import { openCheckpoint } from '../../src/ledger/checkpoint.js';
 import { cosignatureVerifier } from '../../src/ledger/cosignature.js';
-import { leafHash } from '../../src/ledger/hash.js';
-import { noteVerifier } from '../../src/ledger/keys.js';
+import { noteSigner, noteVerifier } from '../../src/ledger/keys.js';
 import { verifyInclusion } from '../../src/ledger/merkle.js';
-import { openNote } from '../../src/ledger/note.js';
+import { EMPTY_ROOT, leafHash } from '../../src/ledger/hash.js';
+import { LOG_KEY_ID } from '../../src/ledger/log_key.js';
+import { openNote, signNote } from '../../src/ledger/note.js';
+import { formatCheckpoint, openCheckpoint } from '../../src/ledger/checkpoint.js';
+import { LogReader } from '../../src/ledger/reader.js';
+import { MemoryTileStore } from '../../src/ledger/tile_store.js';
+import { integrate } from '../../src/ledger/writer.js';
+import type { TileWrite } from '../../src/ledger/writer.js';
+import { httpTileSource } from '../../src/cli/commands/log.js';
+import { FileKeyStore } from '../../src/pki/file_key_store.js';
 import { childEnv, freeBlock, runCli, tempDir } from '../fixtures/cli.js';
 
 const COUNTRIES = ['PH', 'VN', 'BE'] as const;
@@ -33,6 +40,7 @@ describe('the witnessed transparency log in the federation in a box', { timeout:
   const dir = join(tmp.path, 'demo');
   let fed: RunningFederation;
   let env: NodeJS.ProcessEnv;
+  let passphrase: string;
   /** Each party's directory name, log verifier key and witness verifier key. */
   const keys: Record<string, { log: string; witness: string }> = {};
 
@@ -65,7 +73,7 @@ describe('the witnessed transparency log in the federation in a box', { timeout:
 
   before(async () => {
     fed = await startFederation(dir, await freeBlock());
-    const passphrase = readFileSync(join(dir, '.passphrase'), 'utf8').trim();
+    passphrase = readFileSync(join(dir, '.passphrase'), 'utf8').trim();
     env = childEnv({ TRUSTBRIDGE_PASSWORD: passphrase, TRUSTBRIDGE_WALLET_PASSWORD: passphrase });
     for (const p of ['hub', ...COUNTRIES]) {
       const pub = join(partyDir(p), 'public');
@@ -171,5 +179,54 @@ describe('the witnessed transparency log in the federation in a box', { timeout:
     const verdict = JSON.parse(r.stdout) as { policy: string; cosigners: { witness: string }[] };
     assert.equal(verdict.policy, 'met');
     assert.deepEqual(verdict.cosigners.map((c) => c.witness).sort(), ['w-BE', 'w-VN', 'w-hub']);
+  });
+
+  /**
+   * PH's log forked by hand: the same size as the published checkpoint, its last entry replaced,
+   * signed with PH's own log key (what a compromised or coerced operator could do).
+   */
+  async function forkPh(): Promise<{ checkpoint: string; size: number; writes: readonly TileWrite[] }> {
+    const ph = noteVerifier(keys['PH']!.log);
+    const reader = new LogReader(httpTileSource(`${fed.urls['PH']}/log/`));
+    const honest = await reader.checkpoint([ph]);
+    const entries = await reader.entries(0, honest.size, honest.size);
+    entries[entries.length - 1] = Buffer.from(
+      JSON.stringify({
+        v: 1,
+        type: 'notarised-digest',
+        time: new Date().toISOString(),
+        alg: 'sha-256',
+        digest: 'ab'.repeat(32),
+      }),
+    );
+    const forked = await integrate(new MemoryTileStore(), { size: 0, root: EMPTY_ROOT }, entries);
+    assert.notDeepEqual(forked.root, honest.root);
+    const keyStore = new FileKeyStore(join(partyDir('PH'), 'keys'), passphrase);
+    const body = formatCheckpoint({
+      origin: honest.origin,
+      size: honest.size,
+      root: forked.root,
+      extensions: [],
+    });
+    const signer = noteSigner(ph.name, {
+      publicKey: await keyStore.ed25519PublicKey(LOG_KEY_ID),
+      sign: (m) => keyStore.signEd25519(LOG_KEY_ID, m),
+    });
+    const checkpoint = await signNote(body, [signer]);
+    return { checkpoint, size: honest.size, writes: forked.writes };
+  }
+
+  it('a PH log forked by hand (same size, other root) is refused by every witness with 409', async () => {
+    await witnessed('PH', 1, ['VN', 'BE', 'hub']);
+    const fork = await forkPh();
+    for (const w of ['VN', 'BE', 'hub']) {
+      const res = await fetch(`${fed.urls[w]}/witness/add-checkpoint`, {
+        method: 'POST',
+        body: `old ${fork.size}\n\n${fork.checkpoint}`,
+      });
+      assert.equal(res.status, 409, `${w}: ${await res.clone().text()}`);
+      assert.equal(res.headers.get('content-type'), 'text/x.tlog.size');
+      assert.equal(await res.text(), `${fork.size}\n`, `${w} holds PH's honest size`);
+    }
   });
 });
