@@ -43,6 +43,7 @@ export const LEDGER_ERRORS = {
     text: 'another sequencer changed the log during the batch; nothing was written',
   },
   LEDGER_NOT_LOGGED: { text: 'no entry with this lookup key is in the log' },
+  LEDGER_LOG_UNREACHABLE: { text: 'the transparency log could not be reached or gave no usable answer' },
 } as const satisfies ErrorList;
 
 /** A stable ledger error code. */
