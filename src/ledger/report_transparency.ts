@@ -38,12 +38,14 @@ export function transparencySourceOf(o: {
   timeoutMs?: number;
 }): TransparencySource {
   if (o.offline)
-    return { notChecked: { code: 'OFFLINE', message: 'offline validation: the logs were not asked' } };
+    return {
+      notChecked: { code: 'LEDGER_LOOKUP_OFFLINE', message: 'offline validation: the logs were not asked' },
+    };
   const parties = federationParties(o.pointers).filter((p) => p.logKey && p.logUrl);
   if (parties.length === 0)
     return {
       notChecked: {
-        code: 'NO_LOTL',
+        code: 'LEDGER_LOOKUP_NO_LOTL',
         message: 'no list of trusted lists publishing transparency logs was given (--trust <LOTL>)',
       },
     };

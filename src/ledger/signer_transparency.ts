@@ -167,7 +167,7 @@ export async function lookupCertificate(
   if (country !== undefined) out.country = country;
   if (!party?.logKey || !party.logUrl) {
     out.error = {
-      code: 'NO_LOG',
+      code: 'LEDGER_LOOKUP_NO_LOG',
       message: `the list of trusted lists publishes no transparency log for ${country ?? 'the issuer (no country)'}`,
     };
     return out;

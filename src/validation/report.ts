@@ -180,7 +180,7 @@ export interface TransparencyReport {
   /** The policy's witnesses, and how many of them make a quorum. */
   witnesses?: string[];
   quorum?: number;
-  /** Why the status is not `logged`, with a stable code (`LEDGER_…`) or `OFFLINE` / `NO_LOTL`. */
+  /** Why the status is not `logged`, with a stable code (`LEDGER_…`, e.g. `LEDGER_LOOKUP_OFFLINE`). */
   error?: { code: string; message: string };
 }
 

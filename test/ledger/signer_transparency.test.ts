@@ -284,7 +284,7 @@ describe('looking a signer certificate up in its country\u2019s log', () => {
       fetch: () => assert.fail('nothing to fetch'),
     });
     assert.equal(t.status, 'unknown');
-    assert.equal(t.error?.code, 'NO_LOG');
+    assert.equal(t.error?.code, 'LEDGER_LOOKUP_NO_LOG');
     assert.equal(t.country, 'VN');
   });
 });
@@ -403,11 +403,11 @@ describe('the report\u2019s transparency part and the requirement', () => {
       logged: false,
       witnessed: false,
       lookupKey: keyOf(certOf(1)),
-      error: { code: 'OFFLINE', message: 'offline validation: the logs were not asked' },
+      error: { code: 'LEDGER_LOOKUP_OFFLINE', message: 'offline validation: the logs were not asked' },
     });
     const none = reportOf(signature('S-1', certOf(1)));
     await addTransparency(none, transparencySourceOf({ pointers: [] }));
-    assert.equal(none.signatures[0]!.transparency?.error?.code, 'NO_LOTL');
+    assert.equal(none.signatures[0]!.transparency?.error?.code, 'LEDGER_LOOKUP_NO_LOTL');
     requireTransparency(none);
     assert.equal(none.signatures[0]!.indication, 'INDETERMINATE');
     assert.match(none.signatures[0]!.hint!, /could not be established: no list of trusted lists/);
