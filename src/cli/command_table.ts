@@ -98,7 +98,7 @@ const USAGE: [Loader, string][] = [
   [extend, 'extend --in FILE --out FILE --level B-LT|B-LTA [--tsa URL] [--detached FILE]'],
   [
     validate,
-    'validate --in FILE [--detached FILE]... [--trust SOURCE]... [--trust-signer PEM]... [--trust-stale warn|refuse] [--at TIME] [--report FILE] [--report-format json|etsi-xml|html] [--signing-cert PEM]... [--offline]',
+    'validate --in FILE [--detached FILE]... [--trust SOURCE]... [--trust-signer PEM]... [--trust-stale warn|refuse] [--at TIME] [--report FILE] [--report-format json|etsi-xml|html] [--signing-cert PEM]... [--offline] [--require-transparency]',
   ],
   [
     hub,
@@ -106,7 +106,7 @@ const USAGE: [Loader, string][] = [
   ],
   [
     hub,
-    'hub member add --dir HUB --country CC --trustlist URL --signer PEM [--log-vkey FILE] [--witness-vkey FILE] [--witness-url URL] [--node-dir DIR] [--password-file F]',
+    'hub member add --dir HUB --country CC --trustlist URL --signer PEM [--log-vkey FILE] [--witness-vkey FILE] [--witness-url URL] [--log-url URL] [--node-dir DIR] [--password-file F]',
   ],
   [hub, 'hub member suspend --dir HUB --country CC [--password-file F]'],
   [hub, 'hub member resume --dir HUB --country CC [--password-file F]'],

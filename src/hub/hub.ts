@@ -142,7 +142,7 @@ export function hubTransparency(hub: HubContext): LotlTransparency {
   const logFile = join(hub.dir, HUB_FILES.public, LOG_VKEY_FILE);
   const logKey = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim() : undefined;
   return {
-    ...(logKey ? { logKey } : {}),
+    ...(logKey ? { logKey, logUrl: `${hub.config.baseUrl}/log/` } : {}),
     ...(hub.witness
       ? { witnessKey: hub.witness.vkey, witnessUrl: `${hub.config.baseUrl}/witness/add-checkpoint` }
       : {}),

@@ -16,6 +16,7 @@ import { checkedHttpUrl } from '../trust/writer/values.js';
 import type { HubState } from './config.js';
 import { readHubState } from './config.js';
 import { cosignWith } from '../node/cosign.js';
+import { readNodeConfig } from '../node/config.js';
 import type { CosignHook } from '../node/cosign.js';
 
 /** What `hub member add` takes for a member's log and witness. */
@@ -26,6 +27,8 @@ export interface MemberTransparencyInput {
   witnessKey?: string;
   /** The witness's add-checkpoint URL (default: `/witness/add-checkpoint` at the trust list's host). */
   witnessUrl?: string;
+  /** The log's tlog-tiles prefix (`<node>/log/`), where relying parties look certificates up. */
+  logUrl?: string;
 }
 
 function checkedKey(text: string, what: string, check: (k: string) => unknown): string {
@@ -55,14 +58,23 @@ export function checkedTransparency(input: MemberTransparencyInput, trustListUrl
     out.witnessKey = checkedKey(input.witnessKey, '--witness-vkey', cosignatureVerifier);
   if (input.witnessUrl !== undefined) out.witnessUrl = checkedHttpUrl(input.witnessUrl, '--witness-url');
   else if (out.witnessKey) out.witnessUrl = new URL('/witness/add-checkpoint', trustListUrl).toString();
+  if (input.logUrl !== undefined) {
+    const url = checkedHttpUrl(input.logUrl, '--log-url');
+    out.logUrl = url.endsWith('/') ? url : `${url}/`;
+  }
   return out;
 }
 
 /**
  * Reads a member node's published keys from its directory: `public/log.vkey` and
- * `public/witness.vkey`, each when present.
+ * `public/witness.vkey`, each when present, and with a log key, the log's URL
+ * (`<baseUrl>/log/` of its `node.json`).
  *
  * @param dir - the member node's directory
+ * @example
+ * ```ts
+ * memberKeysOfDir('ph').logUrl; // 'http://127.0.0.1:8081/log/'
+ * ```
  */
 export function memberKeysOfDir(dir: string): MemberTransparencyInput {
   const read = (name: string): string | undefined => {
@@ -71,7 +83,21 @@ export function memberKeysOfDir(dir: string): MemberTransparencyInput {
   };
   const logKey = read('log.vkey');
   const witnessKey = read('witness.vkey');
-  return { ...(logKey ? { logKey } : {}), ...(witnessKey ? { witnessKey } : {}) };
+  const logUrl = logKey ? nodeLogUrl(dir) : undefined;
+  return {
+    ...(logKey ? { logKey } : {}),
+    ...(witnessKey ? { witnessKey } : {}),
+    ...(logUrl ? { logUrl } : {}),
+  };
+}
+
+/** `<baseUrl>/log/` of the node in `dir`, or undefined without a readable `node.json`. */
+function nodeLogUrl(dir: string): string | undefined {
+  try {
+    return `${readNodeConfig(dir).baseUrl.replace(/\/+$/, '')}/log/`;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

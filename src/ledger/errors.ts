@@ -43,6 +43,11 @@ export const LEDGER_ERRORS = {
     text: 'another sequencer changed the log during the batch; nothing was written',
   },
   LEDGER_NOT_LOGGED: { text: 'no entry with this lookup key is in the log' },
+  LEDGER_LOG_UNREACHABLE: { text: 'the transparency log could not be reached or gave no usable answer' },
+  // Why a validation report's transparency part has no lookup (reported, not thrown).
+  LEDGER_LOOKUP_OFFLINE: { text: 'the transparency logs were not asked' },
+  LEDGER_LOOKUP_NO_LOTL: { text: 'no list of trusted lists publishing transparency logs' },
+  LEDGER_LOOKUP_NO_LOG: { text: 'no transparency log is published for the issuing country' },
 } as const satisfies ErrorList;
 
 /** A stable ledger error code. */

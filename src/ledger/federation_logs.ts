@@ -21,6 +21,11 @@ export interface FederationParty {
   readonly witnessKey?: string;
   /** The witness's add-checkpoint URL. */
   readonly witnessUrl?: string;
+  /**
+   * The log's tlog-tiles prefix, ending in `/` (`LogUrl`, or for a list written before it
+   * existed, `/log/` beside the witness: `…/witness/add-checkpoint` gives `…/log/`).
+   */
+  readonly logUrl?: string;
 }
 
 const NAME = `{${HUB_LOTL.ns}}${HUB_LOTL.transparency}`;
@@ -33,6 +38,16 @@ function valid(vkey: string | undefined, check: (v: string) => unknown): string 
   } catch {
     return undefined;
   }
+}
+
+const HTTP_URL = /^https?:\/\/\S+$/;
+const WITNESS_PATH = '/witness/add-checkpoint';
+
+/** The published log URL (made to end in `/`), else the one beside the witness, else none. */
+function logUrlOf(published: string | undefined, witnessUrl: string | undefined): string | undefined {
+  if (published && HTTP_URL.test(published)) return published.endsWith('/') ? published : `${published}/`;
+  if (witnessUrl?.endsWith(WITNESS_PATH)) return `${witnessUrl.slice(0, -WITNESS_PATH.length)}/log/`;
+  return undefined;
 }
 
 /**
@@ -50,12 +65,14 @@ export function federationParties(pointers: readonly TslPointer[]): FederationPa
     const logKey = valid(t.attributes[HUB_LOTL.logKeyAttribute], noteVerifier);
     const witnessKey = valid(t.attributes[HUB_LOTL.witnessKeyAttribute], cosignatureVerifier);
     const url = t.attributes[HUB_LOTL.witnessUrlAttribute];
-    const witnessUrl = url && /^https?:\/\/\S+$/.test(url) ? url : undefined;
+    const witnessUrl = url && HTTP_URL.test(url) ? url : undefined;
+    const logUrl = logUrlOf(t.attributes[HUB_LOTL.logUrlAttribute], witnessUrl);
     out.push({
       name: p.schemeTerritory ?? p.location,
       ...(logKey ? { logKey } : {}),
       ...(witnessKey ? { witnessKey } : {}),
       ...(witnessUrl ? { witnessUrl } : {}),
+      ...(logUrl ? { logUrl } : {}),
     });
   }
   return out;

@@ -10,6 +10,7 @@ import { registerPublicRoutes } from './routes/public.js';
 import { registerTsaRoute, timeStampAuthorityOf } from './routes/tsa.js';
 import { registerTrustListRoutes } from './routes/trustlist.js';
 import { registerValidateRoute, validateLimitsOf } from './routes/validate.js';
+import type { ValidateRouteOptions } from './routes/validate.js';
 import type { ValidateLimits } from '../node/config.js';
 import { answerClientError, answerFrameworkError, serializeRequest } from './http_edge.js';
 import { registerLoginRoutes } from './routes/login.js';
@@ -41,6 +42,8 @@ export interface AppOptions {
    * LOTL), and its per-client rate limit (false: none).
    */
   witness?: { logs?: () => WitnessLogs | Promise<WitnessLogs>; rateLimit?: WitnessRateLimit | false };
+  /** How `POST /api/v1/validate` looks signers up in the transparency logs (tests: fetch, pointers). */
+  transparency?: ValidateRouteOptions['transparency'];
 }
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
@@ -106,7 +109,10 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
   if (node.log) registerLogRoutes(app, new StoredLog(node.store.db, node.log.verifier), node.log.vkey);
-  registerValidateRoute(app, node, ocsp, { limits });
+  registerValidateRoute(app, node, ocsp, {
+    limits,
+    ...(options.transparency ? { transparency: options.transparency } : {}),
+  });
   const rateLimit = node.config.loginRateLimit;
   loginRoutes.set(
     app,

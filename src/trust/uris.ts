@@ -189,14 +189,16 @@ export const HUB_LOTL = {
   startingTimeAttribute: 'StatusStartingTime',
   /**
    * The member's transparency log and witness (issue 15): `<tb:Transparency LogKey="<signed-note
-   * vkey of its log>" WitnessKey="<tlog-cosignature vkey>" WitnessUrl="<add-checkpoint URL>"/>`
-   * beside `tb:MemberStatus`; each attribute optional. Witnesses learn the logs they serve from
-   * it, logs the witnesses to ask; the LOTL's signature covers both.
+   * vkey of its log>" WitnessKey="<tlog-cosignature vkey>" WitnessUrl="<add-checkpoint URL>"
+   * LogUrl="<the log's tlog-tiles prefix, ending in />"/>` beside `tb:MemberStatus`; each
+   * attribute optional. Witnesses learn the logs they serve from it, logs the witnesses to ask,
+   * relying parties where to look a signer's certificate up; the LOTL's signature covers all.
    */
   transparency: 'Transparency',
   logKeyAttribute: 'LogKey',
   witnessKeyAttribute: 'WitnessKey',
   witnessUrlAttribute: 'WitnessUrl',
+  logUrlAttribute: 'LogUrl',
   /** Member status values. */
   active: 'active',
   suspended: 'suspended',

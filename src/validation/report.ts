@@ -140,6 +140,50 @@ export interface CheckResult {
   detail?: string;
 }
 
+/**
+ * Whether the signer's certificate is in its country's transparency log (issue 15): found by
+ * its SHA-256 (`GET <log>/lookup/<hex>`), the entry's inclusion proof verified against the
+ * log's checkpoint, and the checkpoint's cosignatures against the federation's default witness
+ * policy (a majority of the other members' witnesses and the hub's). Filled after validation
+ * by the caller that knows the federation (`src/ledger/signer_transparency.ts`): validation
+ * itself does no log lookups.
+ */
+export interface TransparencyReport {
+  /**
+   * `logged`: the entry's inclusion verified; `not-logged`: the log answered it has no entry
+   * with this key; `invalid`: the log's answer did not verify (signature, proof or entry);
+   * `unknown`: no answer (network, timeout, no log published for the country);
+   * `not-checked`: no lookup was made (offline, no list of trusted lists).
+   */
+  status: 'logged' | 'not-logged' | 'invalid' | 'unknown' | 'not-checked';
+  /** The entry's inclusion in a checkpoint signed by the log verified (status `logged`). */
+  logged: boolean;
+  /** That checkpoint is cosigned by a quorum of the witness policy. */
+  witnessed: boolean;
+  /** The lookup key: the SHA-256 of the signer's certificate (DER), hex. */
+  lookupKey: string;
+  /** The member whose log was asked (the certificate's issuing country). */
+  country?: string;
+  /** The log's origin (its checkpoint key name). */
+  log?: string;
+  /** The log's tlog-tiles prefix. */
+  logUrl?: string;
+  /** The entry's index (the first with this key: the certificate's issuance). */
+  index?: number;
+  /** The entry's type (`eid-cert-issued`, `ca-cert`, …). */
+  entryType?: string;
+  /** The size and root (base64) of the checkpoint the inclusion was proven against. */
+  checkpointSize?: number;
+  checkpointRoot?: string;
+  /** The members (and hub) whose witness cosignature on that checkpoint verified. */
+  cosigners?: string[];
+  /** The policy's witnesses, and how many of them make a quorum. */
+  witnesses?: string[];
+  quorum?: number;
+  /** Why the status is not `logged`, with a stable code (`LEDGER_…`, e.g. `LEDGER_LOOKUP_OFFLINE`). */
+  error?: { code: string; message: string };
+}
+
 /** The verdict on one signature. */
 export interface SignatureReport {
   id: string;
@@ -167,6 +211,8 @@ export interface SignatureReport {
   /** The trusted-list service of the trust anchor and the qualification, when trust came from trusted lists. */
   trust?: TrustServiceReport;
   warnings: string[];
+  /** The signer's certificate in its country's transparency log, when looked up. */
+  transparency?: TransparencyReport;
   /**
    * What the user can do about the outcome (`the signature is detached: give the signed document
    * with --detached FILE`), set by the caller that knows how the input was given; the indication

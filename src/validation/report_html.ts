@@ -209,6 +209,32 @@ function trustFact(sig: SignatureReport): string | undefined {
   );
 }
 
+/**
+ * The signer's certificate in its country's transparency log (issue 15): logged at which index,
+ * under a checkpoint cosigned by which members, or why it is not known.
+ */
+function transparencyFact(sig: SignatureReport): string | undefined {
+  const t = sig.transparency;
+  if (!t) return undefined;
+  const why = t.error ? `<br><span class="dn">${h(t.error.code)}: ${h(t.error.message)}</span>` : '';
+  if (!t.logged) {
+    const what: Record<typeof t.status, string> = {
+      logged: 'Logged',
+      'not-logged': `Not logged${t.country ? ` in ${t.country}\u2019s log` : ''}`,
+      invalid: 'The log\u2019s answer did not verify',
+      unknown: 'Not known (the log could not be asked)',
+      'not-checked': 'Not checked',
+    };
+    return `${h(what[t.status])}${why}`;
+  }
+  const cosigners = t.cosigners?.length ? t.cosigners.join(', ') : 'no witness';
+  const witnessed = t.witnessed ? 'witnessed' : 'not witnessed by a quorum';
+  return (
+    `Logged in ${h(t.log)} at index ${h(t.index)} (checkpoint of ${h(t.checkpointSize)} entries), ` +
+    `${h(witnessed)}: cosigned by ${h(cosigners)}${t.witnessed ? '' : why}`
+  );
+}
+
 function signatureSection(sig: SignatureReport, index: number, report: ValidationReport): string {
   const total = report.signatures.length;
   const signer = sig.signer;
@@ -234,6 +260,7 @@ function signatureSection(sig: SignatureReport, index: number, report: Validatio
       ['Policy rule', sig.policyRule === undefined ? undefined : h(sig.policyRule)],
       ['Trusted list', trustFact(sig)],
       ['Qualification', sig.trust ? h(sig.trust.qualification) : undefined],
+      ['Transparency log', transparencyFact(sig)],
     ]),
     chainTable(sig.chain),
     timestampTable(sig.timestamps),

@@ -78,6 +78,7 @@ export const CHECK_LABELS: Readonly<Record<string, string>> = {
   PAST_CERTIFICATE_VALIDATION: 'Past certificate validation',
   VALIDATION_TIME_SLIDING: 'Validation time sliding',
   REVOCATION_FRESHNESS_CHECKER: 'Revocation freshness',
+  TRANSPARENCY_LOG_CHECK: 'Transparency log (required)',
 };
 
 /** Readable names of the time-stamp types. */

@@ -283,7 +283,7 @@ export function algorithmUri(name: string): string {
 }
 
 // What the report knows and TS 119 102-2 has no element for: format and level, algorithms,
-// the deciding policy rule, warnings.
+// the deciding policy rule, the transparency log, warnings.
 function additionalData(sig: SignatureReport): XmlElement[] {
   const data: Array<[string, string | undefined]> = [
     ['signatureFormat', sig.format],
@@ -300,6 +300,18 @@ function additionalData(sig: SignatureReport): XmlElement[] {
     ['trustServiceStatusStartingTime', sig.trust?.statusStartingTime],
     ['trustList', sig.trust?.source],
     ['qualification', sig.trust?.qualification],
+    // The signer's certificate in its country's transparency log (issue 15): TS 119 102-2 has
+    // no transparency element, so it goes here, typed like the other trustbridge data.
+    ['transparencyStatus', sig.transparency?.status],
+    ['transparencyWitnessed', sig.transparency && String(sig.transparency.witnessed)],
+    ['transparencyLog', sig.transparency?.log],
+    ['transparencyIndex', sig.transparency?.index?.toString()],
+    ['transparencyCheckpointSize', sig.transparency?.checkpointSize?.toString()],
+    ...(sig.transparency?.cosigners ?? []).map((c): [string, string] => ['transparencyCosigner', c]),
+    [
+      'transparencyError',
+      sig.transparency?.error && `${sig.transparency.error.code}: ${sig.transparency.error.message}`,
+    ],
     ...sig.warnings.map((w): [string, string] => ['warning', w]),
   ];
   return data

@@ -19,6 +19,13 @@ interface Sig {
   subIndication?: string;
   level: string;
   trust?: { country: string; qualification: string; tspName: string; serviceName: string };
+  transparency?: {
+    status: string;
+    witnessed: boolean;
+    country?: string;
+    entryType?: string;
+    cosigners?: string[];
+  };
 }
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -86,6 +93,20 @@ describe('federation in a box: hub + PH, VN, BE in separate processes', { timeou
     assert.equal(sig.indication, 'TOTAL-PASSED', JSON.stringify(sig));
     assert.equal(sig.trust?.country, 'PH');
     assert.equal(sig.trust?.qualification, 'AdES-QC');
+    // The signer's certificate in PH's log, under a checkpoint cosigned by a quorum of VN, BE and
+    // the hub (issue 15); required, the signature still passes.
+    const required = await fetch(`${fed.urls['VN']}/api/v1/validate?requireTransparency=true`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf' },
+      body: readFileSync(out),
+    });
+    const t = ((await required.json()) as { signatures: Sig[] }).signatures[0]!;
+    assert.equal(t.indication, 'TOTAL-PASSED', JSON.stringify(t.transparency));
+    assert.deepEqual(
+      [t.transparency?.status, t.transparency?.witnessed, t.transparency?.country, t.transparency?.entryType],
+      ['logged', true, 'PH', 'eid-cert-issued'],
+    );
+    assert.ok((t.transparency?.cosigners ?? []).length >= 2, JSON.stringify(t.transparency));
   });
 
   it('anywhere, with the LOTL only and no network for revocation (offline): TOTAL-PASSED', async () => {

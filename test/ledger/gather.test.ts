@@ -286,12 +286,15 @@ describe('the hub publishes members\u2019 logs and witnesses; its own witness se
         logKey: hub.log.vkey,
         witnessKey: hub.witness!.vkey,
         witnessUrl: 'http://hub.example/witness/add-checkpoint',
+        logUrl: 'http://hub.example/log/',
       },
       {
         name: TEST_IDENTITY.country,
         logKey: LOG_VKEY,
         witnessKey: phWitness.vkey,
         witnessUrl: 'http://ph.example/witness/add-checkpoint',
+        // No LogUrl given: beside the witness.
+        logUrl: 'http://ph.example/log/',
       },
     ]);
     assert.ok(witnessLogsOf(parties).keys(ORIGIN));

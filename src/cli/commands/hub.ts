@@ -109,6 +109,8 @@ function memberTransparency(o: Options): MemberTransparencyInput | undefined {
   if (witness) t.witnessKey = readKeyFile(witness, 'witness-vkey');
   const url = str(o, 'witness-url');
   if (url) t.witnessUrl = url;
+  const logUrl = str(o, 'log-url');
+  if (logUrl) t.logUrl = logUrl;
   return Object.keys(t).length > 0 ? t : undefined;
 }
 
@@ -125,6 +127,7 @@ const memberAdd: Command = {
         'log-vkey': { type: 'string' },
         'witness-vkey': { type: 'string' },
         'witness-url': { type: 'string' },
+        'log-url': { type: 'string' },
         'node-dir': { type: 'string' },
       },
       ['dir', 'country', 'trustlist', 'signer'],

@@ -12,6 +12,11 @@ import type { ValidationReport } from '../../validation/report.js';
 import { renderHtml } from '../../validation/report_html.js';
 import { renderEtsiXml } from '../../validation/report_xml.js';
 import { fileSource } from '../../lib/document_source.js';
+import {
+  addTransparency,
+  requireTransparency,
+  transparencySourceOf,
+} from '../../ledger/report_transparency.js';
 import { validateDocument } from '../../validation/validate_document.js';
 import { parseOptions, str } from '../args.js';
 import type { Options } from '../args.js';
@@ -139,8 +144,14 @@ async function runValidate(o: Options): Promise<number> {
       signingCertificates: signingCertificates(o),
       documentName: basename(input),
     });
-    for (const line of addDetachedHints(report, detached.length > 0))
-      process.stderr.write(`trustbridge: ${line}\n`);
+    // The signer's certificate in its country's log (issue 15): the logs the LOTL publishes.
+    await addTransparency(
+      report,
+      transparencySourceOf({ pointers: store?.lotlPointers() ?? [], offline: o['offline'] === true }),
+    );
+    const hints = addDetachedHints(report, detached.length > 0);
+    if (o['require-transparency']) hints.push(...requireTransparency(report));
+    for (const line of hints) process.stderr.write(`trustbridge: ${line}\n`);
     const text = renderReport(report, format);
     const out = str(o, 'report');
     if (out) {
@@ -176,6 +187,7 @@ const validate: Command = {
         'report-format': { type: 'string' },
         'signing-cert': { type: 'string', multiple: true },
         offline: { type: 'boolean' },
+        'require-transparency': { type: 'boolean' },
       },
       ['in'],
     );
@@ -187,7 +199,9 @@ const validate: Command = {
  * The `validate` command: `--trust` names trust anchors (PEM file, node directory or URL) or an ETSI
  * TS 119 612 trusted list / list of trusted lists (file or URL, its signer pinned with
  * `--trust-signer` or published next to it), repeatable; without `--offline` missing OCSP
- * responses and CRLs are fetched over HTTP (trusted lists are always fetched).
+ * responses and CRLs are fetched over HTTP (trusted lists are always fetched) and each signer's
+ * certificate is looked up in its country's transparency log, as the LOTL publishes it
+ * (`--require-transparency`: a signer not logged and witnessed does not pass).
  *
  * @example
  * ```ts

@@ -31,6 +31,12 @@ import { validateDocument } from '../../validation/validate_document.js';
 import type { ValidationOptions } from '../../validation/validate_document.js';
 import { currentCrl } from '../../eid/crl_publisher.js';
 import { eidContextOf } from '../../node/eid_context.js';
+import {
+  addTransparency,
+  requireTransparency,
+  transparencySourceOf,
+} from '../../ledger/report_transparency.js';
+import type { TslPointer } from '../../trust/parse/model.js';
 
 /** Largest document accepted by default (bytes of the body). */
 export const VALIDATE_BODY_LIMIT = VALIDATE_LIMIT_DEFAULTS.maxBodyBytes;
@@ -65,10 +71,11 @@ interface JsonBody {
   detached?: { name?: string; content: string }[];
   at?: string;
   reportFormat?: string;
+  requireTransparency?: boolean;
 }
 
 const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
-const KEYS = new Set(['document', 'detached', 'at', 'reportFormat']);
+const KEYS = new Set(['document', 'detached', 'at', 'reportFormat', 'requireTransparency']);
 
 function malformed(why: string): never {
   throw new UsageError('INPUT_MALFORMED', `validate body: ${why}`);
@@ -82,6 +89,8 @@ function checkJsonBody(body: unknown): JsonBody {
   if (extra) malformed(`unknown property ${extra}`);
   if (typeof b['document'] !== 'string' || !BASE64.test(b['document'])) malformed('document must be base64');
   if (b['at'] !== undefined && typeof b['at'] !== 'string') malformed('at must be a date-time string');
+  if (b['requireTransparency'] !== undefined && typeof b['requireTransparency'] !== 'boolean')
+    malformed('requireTransparency must be true or false');
   if (b['reportFormat'] !== undefined && !FORMATS.includes(String(b['reportFormat'])))
     malformed(`reportFormat must be one of ${FORMATS.join(', ')}`);
   const detached = b['detached'];
@@ -128,10 +137,18 @@ function parseTime(at: string | undefined): Date | undefined {
 function fromBody(
   body: unknown,
   query: Record<string, string | undefined>,
-): { doc: Buffer | SpooledBody; options: Partial<ValidationOptions>; format: string } {
+): { doc: Buffer | SpooledBody; options: Partial<ValidationOptions>; format: string; require: boolean } {
+  const required = query['requireTransparency'];
+  if (required !== undefined && required !== 'true' && required !== 'false')
+    malformed('requireTransparency must be true or false');
   if (body instanceof SpooledBody) {
     const time = parseTime(query['at']);
-    return { doc: body, options: time ? { time } : {}, format: query['reportFormat'] ?? 'json' };
+    return {
+      doc: body,
+      options: time ? { time } : {},
+      format: query['reportFormat'] ?? 'json',
+      require: required === 'true',
+    };
   }
   if (typeof body === 'string' || body === undefined)
     throw new HttpError(
@@ -150,6 +167,7 @@ function fromBody(
       })),
     },
     format: b.reportFormat ?? query['reportFormat'] ?? 'json',
+    require: b.requireTransparency ?? required === 'true',
   };
 }
 
@@ -163,6 +181,12 @@ export interface ValidateRouteOptions {
   trustServices?: TrustServiceSource;
   /** Upload limits, over `node.json` `validateLimits` and the defaults. */
   limits?: Partial<ValidateLimits>;
+  /**
+   * The transparency lookups of signers (issue 15): the LOTL pointers whose logs are asked
+   * (default: the node's trust store's, or `trustServices`' when it is a trust store), the
+   * HTTP client and timeout.
+   */
+  transparency?: { pointers?: () => readonly TslPointer[]; fetch?: typeof fetch; timeoutMs?: number };
 }
 
 /**
@@ -214,6 +238,14 @@ function nodeTrust(
   };
 }
 
+/** The LOTL pointers whose logs the route asks: given, the trust services' own, or the node's. */
+function lotlPointersOf(node: NodeContext, options: ValidateRouteOptions): () => readonly TslPointer[] {
+  if (options.transparency?.pointers) return options.transparency.pointers;
+  const given = options.trustServices as Partial<{ lotlPointers: () => readonly TslPointer[] }> | undefined;
+  if (given) return typeof given.lotlPointers === 'function' ? () => given.lotlPointers!() : () => [];
+  return () => nodeTrustOf(node)?.store.lotlPointers() ?? [];
+}
+
 /**
  * Registers `POST /api/v1/validate` in its own plugin scope (raw-body parsers, 48 MiB limit).
  *
@@ -233,10 +265,15 @@ export function registerValidateRoute(
   options: ValidateRouteOptions = {},
 ): void {
   const fetcher = nodeFetcher(node, ocsp);
+  const transparencyIo = {
+    ...(options.transparency?.fetch ? { fetch: options.transparency.fetch } : {}),
+    ...(options.transparency?.timeoutMs ? { timeoutMs: options.transparency.timeoutMs } : {}),
+  };
   const cache = new RevocationCache();
   const given = options.trustServices;
   const trust = given ? () => Promise.resolve(given) : nodeTrust(node, (m) => app.log.warn(m));
   const limits = validateLimitsOf(node, options.limits);
+  const pointers = lotlPointersOf(node, options);
   const spoolDir = prepareSpoolDir(limits.spoolDir ?? join(node.dir, NODE_FILES.spool));
   const gate = new UploadGate(limits);
   const uploads = new WeakMap<object, Upload>();
@@ -294,12 +331,19 @@ export function registerValidateRoute(
           tags: ['validation'],
           querystring: {
             type: 'object',
-            properties: { at: { type: 'string' }, reportFormat: { type: 'string', enum: FORMATS } },
+            properties: {
+              at: { type: 'string' },
+              reportFormat: { type: 'string', enum: FORMATS },
+              requireTransparency: { type: 'string', enum: ['true', 'false'] },
+            },
           },
         },
       },
       async (req, reply) => {
-        const { doc, options, format } = fromBody(req.body, req.query as Record<string, string | undefined>);
+        const { doc, options, format, require } = fromBody(
+          req.body,
+          req.query as Record<string, string | undefined>,
+        );
         if ((doc instanceof SpooledBody ? doc.size : doc.length) === 0)
           throw new UsageError('INPUT_MALFORMED', 'the document is empty');
         const trustServices = trust ? await trust() : undefined;
@@ -313,6 +357,8 @@ export function registerValidateRoute(
           ...options,
           time: options.time ?? node.clock(),
         }).finally(() => source.close?.());
+        await addTransparency(report, transparencySourceOf({ pointers: pointers(), ...transparencyIo }));
+        if (require) requireTransparency(report);
         if (format === 'etsi-xml')
           return reply.type('application/xml; charset=utf-8').send(renderEtsiXml(report));
         if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtml(report));

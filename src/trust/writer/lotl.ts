@@ -46,6 +46,8 @@ export interface LotlTransparency {
   logKey?: string;
   witnessKey?: string;
   witnessUrl?: string;
+  /** The log's tlog-tiles prefix (`<node>/log/`), where relying parties look certificates up. */
+  logUrl?: string;
 }
 
 /** Everything the LOTL is made of. */
@@ -89,12 +91,13 @@ function memberStatusXml(history: readonly MemberStatusChange[]): XmlOut {
 }
 
 function transparencyXml(t: LotlTransparency | undefined): XmlOut[] {
-  if (!t || (!t.logKey && !t.witnessKey && !t.witnessUrl)) return [];
+  if (!t || (!t.logKey && !t.witnessKey && !t.witnessUrl && !t.logUrl)) return [];
   const p = HUB_LOTL.prefix;
   const attributes: [string, string][] = [[`xmlns:${p}`, HUB_LOTL.ns]];
   if (t.logKey) attributes.push([HUB_LOTL.logKeyAttribute, t.logKey]);
   if (t.witnessKey) attributes.push([HUB_LOTL.witnessKeyAttribute, t.witnessKey]);
   if (t.witnessUrl) attributes.push([HUB_LOTL.witnessUrlAttribute, t.witnessUrl]);
+  if (t.logUrl) attributes.push([HUB_LOTL.logUrlAttribute, t.logUrl]);
   return [el(`${p}:${HUB_LOTL.transparency}`, attributes)];
 }
 

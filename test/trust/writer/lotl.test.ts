@@ -11,6 +11,10 @@ import { signCertificate } from '../../../src/pki/certificate_builder.js';
 import { lotlSignerTemplate } from '../../../src/pki/profiles.js';
 import { keyObjectSigner } from '../../../src/signature/key_signer.js';
 import { verifyEnvelopedSignature } from '../../../src/signature/xades/enveloped.js';
+import { cosigner } from '../../../src/ledger/cosignature.js';
+import { federationParties } from '../../../src/ledger/federation_logs.js';
+import { SIG_ED25519, ed25519KeyFromSeed, formatVerifierKey } from '../../../src/ledger/keys.js';
+import { parseTrustedList } from '../../../src/trust/parse/trusted_list.js';
 import { HUB_LOTL, NS, TSL } from '../../../src/trust/uris.js';
 import { lotlDocument } from '../../../src/trust/writer/lotl.js';
 import type { LotlMember } from '../../../src/trust/writer/lotl.js';
@@ -22,6 +26,19 @@ import { FIXED_NOW, TEST_IDENTITY, makeTestNode } from '../../fixtures/node.js';
 import { fixedTlSigner, xmllint, xmlsecVerify } from './fixtures.js';
 
 const DAY = 86_400_000;
+
+/** Test transparency keys: VN publishes its log's URL, the hub only its witness (the URL derived). */
+const VN_LOG_VKEY = formatVerifierKey(
+  'vn.example/log',
+  SIG_ED25519,
+  ed25519KeyFromSeed(Buffer.alloc(32, 1)).publicKey,
+);
+const VN_WITNESS = cosigner('vn.example/witness', ed25519KeyFromSeed(Buffer.alloc(32, 2)), () => 0).vkey;
+const HUB_LOG_VKEY = formatVerifierKey(
+  'hub.example/log',
+  SIG_ED25519,
+  ed25519KeyFromSeed(Buffer.alloc(32, 3)).publicKey,
+);
 
 async function signedLotl(): Promise<{ xml: Buffer; lotlCert: Buffer; phSigner: Buffer }> {
   const node = await makeTestNode();
@@ -41,6 +58,12 @@ async function signedLotl(): Promise<{ xml: Buffer; lotlCert: Buffer; phSigner: 
         trustListUrl: 'http://vn.example/trustlist.xml',
         signers: [ph.certificate],
         history: [{ status: HUB_LOTL.active, at: at(0) }],
+        transparency: {
+          logKey: VN_LOG_VKEY,
+          witnessKey: VN_WITNESS,
+          witnessUrl: 'http://vn.example/witness/add-checkpoint',
+          logUrl: 'https://logs.vn.example/tlog/',
+        },
       },
       {
         country: 'PH',
@@ -69,6 +92,7 @@ async function signedLotl(): Promise<{ xml: Buffer; lotlCert: Buffer; phSigner: 
       issued: FIXED_NOW,
       nextUpdate: new Date(FIXED_NOW.getTime() + 180 * DAY),
       signer: lotlCert,
+      transparency: { logKey: HUB_LOG_VKEY, witnessUrl: 'http://hub.example/witness/add-checkpoint' },
       members,
     });
     const xml = await signTsl(buildTsl(doc), { signer, certificate: lotlCert }, FIXED_NOW);
@@ -121,6 +145,31 @@ test('pointers: self first, then members by country, removed ones left out', asy
   assert.equal(descendants(pointers[0]!, HUB_LOTL.ns, HUB_LOTL.memberStatus).length, 0);
   assert.equal(descendants(root, NS.tsl, 'TrustServiceProviderList').length, 0);
   assert.deepEqual(descendants(parseXml(xml), NS.tsl, 'TSLSequenceNumber').map(textContent), ['4']);
+});
+
+test('tb:Transparency: LogUrl read back, else derived from the witness URL', async () => {
+  const { xml, lotlCert } = await signedLotl();
+  const { root } = verifyEnvelopedSignature(xml, lotlCert);
+  const t = descendants(root, HUB_LOTL.ns, HUB_LOTL.transparency);
+  assert.deepEqual(
+    t.map((e) => attribute(e, HUB_LOTL.logUrlAttribute)),
+    [undefined, 'https://logs.vn.example/tlog/'],
+  );
+  assert.deepEqual(federationParties(parseTrustedList(root).pointers), [
+    {
+      name: 'XR',
+      logKey: HUB_LOG_VKEY,
+      witnessUrl: 'http://hub.example/witness/add-checkpoint',
+      logUrl: 'http://hub.example/log/',
+    },
+    {
+      name: 'VN',
+      logKey: VN_LOG_VKEY,
+      witnessKey: VN_WITNESS,
+      witnessUrl: 'http://vn.example/witness/add-checkpoint',
+      logUrl: 'https://logs.vn.example/tlog/',
+    },
+  ]);
 });
 
 test('the LOTL is schema-valid', { skip: missingTools('xmllint') }, async () => {
