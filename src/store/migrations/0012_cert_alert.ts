@@ -18,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('certificate_sha1').on('certificate').column('cert_sha1').execute();
   await db.schema
     .createTable('cert_alert')
-    .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
+    .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('stix_id', 'varchar(300)', (c) => c.notNull())
     .addColumn('stix_version', 'varchar(40)', (c) => c.notNull())
