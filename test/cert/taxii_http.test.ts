@@ -352,7 +352,8 @@ describe('TAXII 2.1 server on a running node', () => {
     assert.equal(post.json['failure_count'], 2);
     const failures = post.json['failures'] as { id: string; message: string }[];
     assert.deepEqual(failures.map((f) => f.id).sort(), [deepArray['id'], deepObject['id']].sort());
-    for (const f of failures) assert.match(f.message, /^\[depth\] the object nests deeper than 64 levels$/);
+    for (const f of failures)
+      assert.match(f.message, /^\[stix\.depth\] the object nests deeper than 32 levels$/);
     assert.deepEqual(await stored(), { objects: before.objects + 1, statuses: before.statuses + 1 });
   });
 

@@ -1,7 +1,7 @@
 /**
  * A POSTed envelope (§5.5): parsed within bounds (size by the parser, a hard nesting ceiling
- * before JSON.parse, the number of objects after), each object validated (no deeper than
- * {@link MAX_OBJECT_DEPTH}, then the STIX 2.1 schemas and rules), the valid ones stored, the
+ * before JSON.parse, the number of objects after), each object validated (the STIX 2.1 schemas
+ * and rules; a deeper object than the rules allow is one failure), the valid ones stored, the
  * alerts they raise (src/cert/alerts) and the status resource recorded in one transaction; the
  * invalid ones are the status's failures.
  */
@@ -17,16 +17,11 @@ import { raiseAlerts } from '../alerts/match.js';
 
 /**
  * Deepest nesting of a request body parsed at all: beyond it the request is refused whole (400).
- * JSON.parse itself does not recurse, so this only bounds the work spent on a hostile body.
+ * JSON.parse itself does not recurse and the STIX rules bound each object's depth (a deeper
+ * object is a failure of the status resource, the others are stored), so this only bounds the
+ * work spent on a hostile body.
  */
 export const MAX_REQUEST_DEPTH = 100_000;
-
-/**
- * Deepest nesting of one STIX object (its own level is 1): a deeper object is a failure of the
- * status resource, the other objects of the envelope are stored. Schema validation and
- * serialisation recurse, so they never see deeper objects.
- */
-export const MAX_OBJECT_DEPTH = 64;
 
 /** Most objects in one POSTed envelope (node.json `cert.maxObjectsPerPost`). */
 export const DEFAULT_MAX_OBJECTS_PER_POST = 10_000;
@@ -35,19 +30,6 @@ export const DEFAULT_MAX_OBJECTS_PER_POST = 10_000;
 export interface EnvelopeLimits {
   /** Most objects (default {@link DEFAULT_MAX_OBJECTS_PER_POST}); more: 413, nothing stored. */
   maxObjects?: number;
-}
-
-/** True when `value` nests arrays/objects deeper than `limit` (iterative: no recursion). */
-export function valueDepthExceeds(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d > limit) return true;
-    for (const c of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>))
-      if (c !== null && typeof c === 'object') stack.push([c, d + 1]);
-  }
-  return false;
 }
 
 /** True when the JSON text nests arrays/objects deeper than `limit` (strings skipped). */
@@ -121,14 +103,6 @@ export async function ingest(
   const valid: Record<string, unknown>[] = [];
   const failures: StatusDetail[] = [];
   objects.forEach((o, i) => {
-    if (valueDepthExceeds(o, MAX_OBJECT_DEPTH)) {
-      const id = (o as { id?: unknown }).id;
-      failures.push({
-        id: typeof id === 'string' && id.length <= 300 ? id : `objects[${i}]`,
-        message: `[depth] the object nests deeper than ${MAX_OBJECT_DEPTH} levels`,
-      });
-      return;
-    }
     const v = validateStixObject(o);
     if (v.valid) valid.push(o as Record<string, unknown>);
     else
