@@ -127,7 +127,7 @@ export interface CertAlertTable {
   outcome: string | null;
 }
 
-/** The certificate table with its DER digests (migration 0012; null until first needed). */
+/** The certificate table with its DER digests (migration 0012; null for rows older than it, until first needed). */
 export interface DigestedCertificateTable extends CertificateTable {
   cert_sha256: string | null;
   cert_sha1: string | null;

@@ -48,8 +48,8 @@ function digest(alg: 'sha256' | 'sha1', der: Uint8Array): string {
 }
 
 /**
- * Fills in the DER digests of certificates that have none yet (issued since the last match),
- * so hash lookups are index lookups.
+ * Fills in the DER digests of certificates that have none yet (issued before migration 0012,
+ * which writes them at issuance), so hash lookups are index lookups.
  */
 async function fillDigests(trx: Transaction<CertDatabase>): Promise<void> {
   for (;;) {

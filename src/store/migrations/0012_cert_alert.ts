@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
  *
  * - `certificate.cert_sha256`, `certificate.cert_sha1` (indexed): digests of each certificate's
  *   DER, so a STIX `x509-certificate` hash finds the certificate without hashing the register.
- *   Left null at issuance and filled in by the matcher on first need (issuance does not pay for
- *   them; certificates issued before this migration are filled the same way);
+ *   Written at issuance; those of certificates issued before this migration are filled in by the
+ *   matcher on first need (this migration does not hash the whole register);
  * - `cert_alert`: an alert per (STIX object id, version, certificate of this node) that a
  *   received object names, with its review status (open, acknowledged, acted, dismissed), the
  *   officer and note of the last decision, and for a CA the proposal made when acted on.
