@@ -26,6 +26,10 @@ export const CERT_ERRORS = {
   TAXII_BAD_REQUEST: { text: 'the request is malformed' },
   TAXII_TOO_LARGE: { text: 'the request body exceeds the API root max_content_length' },
   TAXII_CURSOR_INVALID: { text: 'the next cursor is not one this server issued for this request' },
+  TAXII_AUTH_RATE_LIMITED: { text: 'too many failed authentications from this client; retry later' },
+  CERT_ALERT_NOT_FOUND: { text: 'no such alert' },
+  CERT_ALERT_ACTED: { text: 'the alert was already acted on' },
+  CERT_ALERT_STATE: { text: 'the alert is not in a state that allows this' },
 } as const satisfies ErrorList;
 
 /** A stable CERT exchange code. */
@@ -52,6 +56,10 @@ export const CERT_HTTP_STATUS = {
   TAXII_BAD_REQUEST: 400,
   TAXII_TOO_LARGE: 413,
   TAXII_CURSOR_INVALID: 400,
+  TAXII_AUTH_RATE_LIMITED: 429,
+  CERT_ALERT_NOT_FOUND: 404,
+  CERT_ALERT_ACTED: 409,
+  CERT_ALERT_STATE: 409,
 } as const satisfies Record<CertErrorCode, number>;
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
-import type { Database, IsoTime } from '../store/schema.js';
+import type { CertificateTable, Database, IsoTime } from '../store/schema.js';
 
 /** A partner CERT (or an account of the CERT's own organisation, clearance `amber+strict`). */
 export interface CertPartnerTable {
@@ -94,8 +94,49 @@ export interface CertSecretTable {
   value: string;
 }
 
+/** Review status of an alert. */
+export type AlertStatus = 'open' | 'acknowledged' | 'acted' | 'dismissed';
+
+/** What an alert names: a citizen's eID certificate or one of the node's CAs. */
+export type AlertKind = 'eid-cert' | 'ca';
+
+/** A received STIX object named a certificate of this node (migration 0012). */
+export interface CertAlertTable {
+  id: string;
+  created_at: IsoTime;
+  stix_id: string;
+  /** The object's stored version (six fractional digits). */
+  stix_version: string;
+  stix_type: string;
+  collection_id: string | null;
+  /** The partner that sent the object (null: published on the node itself). */
+  source_partner: string | null;
+  cert_serial: string;
+  /** SHA-256 (hex) of the certificate's DER. */
+  cert_sha256: string;
+  cert_usage: string;
+  national_id: string | null;
+  kind: AlertKind;
+  /** `sha256`, `sha1`, `serial+issuer` or `serial`. */
+  matched_on: string;
+  status: AlertStatus;
+  officer: string | null;
+  note: string | null;
+  updated_at: IsoTime | null;
+  /** JSON: what acting did (the suspension, or a CA's withdrawal proposal). */
+  outcome: string | null;
+}
+
+/** The certificate table with its DER digests (migration 0012; null for rows older than it, until first needed). */
+export interface DigestedCertificateTable extends CertificateTable {
+  cert_sha256: string | null;
+  cert_sha1: string | null;
+}
+
 /** The node database with the CERT exchange tables. */
 export interface CertDatabase extends Database {
+  certificate: DigestedCertificateTable;
+  cert_alert: CertAlertTable;
   cert_partner: CertPartnerTable;
   cert_token: CertTokenTable;
   cert_api_root: CertApiRootTable;

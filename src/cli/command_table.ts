@@ -25,6 +25,7 @@ const rp: Loader = async () => (await import('./commands/rp.js')).rpCommands;
 const walletLogin: Loader = async () => (await import('./commands/wallet_login.js')).walletLoginCommands;
 const log: Loader = async () => (await import('./commands/log.js')).logCommands;
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
+const certAlerts: Loader = async () => (await import('./commands/cert_alerts.js')).certAlertCommands;
 
 /** A command as the table lists it. */
 export interface CommandEntry {
@@ -135,6 +136,13 @@ const USAGE: [Loader, string][] = [
   [cert, 'cert partner list --dir DIR'],
   [cert, 'cert partner remove --dir DIR --partner ID|USERNAME'],
   [cert, 'cert partner token --dir DIR --partner ID|USERNAME   # prints a new bearer token once'],
+  [certAlerts, 'cert alerts --dir DIR [--status open|acknowledged|acted|dismissed|all]'],
+  [certAlerts, 'cert alert ack --dir DIR --id ID [--note TEXT] [--officer ID]'],
+  [
+    certAlerts,
+    'cert alert act --dir DIR --id ID [--note TEXT] [--officer ID]   # suspends the eID certificate; for a CA, proposes withdrawing its services',
+  ],
+  [certAlerts, 'cert alert dismiss --dir DIR --id ID --note TEXT [--officer ID]'],
 ];
 
 /**

@@ -29,6 +29,16 @@ import {
 /** Which certificates a lifecycle operation applies to. */
 export type Target = { nationalId: string } | { serial: string };
 
+/**
+ * What a caller adds to a lifecycle operation: more detail for the event trail (why: e.g. the
+ * CERT alert that prompted it), and work of its own done in the same transaction (e.g. marking
+ * that alert acted on), so both land together or not at all.
+ */
+export interface LifecycleOptions {
+  detail?: Record<string, unknown>;
+  within?: (trx: Transaction<Database>) => Promise<void>;
+}
+
 /** Outcome of a lifecycle operation: the serial numbers whose status changed. */
 export interface LifecycleResult {
   changed: string[];
@@ -81,6 +91,7 @@ async function changeStatus(
   reason: RevocationReasonName | null,
   officer: Officer,
   action: 'suspend' | 'resume' | 'revoke',
+  options: LifecycleOptions = {},
 ): Promise<LifecycleResult> {
   const now = ctx.clock();
   return ctx.store.transaction(async (trx) => {
@@ -97,7 +108,7 @@ async function changeStatus(
         action,
         nationalId: r.national_id ?? undefined,
         serial: r.serial,
-        detail: reason ? { reason } : {},
+        detail: { ...(reason ? { reason } : {}), ...options.detail },
       });
     }
     const event: EidCertificateEvent =
@@ -108,6 +119,7 @@ async function changeStatus(
       trx,
       rows.map((r) => eidCertificateEntry(r.cert_der, r.usage, event, now)),
     );
+    await options.within?.(trx);
     await notifyChange(trx, ctx.store.engine, CERT_STATUS_CHANNEL, rows.map((r) => r.serial).join(','));
     await publishEidCrl(ctx, trx, now);
     return { changed: rows.map((r) => r.serial), status: to };
@@ -130,10 +142,16 @@ function publishEidCrl(ctx: EidContext, trx: Transaction<Database>, now: Date): 
  * @example
  * ```ts
  * await suspend(ctx, { nationalId: '492817365021' }, 'officer-1');
+ * await suspend(ctx, { serial: '5f3a…' }, 'officer-1', { detail: { alert: 'alert--…' } });
  * ```
  */
-export function suspend(ctx: EidContext, target: Target, officer: Officer): Promise<LifecycleResult> {
-  return changeStatus(ctx, target, ['good'], 'suspended', 'certificateHold', officer, 'suspend');
+export function suspend(
+  ctx: EidContext,
+  target: Target,
+  officer: Officer,
+  options?: LifecycleOptions,
+): Promise<LifecycleResult> {
+  return changeStatus(ctx, target, ['good'], 'suspended', 'certificateHold', officer, 'suspend', options);
 }
 
 /** Lifts a suspension: the certificates are good again and leave the next CRL (removeFromCRL semantics). */

@@ -42,6 +42,21 @@ export interface NodeConfig {
   validateLimits?: Partial<ValidateLimits>;
   /** The transparency log's settings; each field left out keeps its default. */
   log?: LogSettings;
+  /** The CERT exchange's limits (the TAXII server); each field left out keeps its default. */
+  cert?: CertSettings;
+}
+
+/** The CERT exchange's settings in `node.json` (`cert`). */
+export interface CertSettings {
+  /** Largest TAXII POST body, the API root's max_content_length (bytes; default 32 MiB); larger: 413. */
+  maxBodyBytes?: number;
+  /** Most objects in one POSTed envelope (default 10,000); more: 413, nothing stored. */
+  maxObjectsPerPost?: number;
+  /**
+   * Failed partner authentications allowed per client address, a token bucket per server
+   * process (default burst 10, 0.2 a second); over it: 429 with Retry-After.
+   */
+  authFailureLimit?: { burst: number; perSecond: number };
 }
 
 /** The transparency log's settings in `node.json` (`log`). */

@@ -25,6 +25,9 @@ export interface CertificateTable {
   cert_der: Buffer;
   /** SHA-256 hex of the SubjectPublicKeyInfo DER (migration 0002). */
   spki_sha256: string | null;
+  /** SHA-256 and SHA-1 hex of the certificate DER (migration 0012; filled in at issuance, or on first need). */
+  cert_sha256?: string | null;
+  cert_sha1?: string | null;
   status: 'good' | 'suspended' | 'revoked';
   status_changed_at: IsoTime | null;
   revocation_reason: string | null;

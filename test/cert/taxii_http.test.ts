@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { certRootOf } from '../../src/cert/collections.js';
 import { addPartner } from '../../src/cert/partners.js';
+import { certDb } from '../../src/cert/schema.js';
 import { TLP2_MARKINGS } from '../../src/cert/tlp.js';
 import { buildApp } from '../../src/server/app.js';
 import { makeTestNode } from '../fixtures/node.js';
@@ -123,9 +125,10 @@ describe('TAXII 2.1 server on a running node', () => {
     assert.equal(malformed.json['error_code'], 'TAXII_BAD_REQUEST');
     const deep = await call('POST', objectsPath(), {
       who: 'VN CERT',
-      raw: `{"objects":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+      raw: `{"objects":${'['.repeat(200_000)}${']'.repeat(200_000)}}`,
     });
-    assert.equal(deep.status, 400);
+    assert.equal(deep.status, 400, 'nesting beyond any object refuses the whole body');
+    assert.match(String(deep.json['description']), /nests deeper than 100000 levels/);
     const huge = await call('POST', objectsPath(), {
       who: 'VN CERT',
       raw: `{"objects":[],"x":"${'a'.repeat(33 * 1024 * 1024)}"}`,
@@ -313,5 +316,123 @@ describe('TAXII 2.1 server on a running node', () => {
       who: 'BE CERT',
     });
     assert.equal(after.json['objects'], undefined);
+  });
+
+  const stored = async (): Promise<{ objects: number; statuses: number }> => {
+    const count = async (table: 'cert_object' | 'cert_status') =>
+      Number(
+        (
+          await certDb(node.store)
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return { objects: await count('cert_object'), statuses: await count('cert_status') };
+  };
+
+  it('absurd nesting in one object: that object fails, the others of the envelope are stored', async () => {
+    const before = await stored();
+    const good = indicator('green');
+    const deepArray = indicator('green');
+    const deepObject = indicator('green');
+    // Custom properties nested 10,000 levels, as text: no JSON.stringify of them in the test either.
+    const withDeep = (o: Record<string, unknown>, deep: string) =>
+      JSON.stringify({ ...o, x_deep: 0 }).replace('"x_deep":0', `"x_deep":${deep}`);
+    const post = await call('POST', objectsPath(), {
+      who: 'VN CERT',
+      raw: `{"objects":[${[
+        JSON.stringify(good),
+        withDeep(deepArray, `${'['.repeat(10_000)}${']'.repeat(10_000)}`),
+        withDeep(deepObject, `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`),
+      ].join(',')}]}`,
+    });
+    assert.equal(post.status, 202);
+    assert.equal(post.json['success_count'], 1);
+    assert.equal(post.json['failure_count'], 2);
+    const failures = post.json['failures'] as { id: string; message: string }[];
+    assert.deepEqual(failures.map((f) => f.id).sort(), [deepArray['id'], deepObject['id']].sort());
+    for (const f of failures)
+      assert.match(f.message, /^\[stix\.depth\] the object nests deeper than 32 levels$/);
+    assert.deepEqual(await stored(), { objects: before.objects + 1, statuses: before.statuses + 1 });
+  });
+
+  it('a bundle of 10,000 objects is taken in one request; 10,001 are refused whole (413)', async () => {
+    const before = await stored();
+    const many = Array.from({ length: 10_000 }, () => indicator('clear'));
+    const over = await call('POST', objectsPath(), {
+      who: 'VN CERT',
+      body: { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [...many, indicator('clear')] },
+    });
+    assert.equal(over.status, 413);
+    assert.equal(over.json['error_code'], 'TAXII_TOO_LARGE');
+    assert.match(String(over.json['description']), /10001 objects, at most 10000 per request/);
+    assert.deepEqual(await stored(), before, 'nothing stored, no status resource');
+    const post = await call('POST', objectsPath(), { who: 'VN CERT', body: { objects: many } });
+    assert.equal(post.status, 202);
+    assert.equal(post.json['success_count'], 10_000);
+    assert.equal(post.json['failure_count'], 0);
+    assert.deepEqual(await stored(), { objects: before.objects + 10_000, statuses: before.statuses + 1 });
+  });
+
+  it("node.json's cert limits: objects per POST, body size, failed authentications per client (429)", async () => {
+    const saved = node.config.cert;
+    node.config.cert = {
+      maxObjectsPerPost: 3,
+      maxBodyBytes: 4096,
+      authFailureLimit: { burst: 3, perSecond: 0.01 },
+    };
+    const limited = await buildApp(node);
+    node.config.cert = saved;
+    try {
+      const vn = `Basic ${Buffer.from(creds['VN CERT']!).toString('base64')}`;
+      const wrong = `Basic ${Buffer.from('vn-cert:wrong').toString('base64')}`;
+      const inject = (o: { auth: string; body?: unknown; ip?: string; url?: string }) =>
+        limited.inject({
+          method: o.body === undefined ? 'GET' : 'POST',
+          url: o.url ?? objectsPath(),
+          remoteAddress: o.ip ?? '192.0.2.10',
+          headers: {
+            authorization: o.auth,
+            accept: TAXII,
+            ...(o.body === undefined ? {} : { 'content-type': TAXII }),
+          },
+          ...(o.body === undefined ? {} : { payload: JSON.stringify(o.body) }),
+        });
+      const root = await inject({ auth: vn, url: rootPath() });
+      assert.equal(root.json().max_content_length, 4096);
+      const before = await stored();
+      const four = await inject({ auth: vn, body: { objects: [1, 2, 3, 4].map(() => indicator('clear')) } });
+      assert.equal(four.statusCode, 413);
+      const big = await inject({
+        auth: vn,
+        body: { objects: [{ ...indicator('clear'), description: 'x'.repeat(5000) }] },
+      });
+      assert.equal(big.statusCode, 413);
+      assert.equal(big.json().error_code, 'TAXII_TOO_LARGE');
+      assert.deepEqual(await stored(), before);
+      assert.equal((await inject({ auth: vn, body: { objects: [indicator('clear')] } })).statusCode, 202);
+
+      for (let i = 0; i < 3; i++) assert.equal((await inject({ auth: wrong })).statusCode, 401);
+      const refused = await inject({ auth: wrong });
+      assert.equal(refused.statusCode, 429);
+      assert.equal(refused.json().error_code, 'TAXII_AUTH_RATE_LIMITED');
+      assert.match(String(refused.headers['retry-after']), /^\d+$/);
+      assert.equal((await inject({ auth: vn })).statusCode, 429, 'right credentials wait too');
+      assert.equal(
+        (await inject({ auth: vn, ip: '192.0.2.11' })).statusCode,
+        200,
+        'other clients are not held',
+      );
+      for (let i = 0; i < 5; i++)
+        assert.equal(
+          (await inject({ auth: '', ip: '192.0.2.12' })).statusCode,
+          401,
+          'no credentials: no penalty',
+        );
+      assert.equal((await inject({ auth: vn, ip: '192.0.2.12' })).statusCode, 200);
+    } finally {
+      await limited.close();
+    }
   });
 });

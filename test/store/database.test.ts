@@ -167,6 +167,7 @@ forEachEngine('store', (dbTest, engine) => {
           '0006_cert',
           '0007_person_candidates',
           '0008_witness',
+          '0012_cert_alert',
         ],
       );
     } finally {

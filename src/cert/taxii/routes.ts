@@ -24,6 +24,8 @@ import { servedTime } from '../schema.js';
 import type { CertObjectTable } from '../schema.js';
 import { findStatus } from '../status_store.js';
 import { readableLevels } from '../tlp.js';
+import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './auth_limit.js';
+import type { AuthFailureLimit } from './auth_limit.js';
 import { envelopeObjects, ingest } from './ingest.js';
 import {
   STIX_MEDIA_TYPE,
@@ -46,6 +48,10 @@ export interface TaxiiOptions {
   clock: () => Date;
   /** Largest POST body (bytes); default 32 MiB. */
   maxContentLength?: number;
+  /** Most objects in one POSTed envelope (default 10,000); more: 413, nothing stored. */
+  maxObjectsPerPost?: number;
+  /** Failed authentications allowed per client address (default {@link AUTH_FAILURE_LIMIT}); false: none. */
+  authFailureLimit?: AuthFailureLimit | false;
 }
 
 type Params = { root?: string; collection?: string; object?: string; status?: string };
@@ -66,6 +72,10 @@ const OBJECT_PARAMS = new Set(['added_after', 'limit', 'next', 'match[version]',
 export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void {
   const bodyLimit = o.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH;
   const base = `${o.baseUrl.replace(/\/+$/, '')}/taxii2`;
+  const limiter =
+    o.authFailureLimit === false
+      ? undefined
+      : new AuthFailureLimiter(o.authFailureLimit ?? AUTH_FAILURE_LIMIT, () => o.clock().getTime());
   let ready: Promise<Cursors> | undefined;
   const cursors = () =>
     (ready ??= (async () => {
@@ -88,12 +98,16 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
       );
 
       const partnerOf = async (req: FastifyRequest): Promise<Partner> => {
+        const wait = limiter?.blockedFor(req.ip) ?? 0;
+        if (wait > 0) throw new CertError('TAXII_AUTH_RATE_LIMITED', `retry in ${wait} s`);
         const p = await authenticatePartner(o.store, req.headers.authorization);
-        if (!p)
+        if (!p) {
+          if (req.headers.authorization) limiter?.fail(req.ip);
           throw new CertError(
             'TAXII_UNAUTHORIZED',
             'present partner credentials (HTTP Basic or a bearer token)',
           );
+        }
         requireAccept(req);
         return p;
       };
@@ -218,7 +232,9 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
         const p = await partnerOf(req);
         requireContentType(req);
         const c = await collectionOf(req, p, 'write');
-        const objects = envelopeObjects(req.body as Buffer | undefined);
+        const objects = envelopeObjects(req.body as Buffer | undefined, {
+          ...(o.maxObjectsPerPost !== undefined ? { maxObjects: o.maxObjectsPerPost } : {}),
+        });
         const status = await ingest(o.store, o.root.id, c.id, p.id, objects, o.clock());
         return sendTaxii(reply, 202, status);
       });
@@ -338,6 +354,8 @@ function answerError(reply: FastifyReply, e: unknown): FastifyReply {
     if (!code) reply.log.error({ err: e }, 'TAXII request failed');
   }
   const status = err.status;
+  if (err.code === 'TAXII_AUTH_RATE_LIMITED')
+    void reply.header('Retry-After', /retry in (\d+) s/.exec(err.message)?.[1] ?? '60');
   if (status === 401)
     void reply.header('WWW-Authenticate', 'Basic realm="taxii2", charset="UTF-8", Bearer realm="taxii2"');
   const title =

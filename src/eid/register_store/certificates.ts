@@ -1,4 +1,5 @@
 /** The register's `certificate` table: citizen certificates and the node's own. */
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Store } from '../../store/database.js';
 import type { CertificateTable, Database, EventTable } from '../../store/schema.js';
@@ -19,6 +20,15 @@ export interface PersonCertificateRow {
   revocation_reason: string | null;
   not_before: string;
   not_after: string;
+}
+
+/** The row with the digests of its DER, by which a CERT alert finds it (migration 0012). */
+function withDigests(row: CertificateTable): CertificateTable {
+  return {
+    ...row,
+    cert_sha256: createHash('sha256').update(row.cert_der).digest('hex'),
+    cert_sha1: createHash('sha1').update(row.cert_der).digest('hex'),
+  };
 }
 
 /**
@@ -60,6 +70,7 @@ export async function insertCertificatesWithEvents(
   eventRows: Omit<EventTable, 'id'>[],
   engine: 'sqlite' | 'postgres',
 ): Promise<void> {
+  certRows = certRows.map(withDigests);
   if (engine === 'postgres') {
     // One round trip: a data-modifying CTE inserts the certificates, the outer statement the events.
     await trx
@@ -84,7 +95,7 @@ export async function insertCertificatesWithEvents(
  * ```
  */
 export async function insertCertificateRow(db: Kysely<Database>, row: CertificateTable): Promise<void> {
-  await db.insertInto('certificate').values(row).execute();
+  await db.insertInto('certificate').values(withDigests(row)).execute();
 }
 
 /**

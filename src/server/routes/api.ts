@@ -15,6 +15,7 @@ import type { NodeContext } from '../../node/context.js';
 import { authenticateOfficer } from '../../node/officers.js';
 import type { OfficerRecord, OfficerRole } from '../../node/officers.js';
 import type { ServerMetrics } from '../server_metrics.js';
+import { registerAlertRoutes } from './alerts.js';
 
 const NAME = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const PERSON_PROPS = {
@@ -103,13 +104,14 @@ const CERTIFICATE_ROUTES = [
   (ctx: EidContext, nationalId: string, csrs: CsrPair, officer: string) => Promise<IssuanceResult>,
 ])[];
 
-function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
+/** The officer of a request, refused unless they hold `role` (a supervisor holds both). */
+export function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
   const officer = req.officer;
   if (!officer) throw new HttpError('AUTH_TOKEN_MISSING');
   if (role === 'supervisor' && officer.role !== 'supervisor') {
     throw new HttpError(
       'AUTH_FORBIDDEN',
-      'suspending, resuming, revoking and deciding held enrolments need a supervisor token',
+      'suspending, resuming, revoking and deciding held enrolments and CERT alerts need a supervisor token',
     );
   }
   return officer;
@@ -119,7 +121,7 @@ function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
  * A preParsing hook that checks the officer's role before the body is read and validated, so a
  * registrar asking to suspend learns it is not allowed (403), not what the body lacks (400).
  */
-function roleHook(role: OfficerRole): (req: FastifyRequest) => Promise<void> {
+export function roleHook(role: OfficerRole): (req: FastifyRequest) => Promise<void> {
   return async (req) => {
     requireRole(req, role);
   };
@@ -300,6 +302,7 @@ export function registerApiRoutes(
       }
 
       registerReviewRoutes(api, eid, node);
+      registerAlertRoutes(api, node, eid);
 
       for (const [scope, params] of [
         ['persons/:nationalId', NATIONAL_ID],

@@ -16,10 +16,14 @@ import type { NodeContext } from '../../node/context.js';
  * ```
  */
 export function registerCertRoutes(app: FastifyInstance, node: NodeContext): void {
+  const limits = node.config.cert ?? {};
   registerTaxiiRoutes(app, {
     store: node.store,
     root: certRootOf(node.config.country, node.config.name),
     baseUrl: node.config.baseUrl,
     clock: node.clock,
+    ...(limits.maxBodyBytes !== undefined ? { maxContentLength: limits.maxBodyBytes } : {}),
+    ...(limits.maxObjectsPerPost !== undefined ? { maxObjectsPerPost: limits.maxObjectsPerPost } : {}),
+    ...(limits.authFailureLimit !== undefined ? { authFailureLimit: limits.authFailureLimit } : {}),
   });
 }
