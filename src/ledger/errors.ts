@@ -43,6 +43,9 @@ export const LEDGER_ERRORS = {
     text: 'another sequencer changed the log during the batch; nothing was written',
   },
   LEDGER_NOT_LOGGED: { text: 'no entry with this lookup key is in the log' },
+  LEDGER_DIGEST_MALFORMED: {
+    text: 'the digest is not lower- or upper-case hexadecimal of the length its algorithm gives',
+  },
 } as const satisfies ErrorList;
 
 /** A stable ledger error code. */

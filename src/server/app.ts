@@ -18,6 +18,9 @@ import type { LoginOptions } from '../login/service.js';
 import { createServerMetrics } from './server_metrics.js';
 import { registerCertRoutes } from './routes/cert.js';
 import { registerLogRoutes } from './routes/log.js';
+import { registerNotariseRoutes } from './routes/notarise.js';
+import { nodeWitnessPolicy } from '../node/cosign.js';
+import type { NotariseRouteOptions } from './routes/notarise.js';
 import { StoredLog } from '../ledger/store_lookup.js';
 import { registerWitnessRoutes } from './routes/witness.js';
 import { nodeWitnessLogs, storeWitnessService } from '../node/witness.js';
@@ -41,6 +44,8 @@ export interface AppOptions {
    * LOTL), and its per-client rate limit (false: none).
    */
   witness?: { logs?: () => WitnessLogs | Promise<WitnessLogs>; rateLimit?: WitnessRateLimit | false };
+  /** How long `POST /api/v1/notarise` waits for its receipt (default 10 s). */
+  notarise?: NotariseRouteOptions;
 }
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
@@ -105,7 +110,11 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerPublicRoutes(app, node, ocsp, metrics);
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
-  if (node.log) registerLogRoutes(app, new StoredLog(node.store.db, node.log.verifier), node.log.vkey);
+  if (node.log) {
+    const log = new StoredLog(node.store.db, node.log.verifier);
+    registerLogRoutes(app, log, node.log.vkey, nodeWitnessPolicy(node, node.log.vkey));
+    registerNotariseRoutes(app, node, log, options.notarise);
+  }
   registerValidateRoute(app, node, ocsp, { limits });
   const rateLimit = node.config.loginRateLimit;
   loginRoutes.set(
