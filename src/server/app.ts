@@ -83,6 +83,8 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     // Node's own deadline for a whole request; validate uploads have their own, shorter one.
     requestTimeout: Math.max(120, limits.bodyTimeoutSeconds + 30) * 1000,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A path parameter may be a SHA-512 digest in hex (`/api/v1/notarise/<128 digits>`).
+    routerOptions: { maxParamLength: 160 },
     return503OnClosing: true,
     // Refuse unknown properties (additionalProperties: false) instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false } },
