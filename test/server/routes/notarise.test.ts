@@ -287,13 +287,17 @@ forEachEngine('notarisation routes', (dbTest) => {
           [JSON.stringify({ digest, alg: 'sha-256', party: 'someone else' }), 400, 'INPUT_MALFORMED'],
           [JSON.stringify({ digest: 'a'.repeat(130), alg: 'sha-512' }), 400, 'INPUT_MALFORMED'],
           [JSON.stringify({ digest: 42, alg: 'sha-256' }), 400, 'LEDGER_DIGEST_MALFORMED'],
-        [JSON.stringify({ digest: { digest }, alg: 'sha-256' }), 400, 'INPUT_MALFORMED'],
+          [JSON.stringify({ digest: { digest }, alg: 'sha-256' }), 400, 'INPUT_MALFORMED'],
           ['{"digest":', 400, 'INPUT_MALFORMED'],
           [JSON.stringify({ digest, alg: 'sha-256', pad: 'x'.repeat(2048) }), 413, 'INPUT_TOO_LARGE'],
         ] as const)
           expectError(await post(payload), status, code);
         expectError(await post(body, { 'content-type': 'text/plain' }), 400, 'INPUT_MALFORMED');
-      expectError(await post(body, { 'content-type': 'application/xml' }), 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE');
+        expectError(
+          await post(body, { 'content-type': 'application/xml' }),
+          415,
+          'HTTP_UNSUPPORTED_MEDIA_TYPE',
+        );
         expectError(await f.receipt('abc'), 400, 'LEDGER_DIGEST_MALFORMED');
         expectError(await f.receipt('g'.repeat(64)), 400, 'LEDGER_DIGEST_MALFORMED');
         assert.equal(await queueLength(f), 0);
