@@ -92,6 +92,7 @@ describe('trustbridge notarise and receipt verify', () => {
     assert.equal(out.index, 3);
     assert.equal(out.receipt, receipt);
     assert.deepEqual(out.cosigners, []); // the node's own policy: no LOTL, no witness listed
+    assert.equal((out as { quorum?: string }).quorum, 'met');
     assert.equal(statSync(receipt).mode & 0o777, 0o644);
     assert.match(readFileSync(receipt, 'utf8'), /^c2sp\.org\/tlog-proof@v1\n/);
 

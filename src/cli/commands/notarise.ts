@@ -11,7 +11,7 @@ import { LedgerEntryError } from '../../ledger/entry_errors.js';
 import { LedgerError } from '../../ledger/errors.js';
 import { noteVerifier, parseVerifierKey } from '../../ledger/keys.js';
 import { cosignatureVerifier } from '../../ledger/cosignature.js';
-import { parsePolicy } from '../../ledger/policy.js';
+import { parsePolicy, quorumMet } from '../../ledger/policy.js';
 import type { Policy } from '../../ledger/policy.js';
 import { verifyReceipt } from '../../ledger/receipt.js';
 import type { VerifiedReceipt } from '../../ledger/receipt.js';
@@ -249,9 +249,12 @@ const notarise: Command = {
     }
     if (res.status !== 200) return nodeError(res);
     const receipt = await res.text();
-    // Checked against the node's own policy before it is kept (the holder verifies later with
-    // keys obtained elsewhere: `receipt verify`).
-    const v = verifyReceipt(receipt, await nodePolicy(base));
+    // Checked against the node's own keys before it is kept (the holder verifies later with
+    // keys obtained elsewhere: `receipt verify`). A checkpoint is published with the
+    // cosignatures the witnesses gave, so the quorum is reported here, not required.
+    const policy = await nodePolicy(base);
+    const v = verifyReceipt(receipt, { ...policy, quorum: 'none' });
+    const quorum = quorumMet(policy, new Set(v.cosigners.map((c) => c.witness))) ? 'met' : 'unmet';
     const entry = decodeEntry(v.entry);
     if (entry.type !== 'notarised-digest' || entry.digest !== digest)
       throw new LedgerError('LEDGER_RECEIPT_MISMATCH', `the node answered a receipt for another entry`);
@@ -263,6 +266,7 @@ const notarise: Command = {
       receipt: out,
       size: v.checkpoint.size,
       cosigners: v.cosigners,
+      quorum,
     });
     return 0;
   },
