@@ -26,6 +26,7 @@ const walletLogin: Loader = async () => (await import('./commands/wallet_login.j
 const log: Loader = async () => (await import('./commands/log.js')).logCommands;
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
 const certAlerts: Loader = async () => (await import('./commands/cert_alerts.js')).certAlertCommands;
+const notarise: Loader = async () => (await import('./commands/notarise.js')).notariseCommands;
 
 /** A command as the table lists it. */
 export interface CommandEntry {
@@ -83,7 +84,7 @@ const USAGE: [Loader, string][] = [
   [eid, 'eid show --dir DIR --national-id ID'],
   [
     officer,
-    'officer add --dir DIR --name TEXT [--role registrar|supervisor]   # prints the bearer token once',
+    'officer add --dir DIR --name TEXT [--role registrar|supervisor|notary]   # prints the bearer token once',
   ],
   [officer, 'officer list --dir DIR'],
   [officer, 'officer disable --dir DIR --id OFFICER-ID'],
@@ -129,6 +130,14 @@ const USAGE: [Loader, string][] = [
     'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--wallet-password-file F]',
   ],
   [log, 'log verify --url URL --vkey KEY|FILE [--policy FILE] [--state FILE]'],
+  [
+    notarise,
+    'notarise --in FILE --node URL [--token TOKEN] [--out RECEIPT] [--wait SECONDS]   # sends only the SHA-256; token also from TRUSTBRIDGE_TOKEN; default out FILE.receipt',
+  ],
+  [
+    notarise,
+    'receipt verify --in RECEIPT [--file F] (--policy FILE | --vkey KEY|FILE [--witness VKEY|FILE]... [--quorum N])   # offline',
+  ],
   [
     cert,
     'cert partner add --dir DIR --name TEXT [--country CC] [--tlp-max amber|green|clear]   # prints the partner credentials once',

@@ -48,6 +48,9 @@ export const LEDGER_ERRORS = {
   LEDGER_LOOKUP_OFFLINE: { text: 'the transparency logs were not asked' },
   LEDGER_LOOKUP_NO_LOTL: { text: 'no list of trusted lists publishing transparency logs' },
   LEDGER_LOOKUP_NO_LOG: { text: 'no transparency log is published for the issuing country' },
+  LEDGER_DIGEST_MALFORMED: {
+    text: 'the digest is not lower- or upper-case hexadecimal of the length its algorithm gives',
+  },
 } as const satisfies ErrorList;
 
 /** A stable ledger error code. */

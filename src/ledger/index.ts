@@ -23,3 +23,5 @@ export * from './log_key.js';
 export * from './store_tiles.js';
 export * from './store_lookup.js';
 export * from './sequencer.js';
+export * from './read_entry.js';
+export * from './notarise.js';

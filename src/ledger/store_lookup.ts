@@ -84,11 +84,39 @@ export class StoredLog {
       .executeTakeFirst();
     const index = row?.index === null || row?.index === undefined ? undefined : Number(row.index);
     if (text === undefined || index === undefined) throw new LedgerError('LEDGER_NOT_LOGGED', key);
-    const size = this.#size(text);
-    if (index >= size) throw new LedgerError('LEDGER_NOT_LOGGED', `${key} is not published yet`);
-    const reader = new TileHashReader(this.#tiles, size, { cache: this.#cache, cacheTiles: 4096 });
-    const proof = await proveInclusion(reader, index, size);
+    if (index >= this.#size(text)) throw new LedgerError('LEDGER_NOT_LOGGED', `${key} is not published yet`);
+    const { proof } = await this.#prove(text, index);
     return { index, checkpoint: text, inclusionProof: proof.map((h) => h.toString('base64')) };
+  }
+
+  /**
+   * The inclusion proof of entry `index` against the published checkpoint, with that checkpoint
+   * (a notarisation receipt is built from them).
+   *
+   * @param index - the entry's index
+   * @throws LedgerError LEDGER_NOT_LOGGED when the published checkpoint does not cover the entry
+   * @example
+   * ```ts
+   * const { checkpoint, proof } = await log.prove(41);
+   * ```
+   */
+  async prove(index: number): Promise<{ checkpoint: string; size: number; proof: Buffer[] }> {
+    const text = await this.checkpoint();
+    if (text === undefined || index >= this.#size(text))
+      throw new LedgerError('LEDGER_NOT_LOGGED', `entry ${index} is not published yet`);
+    return this.#prove(text, index);
+  }
+
+  /** The size of the published checkpoint (0 before the first). */
+  async publishedSize(): Promise<number> {
+    const text = await this.checkpoint();
+    return text === undefined ? 0 : this.#size(text);
+  }
+
+  async #prove(text: string, index: number): Promise<{ checkpoint: string; size: number; proof: Buffer[] }> {
+    const size = this.#size(text);
+    const reader = new TileHashReader(this.#tiles, size, { cache: this.#cache, cacheTiles: 4096 });
+    return { checkpoint: text, size, proof: await proveInclusion(reader, index, size) };
   }
 
   #size(text: string): number {

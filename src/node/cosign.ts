@@ -88,3 +88,34 @@ export function nodeCosignHook(
     o,
   );
 }
+
+/**
+ * The witness policy of a node's log in tlog-policy form, as its cosign step applies it: the
+ * log's key, the witnesses of the other members and of the hub from the verified LOTL, a
+ * majority of them (`quorum none` without a LOTL). A receipt's holder keeps it beside the
+ * receipt (`trustbridge receipt verify --policy`).
+ *
+ * @param node - an open node
+ * @param logKey - the node's log verifier key
+ * @example
+ * ```ts
+ * const policy = await nodeWitnessPolicy(node, node.log.vkey)();
+ * ```
+ */
+export function nodeWitnessPolicy(node: NodeContext, logKey: string): () => Promise<string> {
+  let loaded: Promise<unknown> | undefined;
+  return async () => {
+    const trust = nodeTrustOf(node);
+    let parties: FederationParty[] = [];
+    if (trust) {
+      // One LOTL load shared by the requests; a failed one is tried again at the next.
+      loaded ??= trust.store.refresh().catch((e: unknown) => {
+        loaded = undefined;
+        throw e;
+      });
+      await loaded;
+      parties = federationParties(trust.store.lotlPointers());
+    }
+    return defaultWitnessPolicy(logKey, witnessesOf(parties, node.witness?.vkey));
+  };
+}

@@ -8,8 +8,15 @@ export { eidContextOf } from './eid_context.js';
 export { OcspService, ocspServiceOf } from './ocsp_service.js';
 export { nodeTrustOf } from './node_trust.js';
 export type { NodeTrust } from './node_trust.js';
-export { addOfficer, authenticateOfficer, listOfficers, disableOfficer } from './officers.js';
-export type { OfficerRecord, OfficerRole } from './officers.js';
+export {
+  addOfficer,
+  authenticateOfficer,
+  listOfficers,
+  disableOfficer,
+  officerMay,
+  OFFICER_ROLES,
+} from './officers.js';
+export type { OfficerAction, OfficerRecord, OfficerRole } from './officers.js';
 export {
   TL_SIGNER_ID,
   ensureTrustListSigner,

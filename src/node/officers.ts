@@ -3,8 +3,39 @@ import { UsageError } from '../lib/errors.js';
 import { NodeError } from './errors.js';
 import type { Store } from '../store/database.js';
 
-/** What an officer may do: `registrar` enrols and issues; `supervisor` also suspends, resumes, revokes. */
-export type OfficerRole = 'registrar' | 'supervisor';
+/**
+ * What an officer may do: `registrar` enrols and issues; `supervisor` also suspends, resumes,
+ * revokes; `notary` (a ministry's or business's notarising party) may only notarise digests.
+ */
+export type OfficerRole = 'registrar' | 'supervisor' | 'notary';
+
+/** The officer roles, in the order `officer add --role` lists them. */
+export const OFFICER_ROLES: readonly OfficerRole[] = ['registrar', 'supervisor', 'notary'];
+
+/** What the API lets an officer do. */
+export type OfficerAction = 'register' | 'supervise' | 'notarise';
+
+const GRANTS: Readonly<Record<OfficerAction, readonly OfficerRole[]>> = {
+  register: ['registrar', 'supervisor'],
+  supervise: ['supervisor'],
+  notarise: ['notary', 'registrar', 'supervisor'],
+};
+
+/**
+ * Whether an officer's role allows an action: registrars and supervisors register and issue,
+ * supervisors alone suspend, resume, revoke and decide held enrolments, and every role
+ * notarises (a notary does nothing else).
+ *
+ * @param role - the officer's role
+ * @param action - what the request does
+ * @example
+ * ```ts
+ * officerMay('notary', 'register'); // false
+ * ```
+ */
+export function officerMay(role: OfficerRole, action: OfficerAction): boolean {
+  return GRANTS[action].includes(role);
+}
 
 /** An officer as the API sees it (never the token). */
 export interface OfficerRecord {
@@ -25,7 +56,7 @@ function hashToken(token: string): string {
  *
  * @param store - node store
  * @param name - officer's name
- * @param role - `registrar` or `supervisor`
+ * @param role - `registrar`, `supervisor` or `notary`
  * @param now - creation time
  * @example
  * ```ts
@@ -40,8 +71,8 @@ export async function addOfficer(
 ): Promise<OfficerRecord & { token: string }> {
   if (name.trim().length === 0 || name.length > 200)
     throw new UsageError('USAGE_INVALID_ARGUMENT', '--name is required (at most 200 characters)');
-  if (role !== 'registrar' && role !== 'supervisor')
-    throw new UsageError('USAGE_INVALID_ARGUMENT', '--role must be registrar or supervisor');
+  if (!OFFICER_ROLES.includes(role))
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--role must be registrar, supervisor or notary');
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const id = `officer-${randomUUID()}`;
   await store.db

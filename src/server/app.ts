@@ -19,6 +19,9 @@ import type { LoginOptions } from '../login/service.js';
 import { createServerMetrics } from './server_metrics.js';
 import { registerCertRoutes } from './routes/cert.js';
 import { registerLogRoutes } from './routes/log.js';
+import { registerNotariseRoutes } from './routes/notarise.js';
+import { nodeWitnessPolicy } from '../node/cosign.js';
+import type { NotariseRouteOptions } from './routes/notarise.js';
 import { StoredLog } from '../ledger/store_lookup.js';
 import { registerWitnessRoutes } from './routes/witness.js';
 import { nodeWitnessLogs, storeWitnessService } from '../node/witness.js';
@@ -44,6 +47,8 @@ export interface AppOptions {
   witness?: { logs?: () => WitnessLogs | Promise<WitnessLogs>; rateLimit?: WitnessRateLimit | false };
   /** How `POST /api/v1/validate` looks signers up in the transparency logs (tests: fetch, pointers). */
   transparency?: ValidateRouteOptions['transparency'];
+  /** How long `POST /api/v1/notarise` waits for its receipt (default 10 s). */
+  notarise?: NotariseRouteOptions;
 }
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
@@ -81,6 +86,8 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     // Node's own deadline for a whole request; validate uploads have their own, shorter one.
     requestTimeout: Math.max(120, limits.bodyTimeoutSeconds + 30) * 1000,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // A path parameter may be a SHA-512 digest in hex (`/api/v1/notarise/<128 digits>`).
+    routerOptions: { maxParamLength: 160 },
     return503OnClosing: true,
     // Refuse unknown properties (additionalProperties: false) instead of silently dropping them.
     ajv: { customOptions: { removeAdditional: false } },
@@ -108,7 +115,11 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
   registerPublicRoutes(app, node, ocsp, metrics);
   registerTsaRoute(app, timeStampAuthorityOf(node));
   registerTrustListRoutes(app, node);
-  if (node.log) registerLogRoutes(app, new StoredLog(node.store.db, node.log.verifier), node.log.vkey);
+  if (node.log) {
+    const log = new StoredLog(node.store.db, node.log.verifier);
+    registerLogRoutes(app, log, node.log.vkey, nodeWitnessPolicy(node, node.log.vkey));
+    registerNotariseRoutes(app, node, log, options.notarise);
+  }
   registerValidateRoute(app, node, ocsp, {
     limits,
     ...(options.transparency ? { transparency: options.transparency } : {}),

@@ -10,6 +10,7 @@ import { Sequencer } from '../ledger/sequencer.js';
 import type { CosignHook } from '../ledger/sequencer.js';
 import { nodeCosignHook } from '../node/cosign.js';
 import { witnessedCosign } from './cosign.js';
+import type { NotariseRouteOptions } from './routes/notarise.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
 export interface TlsLoginServe {
@@ -37,6 +38,8 @@ export interface ServeOptions {
   cosign?: CosignHook;
   /** Runs the transparency log's sequencer in this process (default true). */
   sequencer?: boolean;
+  /** How long `POST /api/v1/notarise` waits for its receipt (default 10 s). */
+  notarise?: NotariseRouteOptions;
 }
 
 /** A running node server. */
@@ -146,6 +149,7 @@ export async function serveNode(
         ...(tls ? { tlsLoginUrl: tls.listener.url } : {}),
         ...(options.loginLimiter ? { limiter: options.loginLimiter } : {}),
       },
+      ...(options.notarise ? { notarise: options.notarise } : {}),
     });
     await app.listen({ host, port });
   } catch (e) {

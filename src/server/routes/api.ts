@@ -12,7 +12,7 @@ import { listPersonEvents } from '../../eid/register_store/index.js';
 import { acceptReview, listReviews, rejectReview } from '../../eid/review.js';
 import type { ReviewStatus } from '../../store/schema.js';
 import type { NodeContext } from '../../node/context.js';
-import { authenticateOfficer } from '../../node/officers.js';
+import { authenticateOfficer, officerMay } from '../../node/officers.js';
 import type { OfficerRecord, OfficerRole } from '../../node/officers.js';
 import type { ServerMetrics } from '../server_metrics.js';
 import { registerAlertRoutes } from './alerts.js';
@@ -104,16 +104,21 @@ const CERTIFICATE_ROUTES = [
   (ctx: EidContext, nationalId: string, csrs: CsrPair, officer: string) => Promise<IssuanceResult>,
 ])[];
 
+/** The roles the register's routes ask for (a notary's token opens none of them). */
+type RegisterRole = Exclude<OfficerRole, 'notary'>;
+
 /** The officer of a request, refused unless they hold `role` (a supervisor holds both). */
-export function requireRole(req: FastifyRequest, role: OfficerRole): OfficerRecord {
+export function requireRole(req: FastifyRequest, role: RegisterRole): OfficerRecord {
   const officer = req.officer;
   if (!officer) throw new HttpError('AUTH_TOKEN_MISSING');
-  if (role === 'supervisor' && officer.role !== 'supervisor') {
+  if (role === 'supervisor' && !officerMay(officer.role, 'supervise')) {
     throw new HttpError(
       'AUTH_FORBIDDEN',
       'suspending, resuming, revoking and deciding held enrolments and CERT alerts need a supervisor token',
     );
   }
+  if (!officerMay(officer.role, 'register'))
+    throw new HttpError('AUTH_FORBIDDEN', 'a notary token may only notarise (POST /api/v1/notarise)');
   return officer;
 }
 
@@ -121,7 +126,7 @@ export function requireRole(req: FastifyRequest, role: OfficerRole): OfficerReco
  * A preParsing hook that checks the officer's role before the body is read and validated, so a
  * registrar asking to suspend learns it is not allowed (403), not what the body lacks (400).
  */
-export function roleHook(role: OfficerRole): (req: FastifyRequest) => Promise<void> {
+export function roleHook(role: RegisterRole): (req: FastifyRequest) => Promise<void> {
   return async (req) => {
     requireRole(req, role);
   };
@@ -205,7 +210,8 @@ function registerReviewRoutes(api: FastifyInstance, eid: EidContext, node: NodeC
 
 /**
  * The operator API under `/api/v1`: enrolment and the eID lifecycle, authorised by officer
- * bearer tokens. Registrars enrol and issue; supervisors also suspend, resume and revoke.
+ * bearer tokens. Registrars enrol and issue; supervisors also suspend, resume and revoke; a
+ * notary's token opens none of these (it notarises only, routes/notarise.ts).
  */
 export function registerApiRoutes(
   app: FastifyInstance,

@@ -1,8 +1,9 @@
 /**
  * The transparency log over HTTP (c2sp.org/tlog-tiles@v0.1.0), on a node and on the hub:
  * `GET /log/checkpoint`, `GET /log/tile/<L>/<N>[.p/<W>]`, `GET /log/tile/entries/<N>[.p/<W>]`,
- * `GET /log/key` (the signed-note verifier key) and `GET /log/lookup/<sha256-hex>` (an entry's
- * index and inclusion proof against the published checkpoint). Full tiles never change and are
+ * `GET /log/key` (the signed-note verifier key), `GET /log/lookup/<sha256-hex>` (an entry's
+ * index and inclusion proof against the published checkpoint) and, on a node, `GET /log/policy`
+ * (the witness policy its checkpoints are cosigned under, tlog-policy). Full tiles never change and are
  * served immutable, so any HTTP cache or CDN can serve a national log.
  */
 import type { FastifyInstance } from 'fastify';
@@ -24,12 +25,34 @@ export const CHECKPOINT_CACHE = 'no-cache';
  * @param app - the node's or the hub's Fastify app
  * @param log - the log in the store
  * @param vkey - the log's verifier key
+ * @param policy - the log's witness policy text (tlog-policy), served at `/log/policy` when given
  * @example
  * ```ts
  * registerLogRoutes(app, new StoredLog(node.store.db, node.log.verifier), node.log.vkey);
  * ```
  */
-export function registerLogRoutes(app: FastifyInstance, log: StoredLog, vkey: string): void {
+export function registerLogRoutes(
+  app: FastifyInstance,
+  log: StoredLog,
+  vkey: string,
+  policy?: () => Promise<string>,
+): void {
+  if (policy)
+    app.get(
+      '/log/policy',
+      {
+        schema: {
+          summary: "The log's witness policy (tlog-policy): its key, the witnesses it asks, the quorum",
+          tags: ['log'],
+          response: {},
+        },
+      },
+      async (_req, reply) =>
+        reply
+          .header('cache-control', 'public, max-age=300')
+          .type('text/plain; charset=utf-8')
+          .send(await policy()),
+    );
   app.get(
     '/log/checkpoint',
     {
