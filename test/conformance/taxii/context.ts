@@ -185,10 +185,16 @@ export class Ctx {
         this.indicator(versioned, VERSIONS[0]),
         this.indicator(versioned, VERSIONS[2]),
       ]);
+      // Posted 10 ms apart, so that a server whose clock has millisecond precision still gives
+      // each request its own date_added (§3.3 then fixes their order).
+      const pause = () => new Promise((ok) => setTimeout(ok, 10));
+      await pause();
       const b = this.indicator();
       await this.post([b]);
+      await pause();
       const c = this.indicator();
       await this.post([c, this.indicator(versioned, VERSIONS[1])]);
+      await pause();
       const batch = Array.from({ length: 5 }, () => this.indicator());
       await this.post(batch);
       const ids = (o: Record<string, unknown>) => o['id'] as string;
