@@ -5,6 +5,8 @@
  * starts, for the 403 checks), `node serve` on a free port, then every check over HTTP.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -82,4 +84,30 @@ test('the suite reports a failing server: wrong credentials fail the checks, the
     ],
   );
   assert.match(results[0]!.detail ?? '', /HTTP 401, expected 200/);
+});
+
+test('the suite names what a non-conforming server gets wrong', async () => {
+  // A discovery endpoint answering plain JSON with an API root URL that carries a query.
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ title: 'not quite TAXII', api_roots: ['https://cert.example/root/?x=1'] }));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const results = await runTaxiiConformance(
+      { discoveryUrl: `http://127.0.0.1:${port}/taxii2/`, username: 'u', password: 'p' },
+      ['discovery resource', 'Content-Type is application'],
+    );
+    assert.deepEqual(
+      results.map((r) => [r.name, r.outcome]),
+      [
+        ['discovery resource', 'fail'],
+        ['Content-Type is application/taxii+json;version=2.1', 'fail'],
+      ],
+    );
+    for (const r of results) assert.match(r.detail ?? '', /Content-Type is 'application\/json'/);
+  } finally {
+    server.close();
+  }
 });

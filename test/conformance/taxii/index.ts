@@ -1,9 +1,10 @@
 /**
  * A black-box conformance suite for TAXII 2.1 servers (TAXII Version 2.1, OASIS Standard,
- * 10 June 2021), written from the specification's normative statements and the server tests
- * of the OASIS TAXII 2.1 Interoperability Test Document (the TAXII Server persona: discovery,
- * API root, collections, objects with every filter, add objects and status, object by id,
- * delete, versions, manifest, paging, media types, authentication and the error resource).
+ * 10 June 2021), written from the specification's normative statements: discovery, API root,
+ * status, collections, objects with every filter, add objects, object by id, delete, versions,
+ * manifest, paging, media types, authentication and the error resource. Each check names the
+ * sections it comes from and the keyword of the statement (MUST, or MAY for behaviour the
+ * specification allows and the suite expects).
  *
  * It talks HTTP only (the global fetch), with one account's HTTP Basic credentials, so it runs
  * against any TAXII 2.1 server: it posts its own STIX objects (marked TLP:CLEAR) and scopes every
