@@ -20,9 +20,10 @@ import { deleteObject, queryObjects } from '../object_store.js';
 import type { ObjectQuery } from '../object_store.js';
 import { authenticatePartner } from '../partners.js';
 import type { Partner } from '../partners.js';
-import { servedTime } from '../schema.js';
+import { servedTime, storedTime } from '../schema.js';
 import type { CertObjectTable } from '../schema.js';
 import { findStatus } from '../status_store.js';
+import type { TaxiiStatus } from '../status_store.js';
 import { readableLevels } from '../tlp.js';
 import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './auth_limit.js';
 import type { AuthFailureLimit } from './auth_limit.js';
@@ -92,9 +93,13 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
       scoped.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) =>
         done(null, body),
       );
-      scoped.setErrorHandler((e: FastifyError, _req, reply) => answerError(reply, e));
+      scoped.setErrorHandler((e: FastifyError, _req, reply) => answerError(reply, e, bodyLimit));
       scoped.setNotFoundHandler((req, reply) =>
-        answerError(reply, new CertError('TAXII_NOT_FOUND', `no TAXII resource ${req.url.split('?')[0]}`)),
+        answerError(
+          reply,
+          new CertError('TAXII_NOT_FOUND', `no TAXII resource ${req.url.split('?')[0]}`),
+          bodyLimit,
+        ),
       );
 
       const partnerOf = async (req: FastifyRequest): Promise<Partner> => {
@@ -210,8 +215,9 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
         items: Record<string, unknown>,
       ) => {
         if (rows.length > 0) {
-          void reply.header('X-TAXII-Date-Added-First', servedTime(rows[0]!.date_added));
-          void reply.header('X-TAXII-Date-Added-Last', servedTime(rows[rows.length - 1]!.date_added));
+          // TAXII timestamps (§2) have microsecond precision: the stored form, as is.
+          void reply.header('X-TAXII-Date-Added-First', rows[0]!.date_added);
+          void reply.header('X-TAXII-Date-Added-Last', rows[rows.length - 1]!.date_added);
         }
         return sendTaxii(reply, 200, rows.length ? { ...head, ...items } : head);
       };
@@ -236,7 +242,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
           ...(o.maxObjectsPerPost !== undefined ? { maxObjects: o.maxObjectsPerPost } : {}),
         });
         const status = await ingest(o.store, o.root.id, c.id, p.id, objects, o.clock());
-        return sendTaxii(reply, 202, status);
+        return sendTaxii(reply, 202, statusResource(status));
       });
 
       route('GET', '/:root/collections/:collection/objects/:object/', async (req, reply) => {
@@ -257,6 +263,9 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
       route('DELETE', '/:root/collections/:collection/objects/:object/', async (req, reply) => {
         const p = await partnerOf(req);
         const c = await collectionOf(req, p, 'write');
+        // §5.7: DELETE needs can_read as well as can_write (403 otherwise).
+        if (!c.can_read)
+          throw new CertError('TAXII_FORBIDDEN', `${p.username} may not read collection ${c.title}`);
         const f = parseFilters(req.query, 'all', DELETE_PARAMS);
         const q: ObjectQuery = {
           collectionId: c.id,
@@ -303,7 +312,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
           {
             objects: rows.map((r) => ({
               id: r.id,
-              date_added: servedTime(r.date_added),
+              date_added: r.date_added,
               version: servedTime(r.version),
               media_type: STIX_MEDIA_TYPE,
             })),
@@ -316,11 +325,26 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
         rootOf(req);
         const s = await findStatus(o.store, o.root.id, req.params.status!, p.id, o.clock());
         if (!s) throw new CertError('TAXII_NOT_FOUND', `no status ${req.params.status}`);
-        return sendTaxii(reply, 200, s);
+        return sendTaxii(reply, 200, statusResource(s));
       });
     },
     { prefix: '/taxii2' },
   );
+}
+
+/**
+ * A status resource as served (§4.3.1): `request_timestamp` a TAXII timestamp (microseconds,
+ * §2), and the successes / failures / pendings lists omitted when empty (§2: no empty lists).
+ */
+function statusResource(s: TaxiiStatus): Record<string, unknown> {
+  const { successes, failures, pendings, ...rest } = s;
+  return {
+    ...rest,
+    request_timestamp: storedTime(s.request_timestamp) ?? s.request_timestamp,
+    ...(successes.length ? { successes } : {}),
+    ...(failures.length ? { failures } : {}),
+    ...(pendings.length ? { pendings } : {}),
+  };
 }
 
 function collectionResource(c: PartnerCollection): Record<string, unknown> {
@@ -343,7 +367,31 @@ const FRAMEWORK: Record<string, keyof typeof CERT_ERRORS> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'TAXII_BAD_REQUEST',
 };
 
-function answerError(reply: FastifyReply, e: unknown): FastifyReply {
+/**
+ * After a 413 the client is still sending its body: read and drop up to `limit` more bytes (for
+ * 10 s at most) before closing. Closing at once would reset the connection while the client
+ * writes, and the reset destroys the 413 before the client reads it (RFC 9112 §9.6, lingering
+ * close), so the client would never see the status TAXII §5.5 requires.
+ */
+function lingerAfterRefusal(reply: FastifyReply, limit: number): void {
+  void reply.removeHeader('connection');
+  const req = reply.request.raw;
+  let dropped = 0;
+  const stop = (): void => {
+    clearTimeout(timer);
+    req.socket.destroy();
+  };
+  const timer = setTimeout(stop, 10_000);
+  timer.unref();
+  req.on('data', (d: Buffer) => {
+    dropped += d.length;
+    if (dropped > limit) stop();
+  });
+  req.once('end', () => clearTimeout(timer));
+  req.once('close', () => clearTimeout(timer));
+}
+
+function answerError(reply: FastifyReply, e: unknown, bodyLimit: number): FastifyReply {
   let err: CertError;
   if (e instanceof CertError) err = e;
   else {
@@ -356,6 +404,7 @@ function answerError(reply: FastifyReply, e: unknown): FastifyReply {
   const status = err.status;
   if (err.code === 'TAXII_AUTH_RATE_LIMITED')
     void reply.header('Retry-After', /retry in (\d+) s/.exec(err.message)?.[1] ?? '60');
+  if (status === 413 && !reply.request.raw.complete) lingerAfterRefusal(reply, bodyLimit);
   if (status === 401)
     void reply.header('WWW-Authenticate', 'Basic realm="taxii2", charset="UTF-8", Bearer realm="taxii2"');
   const title =
