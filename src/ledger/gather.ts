@@ -9,6 +9,7 @@
 import { parseCheckpoint } from './checkpoint.js';
 import { cosignatureVerifier } from './cosignature.js';
 import { LedgerError } from './errors.js';
+import type { NoteVerifier } from './keys.js';
 import { parseDecimal } from './hash.js';
 import { openNote, parseNote } from './note.js';
 import { verifyCheckpointPolicy } from './policy.js';
@@ -79,6 +80,19 @@ async function proofFrom(o: GatherOptions, from: number, size: number): Promise<
   return from === 0 || from >= size ? [] : o.proof(from, size);
 }
 
+/** Parsed witness keys, so a checkpoint's gathering does not re-parse them every time. */
+const VERIFIERS = new Map<string, NoteVerifier>();
+
+function verifierOf(vkey: string): NoteVerifier {
+  let v = VERIFIERS.get(vkey);
+  if (!v) {
+    v = cosignatureVerifier(vkey);
+    if (VERIFIERS.size >= 256) VERIFIERS.clear();
+    VERIFIERS.set(vkey, v);
+  }
+  return v;
+}
+
 async function askOne(
   o: GatherOptions,
   w: GatherWitness,
@@ -95,7 +109,7 @@ async function askOne(
   });
   let verifier;
   try {
-    verifier = cosignatureVerifier(w.vkey);
+    verifier = verifierOf(w.vkey);
   } catch (e) {
     return done({ result: 'invalid', detail: (e as Error).message, retried: false });
   }
