@@ -4,11 +4,15 @@
  * have) are integrated by the sequencer, batch after batch, each one transaction that writes the
  * tiles, entry bundles, lookup rows, a signed checkpoint and the tree state and deletes the
  * queue rows: appends integrated per second on SQLite and PostgreSQL, beside raw SHA-256 of the
- * same entries in the same run. Then the storage per entry: bytes of `ledger_tiles` and
- * `ledger_lookup` (tables and indexes) per entry, less the entry itself.
- * Knob: BENCH_LEDGER_STORE_ENTRIES (default 100,000).
+ * same entries in the same run; then 1,000 lookups (index, the entry read back to confirm its
+ * key, inclusion proof). Then the storage per entry beside the tlog-tiles data itself (entry +
+ * 2-byte length + ~32.13 B of hashes): `ledger_tiles` (tiles and bundles), `ledger_lookup` (the
+ * 8-byte-prefix index), what the drained `ledger_queue` still holds, and on SQLite the free
+ * pages and the file's growth (dbstat page counts; PostgreSQL: pg_total_relation_size).
+ * Knobs: BENCH_LEDGER_STORE_ENTRIES (default 100,000), BENCH_LEDGER_STORE_BATCH (default 1,024).
  */
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +25,9 @@ import {
   noteVerifier,
 } from '../src/ledger/keys.js';
 import type { LogIdentity } from '../src/ledger/log_key.js';
+import { decodeEntry, encodeEntry, lookupKeyOf } from '../src/ledger/entry.js';
+import { StoredLog } from '../src/ledger/store_lookup.js';
+import { hashesAtLevel } from '../src/ledger/tiles.js';
 import { Sequencer } from '../src/ledger/sequencer.js';
 import { openStore } from '../src/store/database.js';
 import type { Store } from '../src/store/database.js';
@@ -28,7 +35,8 @@ import { ENV, fmtRate, pgSchema, tempDir } from './common.js';
 import type { SummaryRow } from './common.js';
 
 const ENTRIES = Number(process.env.BENCH_LEDGER_STORE_ENTRIES ?? 100_000);
-const BATCH = 1024;
+const BATCH = Number(process.env.BENCH_LEDGER_STORE_BATCH ?? 1024);
+const LOOKUPS = 1000;
 
 function identity(): LogIdentity {
   const origin = 'bench.trustbridge.example/log';
@@ -37,19 +45,19 @@ function identity(): LogIdentity {
   return { origin, signer: noteSigner(origin, key), verifier: noteVerifier(vkey), vkey };
 }
 
-/** A canonical entry of about 200 bytes, like a logged certificate event. */
+/** An eid-cert-issued entry (canonical JSON, ~300 bytes), as the issuance hook logs it. */
 function entry(i: number): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      issuer: 'CN=PH eID CA,O=Republic of the Philippines,C=PH',
-      notAfter: '2031-01-01T00:00:00Z',
-      serial: (0x10000000 + i).toString(16).padStart(32, '0'),
-      sha256: hash('sha256', String(i), 'hex'),
-      time: '2026-03-02T09:30:00Z',
-      type: 'eid-cert-issued',
-      v: 1,
-    }),
-  );
+  return encodeEntry({
+    v: 1,
+    type: 'eid-cert-issued',
+    time: '2026-03-02T09:30:00.000Z',
+    sha256: hash('sha256', String(i), 'hex'),
+    serial: (0x10000000 + i).toString(16).padStart(32, '0'),
+    issuer: 'CN=PH eID CA,O=Republic of the Philippines,C=PH',
+    profile: 'signature',
+    notBefore: '2026-03-02T09:30:00.000Z',
+    notAfter: '2031-03-02T09:30:00.000Z',
+  });
 }
 
 async function enqueue(store: Store, entries: Buffer[]): Promise<void> {
@@ -60,7 +68,7 @@ async function enqueue(store: Store, entries: Buffer[]): Promise<void> {
         .values(
           entries.slice(i, i + 1000).map((e) => ({
             entry: e,
-            lookup_key: createHash('sha256').update(e).digest('hex'),
+            lookup_key: lookupKeyOf(decodeEntry(e)) ?? null,
             queued_at: '2026-03-02T09:30:00Z',
           })),
         )
@@ -68,27 +76,63 @@ async function enqueue(store: Store, entries: Buffer[]): Promise<void> {
     });
 }
 
-/** Bytes of the log's tables and their indexes. */
-async function tableBytes(store: Store): Promise<{ tiles: number; lookup: number }> {
+/** Bytes on disk of the log's parts (tables with their indexes; SQLite: pages, PostgreSQL: relations). */
+interface LogBytes {
+  /** `ledger_tiles`: tiles, entry bundles, the partial ones of the right edge, the checkpoint. */
+  tiles: number;
+  /** `ledger_lookup`: the lookup index. */
+  lookup: number;
+  /** `ledger_queue` once drained (PostgreSQL: dead rows until vacuum). */
+  queue: number;
+  /** SQLite: free pages in the file (reused by later writes); PostgreSQL: 0. */
+  free: number;
+  /** SQLite: the file (with its WAL) grew by this during the run; PostgreSQL: the three relations. */
+  total: number;
+}
+
+async function logBytes(store: Store, file: string, baseline: number): Promise<LogBytes> {
   if (store.engine === 'postgres') {
-    const r = await sql<{ tiles: string; lookup: string }>`select
-      pg_total_relation_size('ledger_tiles') as tiles, pg_total_relation_size('ledger_lookup') as lookup`.execute(
-      store.db,
-    );
-    return { tiles: Number(r.rows[0]!.tiles), lookup: Number(r.rows[0]!.lookup) };
+    const r = await sql<{ tiles: string; lookup: string; queue: string }>`select
+      pg_total_relation_size('ledger_tiles') as tiles, pg_total_relation_size('ledger_lookup') as lookup,
+      pg_total_relation_size('ledger_queue') as queue`.execute(store.db);
+    const row = r.rows[0]!;
+    const [tiles, lookup, queue] = [Number(row.tiles), Number(row.lookup), Number(row.queue)];
+    return { tiles, lookup, queue, free: 0, total: tiles + lookup + queue };
   }
-  const r = await sql<{ name: string; bytes: number }>`select name, sum(pgsize) as bytes from dbstat
-    where name in ('ledger_tiles', 'sqlite_autoindex_ledger_tiles_1', 'ledger_lookup', 'sqlite_autoindex_ledger_lookup_1')
-    group by name`.execute(store.db);
-  const of = (prefix: string): number =>
-    r.rows.filter((x) => x.name.includes(prefix)).reduce((s, x) => s + Number(x.bytes), 0);
-  return { tiles: of('ledger_tiles'), lookup: of('ledger_lookup') };
+  const r = await sql<{
+    name: string;
+    bytes: number;
+  }>`select name, sum(pgsize) as bytes from dbstat group by name`.execute(store.db);
+  const of = (names: string[]): number =>
+    r.rows.filter((x) => names.includes(x.name)).reduce((s, x) => s + Number(x.bytes), 0);
+  const page = await sql<{ page_size: number }>`pragma page_size`.execute(store.db);
+  const freelist = await sql<{ freelist_count: number }>`pragma freelist_count`.execute(store.db);
+  await sql`pragma wal_checkpoint(truncate)`.execute(store.db);
+  return {
+    tiles: of(['ledger_tiles', 'sqlite_autoindex_ledger_tiles_1']),
+    lookup: of(['ledger_lookup']),
+    queue: of(['ledger_queue', 'ledger_queue_lookup']),
+    free: Number(freelist.rows[0]!.freelist_count) * Number(page.rows[0]!.page_size),
+    total: fileBytes(file) - baseline,
+  };
+}
+
+function fileBytes(file: string): number {
+  return [file, `${file}-wal`].reduce((s, f) => s + (existsSync(f) ? statSync(f).size : 0), 0);
+}
+
+/** The tlog-tiles bytes of `n` entries of `entryBytes` in all: bundles (2-byte length + entry) and hash tiles. */
+function tlogBytes(n: number, entryBytes: number): number {
+  let hashes = 0;
+  for (let level = 0; hashesAtLevel(n, level) > 0; level++) hashes += hashesAtLevel(n, level);
+  return entryBytes + 2 * n + 32 * hashes;
 }
 
 async function one(engine: 'sqlite' | 'postgres', location: string, rows: SummaryRow[]): Promise<void> {
   const store = await openStore(location);
   try {
     const entries = Array.from({ length: ENTRIES }, (_, i) => entry(i));
+    const before = store.engine === 'sqlite' ? fileBytes(location) : 0;
     const t0 = performance.now();
     await enqueue(store, entries);
     const enqueueRate = ENTRIES / ((performance.now() - t0) / 1000);
@@ -104,15 +148,28 @@ async function one(engine: 'sqlite' | 'postgres', location: string, rows: Summar
     const t2 = performance.now();
     for (const e of entries) hash('sha256', e, 'buffer');
     const raw = ENTRIES / ((performance.now() - t2) / 1000);
-    const bytes = await tableBytes(store);
-    const mean = entries.reduce((s, e) => s + e.length, 0) / ENTRIES;
-    const perEntry = (bytes.tiles + bytes.lookup) / ENTRIES;
+    const log = new StoredLog(store.db, identity().verifier);
+    const t3 = performance.now();
+    for (let i = 0; i < LOOKUPS; i++) {
+      const at = (i * 7919) % ENTRIES;
+      if ((await log.lookup(hash('sha256', String(at), 'hex'))).index !== at) throw new Error(`lookup ${at}`);
+    }
+    const lookupMs = (performance.now() - t3) / LOOKUPS;
+    const b = await logBytes(store, location, before);
+    const entryBytes = entries.reduce((s, e) => s + e.length, 0);
+    const mean = entryBytes / ENTRIES;
+    const per = (x: number): string => (x / ENTRIES).toFixed(1);
+    const tlog = tlogBytes(ENTRIES, entryBytes);
     const text =
       `ledger sequencer [${engine}] (queue → tiles + bundles + lookup rows + signed checkpoint, ${BATCH} a transaction, ${ENTRIES} entries): ` +
       `${fmtRate(rate)} integrated (goal 10,000/s), raw SHA-256 of the same entries ${fmtRate(raw)}, ratio ${(rate / raw).toFixed(4)}; ` +
       `${((cpu.user + cpu.system) / ENTRIES).toFixed(1)} µs CPU per append in this process; enqueue ${fmtRate(enqueueRate)}; ` +
-      `storage ${perEntry.toFixed(1)} B/entry for ${mean.toFixed(0)} B entries: overhead ${(perEntry - mean).toFixed(1)} B ` +
-      `(tiles and bundles ${(bytes.tiles / ENTRIES - mean).toFixed(1)}, lookup rows ${(bytes.lookup / ENTRIES).toFixed(1)}; goal < 40); ${cpus().length} cores`;
+      `lookup (index + entry confirmed + inclusion proof) ${lookupMs.toFixed(2)} ms; ` +
+      `storage per ${mean.toFixed(0)} B entry: tlog-tiles data itself entry + ${per(tlog - entryBytes)} B (2 B length, 32.13 B hashes); ` +
+      `stored tiles and bundles entry + ${per(b.tiles - entryBytes)} B${engine === 'postgres' ? ' (bundles TOAST-compressed)' : ' (page slack + path keys)'}, ` +
+      `lookup index ${per(b.lookup)} B, drained queue ${per(b.queue)} B${engine === 'postgres' ? ' (dead rows until vacuum)' : ''}` +
+      `${engine === 'sqlite' ? `, free pages ${per(b.free)} B (reused by later appends), file growth entry + ${per(b.total - entryBytes)} B` : ''}; ` +
+      `total tiles + lookup: entry + ${per(b.tiles + b.lookup - entryBytes)} B (goal < 40; tiles alone ${b.tiles - entryBytes < 40 * ENTRIES ? 'met' : 'NOT met'}, with the lookup index ${b.tiles + b.lookup - entryBytes < 40 * ENTRIES ? 'met' : 'NOT met'}); ${cpus().length} cores`;
     console.log(`  ${text}`);
     rows.push({ text });
   } finally {

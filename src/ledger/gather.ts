@@ -9,9 +9,10 @@
 import { parseCheckpoint } from './checkpoint.js';
 import { cosignatureVerifier } from './cosignature.js';
 import { LedgerError } from './errors.js';
+import type { NoteVerifier } from './keys.js';
 import { parseDecimal } from './hash.js';
 import { openNote, parseNote } from './note.js';
-import { verifyCheckpointPolicy } from './policy.js';
+import { quorumMet, verifyCheckpointPolicy } from './policy.js';
 import type { Policy } from './policy.js';
 import { TLOG_SIZE_CONTENT_TYPE } from './witness.js';
 
@@ -79,6 +80,19 @@ async function proofFrom(o: GatherOptions, from: number, size: number): Promise<
   return from === 0 || from >= size ? [] : o.proof(from, size);
 }
 
+/** Parsed witness keys, so a checkpoint's gathering does not re-parse them every time. */
+const VERIFIERS = new Map<string, NoteVerifier>();
+
+function verifierOf(vkey: string): NoteVerifier {
+  let v = VERIFIERS.get(vkey);
+  if (!v) {
+    v = cosignatureVerifier(vkey);
+    if (VERIFIERS.size >= 256) VERIFIERS.clear();
+    VERIFIERS.set(vkey, v);
+  }
+  return v;
+}
+
 async function askOne(
   o: GatherOptions,
   w: GatherWitness,
@@ -95,7 +109,7 @@ async function askOne(
   });
   let verifier;
   try {
-    verifier = cosignatureVerifier(w.vkey);
+    verifier = verifierOf(w.vkey);
   } catch (e) {
     return done({ result: 'invalid', detail: (e as Error).message, retried: false });
   }
@@ -154,6 +168,40 @@ async function askOne(
 }
 
 /**
+ * Whether the cosigned checkpoint meets the policy. The cosignatures were each verified as they
+ * came in, so when the witnesses that cosigned meet the quorum only the log's own signature is
+ * checked; otherwise the whole note is (cosignatures it carried before may count).
+ */
+function quorumOf(
+  policy: Policy,
+  witnesses: readonly GatherWitness[],
+  outcomes: readonly WitnessOutcome[],
+  checkpoint: string,
+): boolean {
+  const cosigned = new Set<string>();
+  outcomes.forEach((x, i) => {
+    if (x.result !== 'cosigned') return;
+    const v = verifierOf(witnesses[i]!.vkey);
+    for (const [name, w] of policy.witnesses)
+      if (w.verifier.name === v.name && w.verifier.keyId === v.keyId) cosigned.add(name);
+  });
+  try {
+    if (quorumMet(policy, cosigned)) {
+      const note = openNote(
+        checkpoint,
+        policy.logs.map((l) => l.verifier),
+      );
+      const { origin } = parseCheckpoint(note.text);
+      if (note.verified.some((s) => s.name === origin)) return true;
+    }
+    verifyCheckpointPolicy(checkpoint, policy);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Asks every witness to cosign `checkpoint` and collects the verified cosignatures.
  *
  * @param o - the checkpoint, the previous size, the proof function, the witnesses, policy, timeout, fetch
@@ -173,14 +221,6 @@ export async function gatherCosignatures(o: GatherOptions): Promise<GatherResult
   const outcomes = await Promise.all(o.witnesses.map((w) => askOne(o, w, note.text, size)));
   const cosignatures = outcomes.flatMap((x) => (x.cosignature ? [x.cosignature] : []));
   const checkpoint = o.checkpoint + cosignatures.join('');
-  let quorum: boolean | undefined;
-  if (o.policy) {
-    try {
-      verifyCheckpointPolicy(checkpoint, o.policy);
-      quorum = true;
-    } catch {
-      quorum = false;
-    }
-  }
+  const quorum = o.policy ? quorumOf(o.policy, o.witnesses, outcomes, checkpoint) : undefined;
   return { checkpoint, cosignatures, outcomes, ...(quorum !== undefined ? { quorum } : {}) };
 }

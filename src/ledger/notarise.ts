@@ -15,6 +15,7 @@ import type { NotarisedDigestEntry } from './entry.js';
 import { DIGEST_HEX_LENGTH } from './entry_fields.js';
 import { LedgerError } from './errors.js';
 import { enqueueLedgerEntry } from './outbox.js';
+import { lookupPrefix } from './lookup_index.js';
 import { readLogEntry } from './read_entry.js';
 import { formatReceipt } from './receipt.js';
 import type { StoredLog } from './store_lookup.js';
@@ -92,7 +93,7 @@ async function integrated(
   const rows = await db
     .selectFrom('ledger_lookup')
     .select('entry_index')
-    .where('lookup_key', '=', digest)
+    .where('key_prefix', '=', lookupPrefix(digest))
     .orderBy('entry_index')
     .limit(MAX_CANDIDATES)
     .execute();

@@ -8,6 +8,8 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { encodeEntry, lookupKeyOf } from './entry.js';
 import type { LedgerEntry } from './entry.js';
+import { findByLookupKey } from './lookup_index.js';
+import { StoreTileSource } from './store_tiles.js';
 
 /** A queued entry as read back. */
 export interface QueuedEntry {
@@ -99,10 +101,8 @@ export async function isLogged(db: Kysely<Database>, lookupKey: string): Promise
     .where('lookup_key', '=', lookupKey)
     .executeTakeFirst();
   if (queued) return true;
-  const integrated = await db
-    .selectFrom('ledger_lookup')
-    .select('entry_index')
-    .where('lookup_key', '=', lookupKey)
-    .executeTakeFirst();
-  return integrated !== undefined;
+  const state = await db.selectFrom('ledger_state').select('size').where('id', '=', 1).executeTakeFirst();
+  if (!state) return false;
+  const found = await findByLookupKey(db, new StoreTileSource(db), lookupKey, Number(state.size));
+  return found.index !== undefined;
 }

@@ -25,6 +25,7 @@ import { openCheckpoint, signCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
 import { EMPTY_ROOT } from './hash.js';
 import type { LogIdentity } from './log_key.js';
+import { insertLookupRows } from './lookup_index.js';
 import { readQueuedEntries } from './outbox.js';
 import { CHECKPOINT_PATH, StoreTileSource, storeTileWrites } from './store_tiles.js';
 import type { TileSource } from './tile_store.js';
@@ -209,15 +210,11 @@ export class Sequencer {
       queued.map((q) => q.entry),
       this.#edge,
     );
-    await storeTileWrites(trx, r.writes);
-    const lookups = queued.flatMap((q, i) =>
-      q.lookupKey === null ? [] : [{ lookup_key: q.lookupKey, entry_index: r.firstIndex + i }],
+    await storeTileWrites(trx, r.writes, old.size);
+    await insertLookupRows(
+      trx,
+      queued.flatMap((q, i) => (q.lookupKey === null ? [] : [{ key: q.lookupKey, index: r.firstIndex + i }])),
     );
-    for (let i = 0; i < lookups.length; i += 4096)
-      await trx
-        .insertInto('ledger_lookup')
-        .values(lookups.slice(i, i + 4096))
-        .execute();
     const checkpoint = await signCheckpoint(
       { origin: log.origin, size: r.size, root: r.root, extensions: [] },
       log.signer,

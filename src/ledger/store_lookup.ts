@@ -8,6 +8,7 @@ import type { Database } from '../store/schema.js';
 import { checkpointOfNote } from './checkpoint.js';
 import { LedgerError } from './errors.js';
 import type { NoteVerifier } from './keys.js';
+import { findByLookupKey } from './lookup_index.js';
 import { proveInclusion } from './merkle.js';
 import { openNote } from './note.js';
 import { CHECKPOINT_PATH, StoreTileSource } from './store_tiles.js';
@@ -70,21 +71,18 @@ export class StoredLog {
 
   /**
    * The first integrated entry with lookup key `key` and its inclusion proof against the
-   * published checkpoint.
+   * published checkpoint (the index's candidates confirmed against the entries themselves).
    *
    * @param key - lower-case hex (a certificate's or document's SHA-256)
    * @throws LedgerError LEDGER_NOT_LOGGED when no published entry has the key
    */
   async lookup(key: string): Promise<LookupAnswer> {
     const text = await this.checkpoint();
-    const row = await this.#db
-      .selectFrom('ledger_lookup')
-      .select((eb) => eb.fn.min('entry_index').as('index'))
-      .where('lookup_key', '=', key)
-      .executeTakeFirst();
-    const index = row?.index === null || row?.index === undefined ? undefined : Number(row.index);
-    if (text === undefined || index === undefined) throw new LedgerError('LEDGER_NOT_LOGGED', key);
-    if (index >= this.#size(text)) throw new LedgerError('LEDGER_NOT_LOGGED', `${key} is not published yet`);
+    if (text === undefined) throw new LedgerError('LEDGER_NOT_LOGGED', key);
+    const size = this.#size(text);
+    const { index, later } = await findByLookupKey(this.#db, this.#tiles, key, size);
+    if (index === undefined)
+      throw new LedgerError('LEDGER_NOT_LOGGED', later ? `${key} is not published yet` : key);
     const { proof } = await this.#prove(text, index);
     return { index, checkpoint: text, inclusionProof: proof.map((h) => h.toString('base64')) };
   }

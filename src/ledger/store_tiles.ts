@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { HASH_SIZE } from './hash.js';
 import type { TileSource } from './tile_store.js';
-import { TILE_WIDTH, decodeBundle, encodeBundle, parseTilePath, tilePath } from './tiles.js';
+import { TILE_WIDTH, decodeBundle, encodeBundle, hashesAtLevel, parseTilePath, tilePath } from './tiles.js';
 import type { TileId } from './tiles.js';
 import type { TileWrite } from './writer.js';
 
@@ -73,13 +73,42 @@ export class StoreTileSource implements TileSource {
 }
 
 /**
+ * The partial tiles and partial entry bundle of the tree of `size` (its right edge), as stored
+ * after the integration that reached `size`.
+ */
+function partialPaths(size: number): string[] {
+  const paths: string[] = [];
+  for (let level = 0; hashesAtLevel(size, level) > 0; level++) {
+    const count = hashesAtLevel(size, level);
+    if (count % TILE_WIDTH > 0)
+      paths.push(tilePath({ level, index: Math.floor(count / TILE_WIDTH), width: count % TILE_WIDTH }));
+  }
+  if (size % TILE_WIDTH > 0)
+    paths.push(
+      tilePath({ level: 'entries', index: Math.floor(size / TILE_WIDTH), width: size % TILE_WIDTH }),
+    );
+  return paths;
+}
+
+/**
  * Stores an integration's tiles and bundles in the caller's transaction, deleting the partial
- * tiles they supersede.
+ * tiles they supersede: the old tree's partial tile of each tile the integration rewrote (by
+ * exact path, so the delete is an index lookup however large the log grows). Only the latest
+ * partial of each tile is ever stored.
  *
  * @param trx - the sequencer's transaction
  * @param writes - the integration's writes
+ * @param oldSize - the tree size the integration started from
+ * @example
+ * ```ts
+ * await storeTileWrites(trx, integration.writes, state.size);
+ * ```
  */
-export async function storeTileWrites(trx: Kysely<Database>, writes: readonly TileWrite[]): Promise<void> {
+export async function storeTileWrites(
+  trx: Kysely<Database>,
+  writes: readonly TileWrite[],
+  oldSize: number,
+): Promise<void> {
   if (writes.length === 0) return;
   for (let i = 0; i < writes.length; i += 256) {
     await trx
@@ -88,14 +117,10 @@ export async function storeTileWrites(trx: Kysely<Database>, writes: readonly Ti
       .onConflict((oc) => oc.column('path').doUpdateSet((eb) => ({ data: eb.ref('excluded.data') })))
       .execute();
   }
-  await trx
-    .deleteFrom('ledger_tiles')
-    .where((eb) =>
-      eb.or(
-        writes.map((w) =>
-          eb.and([eb('path', 'like', `${fullPath(parseTilePath(w.path))}.p/%`), eb('path', '<>', w.path)]),
-        ),
-      ),
-    )
-    .execute();
+  const written = new Set(writes.map((w) => w.path));
+  const rewritten = new Set(writes.map((w) => fullPath(parseTilePath(w.path))));
+  const obsolete = partialPaths(oldSize).filter(
+    (p) => !written.has(p) && rewritten.has(fullPath(parseTilePath(p))),
+  );
+  if (obsolete.length > 0) await trx.deleteFrom('ledger_tiles').where('path', 'in', obsolete).execute();
 }

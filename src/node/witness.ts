@@ -6,6 +6,7 @@
  * (`tb:Transparency`). The hub uses the same key functions for its own witness.
  */
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openEd25519KeyFile } from '../pki/ed25519_key_file.js';
 import { cosigner } from '../ledger/cosignature.js';
@@ -19,6 +20,7 @@ import { witnessService } from '../ledger/witness_service.js';
 import type { WitnessRateLimit, WitnessService } from '../ledger/witness_service.js';
 import { storedWitnessState } from '../ledger/witness_store.js';
 import type { Store } from '../store/database.js';
+import type { TslPointer } from '../trust/parse/model.js';
 import type { NodeContext } from './context.js';
 import { nodeTrustOf } from './node_trust.js';
 
@@ -116,6 +118,10 @@ export function nodeWitnessLogs(node: NodeContext): () => Promise<WitnessLogs> {
   const none: WitnessLogs = { keys: () => undefined };
   let loaded: Promise<unknown> | undefined;
   let at = 0;
+  // The verifier keys are parsed once per LOTL (not at every request): the logs are kept while
+  // the accepted pointers and the node's own key are the same objects.
+  let kept: { pointers: readonly TslPointer[]; own: string | undefined; logs: WitnessLogs } | undefined;
+  let ownFromFile: string | undefined;
   return async () => {
     const trust = nodeTrustOf(node);
     if (!trust) return none;
@@ -132,10 +138,22 @@ export function nodeWitnessLogs(node: NodeContext): () => Promise<WitnessLogs> {
       void trust.store.refresh();
     }
     await loaded;
-    const ownFile = join(node.dir, 'public', LOG_VKEY_FILE);
-    const own = node.log?.vkey ?? (existsSync(ownFile) ? readFileSync(ownFile, 'utf8').trim() : undefined);
-    return witnessLogsOf(federationParties(trust.store.lotlPointers()), own);
+    ownFromFile ??= node.log
+      ? undefined
+      : await readFile(join(node.dir, 'public', LOG_VKEY_FILE), 'utf8').then(
+          (t) => t.trim(),
+          () => undefined,
+        );
+    const own = node.log?.vkey ?? ownFromFile;
+    const pointers = trust.store.lotlPointers();
+    if (!kept || kept.own !== own || !samePointers(kept.pointers, pointers))
+      kept = { pointers, own, logs: witnessLogsOf(federationParties(pointers), own) };
+    return kept.logs;
   };
+}
+
+function samePointers(a: readonly TslPointer[], b: readonly TslPointer[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
 /**

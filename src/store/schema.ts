@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Timestamps are ISO 8601 UTC strings (`2026-01-02T03:04:05.000Z`): they sort and compare as text on both engines. */
 export type IsoTime = string;
@@ -116,9 +116,12 @@ export interface LedgerQueueTable {
   queued_at: IsoTime;
 }
 
-/** Lookup key to the index of each integrated entry carrying it. */
+/**
+ * The first 8 bytes of a lookup key (signed 64-bit, written as decimal text) to the index of
+ * each integrated entry carrying it (migration 0011; the entry confirms the full key).
+ */
 export interface LedgerLookupTable {
-  lookup_key: string;
+  key_prefix: ColumnType<number | string, string, string>;
   entry_index: number | string;
 }
 

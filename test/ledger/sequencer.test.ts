@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openCheckpoint } from '../../src/ledger/checkpoint.js';
+import { encodeEntry } from '../../src/ledger/entry.js';
+import { isLogged } from '../../src/ledger/outbox.js';
 import { cosigner, cosignatureVerifier } from '../../src/ledger/cosignature.js';
 import { ed25519KeyFromSeed } from '../../src/ledger/keys.js';
 import { LOG_KEY_ID, logOrigin, openLogIdentity } from '../../src/ledger/log_key.js';
@@ -36,9 +38,26 @@ function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** Queues `n` entries `entry <from + i>`, each with its SHA-256 as lookup key. */
-async function enqueue(store: Store, from: number, n: number): Promise<Buffer[]> {
-  const entries = Array.from({ length: n }, (_, i) => Buffer.from(`entry ${from + i}`));
+/** A notarised-digest entry for `digest` (its lookup key). */
+function notarised(digest: string): Buffer {
+  return encodeEntry({
+    v: 1,
+    type: 'notarised-digest',
+    time: FIXED_NOW.toISOString(),
+    alg: 'sha-256',
+    digest,
+  });
+}
+
+/** The lookup key of an entry made by {@link notarised}. */
+function keyOf(entry: Buffer): string {
+  return (JSON.parse(entry.toString()) as { digest: string }).digest;
+}
+
+/** Queues `n` notarised-digest entries, of the SHA-256 of `entry <from + i>`, each with its lookup key. */
+async function enqueue(store: Store, from: number, n: number, digests?: string[]): Promise<Buffer[]> {
+  const keys = digests ?? Array.from({ length: n }, (_, i) => sha256(Buffer.from(`entry ${from + i}`)));
+  const entries = keys.map(notarised);
   await store.transaction(async (trx) => {
     for (let i = 0; i < entries.length; i += 500)
       await trx
@@ -46,7 +65,7 @@ async function enqueue(store: Store, from: number, n: number): Promise<Buffer[]>
         .values(
           entries
             .slice(i, i + 500)
-            .map((e) => ({ entry: e, lookup_key: sha256(e), queued_at: FIXED_NOW.toISOString() })),
+            .map((e) => ({ entry: e, lookup_key: keyOf(e), queued_at: FIXED_NOW.toISOString() })),
         )
         .execute();
   });
@@ -112,7 +131,7 @@ forEachEngine('sequencer', (dbTest) => {
       // Lookups: index and an inclusion proof that verifies against the published checkpoint.
       const log = new StoredLog(store.db, LOG.verifier);
       for (const i of [0, 255, 256, 599]) {
-        const found = await log.lookup(sha256(entries[i]!));
+        const found = await log.lookup(keyOf(entries[i]!));
         assert.equal(found.index, i);
         const cp = openCheckpoint(found.checkpoint, [LOG.verifier]);
         verifyInclusion(
@@ -124,6 +143,20 @@ forEachEngine('sequencer', (dbTest) => {
         );
       }
       await assert.rejects(log.lookup('00'.repeat(32)), { code: 'LEDGER_NOT_LOGGED' });
+      // The index keeps 8 bytes of a key: entries sharing them are told apart by the entry itself.
+      const prefix = keyOf(entries[7]!).slice(0, 16);
+      const twins = [`${prefix}${'1'.repeat(48)}`, `${prefix}${'2'.repeat(48)}`];
+      await enqueue(store, 0, 2, twins);
+      await seq.run();
+      assert.equal((await log.lookup(twins[0]!)).index, 600);
+      assert.equal((await log.lookup(twins[1]!)).index, 601);
+      assert.equal((await log.lookup(keyOf(entries[7]!))).index, 7);
+      const stranger = `${prefix}${'3'.repeat(48)}`;
+      await assert.rejects(log.lookup(stranger), { code: 'LEDGER_NOT_LOGGED' });
+      assert.equal(await isLogged(store.db, twins[1]!), true);
+      assert.equal(await isLogged(store.db, stranger), false);
+      const rows = await store.db.selectFrom('ledger_lookup').select('entry_index').execute();
+      assert.equal(rows.length, 602, 'one index row an entry');
     } finally {
       await store.close();
     }

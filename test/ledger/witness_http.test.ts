@@ -29,6 +29,7 @@ import { storedWitnessState } from '../../src/ledger/witness_store.js';
 import { buildApp } from '../../src/server/app.js';
 import { forEachEngine } from '../fixtures/engines.js';
 import { makeTestNode } from '../fixtures/node.js';
+import { snapshotStore } from '../fixtures/store_snapshot.js';
 import type { TestNode } from '../fixtures/node.js';
 import { NO_CORPUS, TEST_SEEDS, TLOG_CORPUS } from './fixtures.js';
 
@@ -43,17 +44,38 @@ function opensshSeed(pem: string): Buffer {
   return der.subarray(at + 4, at + 36);
 }
 
-async function witnessNode(
+/** Runs `fn` against a node whose witness serves `logs`, closing the app and node after. */
+async function withWitness(
   location: string,
   logs: Map<string, NoteVerifier[]>,
   seed: Buffer,
-): Promise<{ node: TestNode; app: FastifyInstance }> {
+  fn: (node: TestNode, app: FastifyInstance) => Promise<void>,
+): Promise<void> {
   const node = await makeTestNode({ db: location, clock: () => NOW });
   node.witness = cosigner('example.com/witness', ed25519KeyFromSeed(seed), () => NOW.getTime() / 1000);
   const app = await buildApp(node, {
     witness: { logs: () => ({ keys: (o) => logs.get(o) }), rateLimit: false },
   });
-  return { node, app };
+  try {
+    await fn(node, app);
+  } finally {
+    await app.close();
+    await node.close();
+  }
+}
+
+/** The witness of a node serving one test log (see {@link testLog}). */
+function withLogWitness(
+  location: string,
+  l: { origin: string; vkey: string },
+  fn: (node: TestNode, app: FastifyInstance) => Promise<void>,
+): Promise<void> {
+  return withWitness(location, new Map([[l.origin, [noteVerifier(l.vkey)]]]), TEST_SEEDS.witnessA, fn);
+}
+
+/** Proof hashes as request lines. */
+function lines(hs: readonly Buffer[]): string {
+  return hs.map((h) => h.toString('base64') + '\n').join('');
 }
 
 async function post(app: FastifyInstance, body: string | Buffer, type = 'text/plain') {
@@ -65,15 +87,8 @@ async function post(app: FastifyInstance, body: string | Buffer, type = 'text/pl
   });
 }
 
-async function stateOf(node: TestNode): Promise<string> {
-  return JSON.stringify(
-    [...(await storedWitnessState(node.store).all())].map(([k, v]) => [k, v.size, v.root.toString('hex')]),
-  );
-}
-
 /** A test log with TileLog, so consistency proofs are real. */
-async function testLog() {
-  const origin = 'example.com/test-log';
+async function testLog(origin = 'example.com/test-log') {
   const key = ed25519KeyFromSeed(TEST_SEEDS.log);
   const vkey = formatVerifierKey(origin, SIG_ED25519, key.publicKey);
   const store = new MemoryTileStore();
@@ -93,8 +108,7 @@ forEachEngine('witness endpoint', (dbTest) => {
     const logs = new Map([
       [SIGSUM_ORIGIN, [noteVerifier(formatVerifierKey(SIGSUM_ORIGIN, SIG_ED25519, SIGSUM_KEY))]],
     ]);
-    const { node, app } = await witnessNode(db.location, logs, opensshSeed(pem));
-    try {
+    await withWitness(db.location, logs, opensshSeed(pem), async (node, app) => {
       const hurl = script.slice(script.indexOf('-- add-checkpoint.hurl --'));
       const re = /POST \S+\n```\n([\s\S]*?)```\nHTTP (\d+)\n\[Asserts\]\n(.*)\n/g;
       const seen: number[] = [];
@@ -102,12 +116,13 @@ forEachEngine('witness endpoint', (dbTest) => {
       assert.equal(key.statusCode, 200);
       assert.match(key.body, /^example\.com\/witness\+[0-9a-f]{8}\+B[A-Za-z0-9+/=]+\n$/);
       for (const m of hurl.matchAll(re)) {
-        const before = await stateOf(node);
+        const before = await snapshotStore(node.store);
         const res = await post(app, m[1]!);
         seen.push(res.statusCode);
         const expected = m[3]!.includes('unknown log') ? 404 : Number(m[2]);
         assert.equal(res.statusCode, expected, `${m[3]}: ${res.body}`);
-        if (res.statusCode !== 200) assert.equal(await stateOf(node), before, 'a refusal changes nothing');
+        if (res.statusCode !== 200)
+          assert.equal(await snapshotStore(node.store), before, 'a refusal changes nothing');
         else {
           const cp = parseAddCheckpoint(Buffer.from(m[1]!)).checkpoint.toString();
           const opened = openNote(cp + res.body, [cosignatureVerifier(key.body.trim())]);
@@ -121,20 +136,12 @@ forEachEngine('witness endpoint', (dbTest) => {
       }
       assert.deepEqual(seen, [200, 403, 404, 422, 422, 200, 409, 200, 409]);
       assert.equal((await storedWitnessState(node.store).get(SIGSUM_ORIGIN))!.size, 5);
-    } finally {
-      await app.close();
-      await node.close();
-    }
+    });
   });
 
   dbTest('two concurrent requests for one log: exactly one wins, the other gets 409', async (_t, db) => {
     const l = await testLog();
-    const { node, app } = await witnessNode(
-      db.location,
-      new Map([[l.origin, [noteVerifier(l.vkey)]]]),
-      TEST_SEEDS.witnessA,
-    );
-    try {
+    await withLogWitness(db.location, l, async (node, app) => {
       for (let round = 0; round < 5; round++) {
         const held = (await storedWitnessState(node.store).get(l.origin))?.size ?? 0;
         // Two checkpoints of other sizes, both from the stored size.
@@ -170,55 +177,74 @@ forEachEngine('witness endpoint', (dbTest) => {
         ),
       );
       assert.equal(fresh.filter(Boolean).length, 1);
-    } finally {
-      await app.close();
-      await node.close();
-    }
+    });
   });
 
   dbTest('bad input gets the spec status and changes nothing', async (_t, db) => {
     const l = await testLog();
-    const { node, app } = await witnessNode(
-      db.location,
-      new Map([[l.origin, [noteVerifier(l.vkey)]]]),
-      TEST_SEEDS.witnessA,
-    );
-    try {
+    const other = await testLog('example.com/other-log');
+    await withLogWitness(db.location, l, async (node, app) => {
       const first = await l.log.append([Buffer.from('one'), Buffer.from('two'), Buffer.from('three')]);
+      const hash = Buffer.alloc(32, 7);
+      // Before anything is stored: a proof from size 0 must be empty (tlog-witness: else 422).
+      const empty = await snapshotStore(node.store);
+      const fromZero = await post(app, `old 0\n${lines([hash])}\n${first.checkpoint}`);
+      assert.equal(fromZero.statusCode, 422, fromZero.body);
+      assert.equal(await snapshotStore(node.store), empty, 'a proof from 0 changed the store');
       assert.equal((await post(app, `old 0\n\n${first.checkpoint}`)).statusCode, 200);
-      const before = await stateOf(node);
+      const before = await snapshotStore(node.store);
       const next = await l.log.append([Buffer.from('four'), Buffer.from('five')]);
       const proof = await l.reader.consistencyProof(3, 5);
-      const lines = (hs: Buffer[]) => hs.map((h) => h.toString('base64') + '\n').join('');
+      const foreign = await other.log.append([Buffer.from('x')]);
       const cases: [string, string | Buffer, number][] = [
         [
           'oversize',
           Buffer.concat([Buffer.from('old 3\n\n'), Buffer.alloc(MAX_ADD_CHECKPOINT_SIZE, 0x41)]),
           413,
         ],
+        ['empty body', '', 400],
         ['no old line', `\n${next.checkpoint}`, 400],
+        ['old size with a leading zero', `old 03\n${lines(proof)}\n${next.checkpoint}`, 400],
+        ['negative old size', `old -3\n${lines(proof)}\n${next.checkpoint}`, 400],
+        ['CRLF lines', `old 3\r\n${lines(proof).replace(/\n/g, '\r\n')}\r\n${next.checkpoint}`, 400],
         ['malformed note', `old 3\n${lines(proof)}\nexample.com/test-log\n5\nnot a hash\n\n— x AAAA\n`, 400],
-        ['proof line not a hash', `old 3\nAAAA\n\n${next.checkpoint}`, 400],
-        ['proof one line short', `old 3\n${lines(proof.slice(1))}\n${next.checkpoint}`, 422],
-        ['proof one line long', `old 3\n${lines([...proof, proof[0]!])}\n${next.checkpoint}`, 422],
         [
-          'tampered proof',
-          `old 3\n${lines([Buffer.alloc(32, 9), ...proof.slice(1)])}\n${next.checkpoint}`,
-          422,
+          'note without signatures',
+          `old 3\n${lines(proof)}\n${next.checkpoint.replace(/\n— .*\n$/, '\n')}`,
+          400,
         ],
-        ['old above new', `old 9\n\n${next.checkpoint}`, 400],
-        ['stale old size', `old 0\n\n${next.checkpoint}`, 409],
+        ['proof line not a hash', `old 3\nAAAA\n\n${next.checkpoint}`, 400],
+        [
+          '64 proof lines (the spec allows 63)',
+          `old 3\n${lines(Array(64).fill(hash))}\n${next.checkpoint}`,
+          400,
+        ],
+        ['unknown log', `old 0\n\n${foreign.checkpoint}`, 404],
         [
           'unsigned',
           `old 3\n${lines(proof)}\n${next.checkpoint.replace(/\n— .*\n$/, '\n— example.com/test-log AAAAAAAA\n')}`,
           403,
         ],
+        ['old above new', `old 9\n\n${next.checkpoint}`, 400],
+        ['stale old size', `old 0\n\n${next.checkpoint}`, 409],
+        ['old size above the stored one', `old 4\n${lines(proof)}\n${next.checkpoint}`, 409],
+        ['proof one line short', `old 3\n${lines(proof.slice(1))}\n${next.checkpoint}`, 422],
+        ['proof one line long', `old 3\n${lines([...proof, proof[0]!])}\n${next.checkpoint}`, 422],
+        ['tampered proof', `old 3\n${lines([hash, ...proof.slice(1)])}\n${next.checkpoint}`, 422],
+        ['same size with a proof', `old 3\n${lines([hash])}\n${first.checkpoint}`, 422],
       ];
       for (const [name, body, status] of cases) {
         const res = await post(app, body);
         assert.equal(res.statusCode, status, `${name}: ${res.body.slice(0, 200)}`);
-        assert.equal(await stateOf(node), before, `${name} changed the state`);
+        if (status === 409) {
+          assert.equal(res.body, '3\n', name);
+          assert.match(String(res.headers['content-type']), /^text\/x\.tlog\.size/, name);
+        }
+        assert.equal(await snapshotStore(node.store), before, `${name} changed the store`);
       }
+      // Any declared type is read as the body: JSON is not parsed, the same refusal.
+      const json = await post(app, `old 9\n\n${next.checkpoint}`, 'application/json');
+      assert.equal(json.statusCode, 400, json.body);
       // No content type at all is fine; the good request then wins.
       const ok = await app.inject({
         method: 'POST',
@@ -227,16 +253,15 @@ forEachEngine('witness endpoint', (dbTest) => {
       });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.equal((await storedWitnessState(node.store).get(l.origin))!.size, 5);
-      // A fork (same size, other root): 409 with the size held.
+      // A fork (same size, other root): 409 with the size held, and nothing changed.
+      const held = await snapshotStore(node.store);
       const fork = await signCheckpoint(
         { origin: l.origin, size: 5, root: Buffer.alloc(32, 1), extensions: [] },
         l.signer,
       );
       const refused = await post(app, `old 5\n\n${fork}`);
       assert.deepEqual([refused.statusCode, refused.body], [409, '5\n']);
-    } finally {
-      await app.close();
-      await node.close();
-    }
+      assert.equal(await snapshotStore(node.store), held, 'the fork changed the store');
+    });
   });
 });

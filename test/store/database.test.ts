@@ -167,7 +167,38 @@ forEachEngine('store', (dbTest, engine) => {
           '0006_cert',
           '0007_person_candidates',
           '0008_witness',
+          '0011_ledger_lookup_prefix',
           '0012_cert_alert',
+        ],
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
+  dbTest('migration 0011 converts the full-key lookup rows to 8-byte prefixes', async (_t, db) => {
+    const first = await openStore(db.location);
+    // The table as 0005 made it, with rows, and 0011 not applied yet.
+    await sql`drop table ledger_lookup`.execute(first.db);
+    await sql`create table ledger_lookup (lookup_key varchar(128) not null, entry_index bigint not null,
+      constraint ledger_lookup_pk primary key (lookup_key, entry_index))`.execute(first.db);
+    await sql`insert into ledger_lookup values (${'ff'.repeat(32)}, 3), (${'0102030405060708' + '0'.repeat(48)}, 7),
+      (${'8000000000000000' + 'a'.repeat(48)}, 9)`.execute(first.db);
+    await sql`delete from tb_migration where name = '0011_ledger_lookup_prefix'`.execute(first.db);
+    await first.close();
+    const second = await openStore(db.location);
+    try {
+      const rows = await sql<{
+        p: string;
+        i: string | number;
+      }>`select cast(key_prefix as text) as p, entry_index as i
+        from ledger_lookup order by entry_index`.execute(second.db);
+      assert.deepEqual(
+        rows.rows.map((r) => [r.p, Number(r.i)]),
+        [
+          ['-1', 3],
+          [BigInt('0x0102030405060708').toString(), 7],
+          ['-9223372036854775808', 9],
         ],
       );
     } finally {

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -17,15 +19,18 @@ import { openCheckpoint } from '../../../src/ledger/checkpoint.js';
 import { leafHash } from '../../../src/ledger/hash.js';
 import { noteVerifier } from '../../../src/ledger/keys.js';
 import { verifyInclusion } from '../../../src/ledger/merkle.js';
+import { Sequencer } from '../../../src/ledger/sequencer.js';
 import { decodeBundle, tilePath, tilesOfTree } from '../../../src/ledger/tiles.js';
 import { addOfficer } from '../../../src/node/officers.js';
 import { initHub } from '../../../src/hub/hub.js';
 import { serveHub } from '../../../src/server/hub_app.js';
+import { buildApp } from '../../../src/server/app.js';
 import { serveNode } from '../../../src/server/serve.js';
 import { forEachEngine } from '../../fixtures/engines.js';
 import { enrolBody } from '../../fixtures/http.js';
 import { FIXED_NOW, makeTestNode } from '../../fixtures/node.js';
 import { REPO_ROOT } from '../../fixtures/cli.js';
+import { snapshotStore } from '../../fixtures/store_snapshot.js';
 import { testLogIdentity } from '../../ledger/fixtures.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -221,6 +226,80 @@ forEachEngine('log routes', (dbTest, engine) => {
       await node.close();
     }
   });
+});
+
+/** A GET of `path` exactly as written, on a raw connection: status and body. */
+function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
+
+forEachEngine('log routes, bad input', (dbTest) => {
+  dbTest(
+    'traversal, malformed and too long tile paths, other methods: 404, nothing changed',
+    async (_t, db) => {
+      const node = await makeTestNode({ db: db.location });
+      node.log = testLogIdentity();
+      const entries = Array.from({ length: 300 }, (_, i) => Buffer.from(`entry ${i}`));
+      await node.store.db
+        .insertInto('ledger_queue')
+        .values(entries.map((e) => ({ entry: e, lookup_key: null, queued_at: FIXED_NOW.toISOString() })))
+        .execute();
+      await new Sequencer({ store: node.store, log: node.log }).run();
+      const app = await buildApp(node);
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const port = (app.server.address() as AddressInfo).port;
+      try {
+        assert.equal((await rawGet(port, '/log/tile/0/000')).status, 200);
+        const before = await snapshotStore(node.store);
+        const deep = `/log/tile/0/${'x001/'.repeat(2000)}000`;
+        for (const url of [
+          '/log/tile/../..',
+          '/log/tile/../../../etc/passwd',
+          '/log/tile/0/../../checkpoint',
+          '/log/tile/%2e%2e/%2e%2e',
+          '/log/tile/%2e%2e%2f%2e%2e%2fcheckpoint',
+          '/log/tile/%252e%252e/checkpoint',
+          '/log/tile/..%5c..%5ccheckpoint',
+          '/log/tile/0/000%00',
+          '/log/tile/0/x001',
+          '/log/tile/0/x001/',
+          '/log/tile//0/000',
+          '/log/tile/entries/000.p/',
+          '/log/tile/entries/000.p/01',
+          '/log/tile/checkpoint',
+          '/log/tile/',
+          deep,
+        ]) {
+          // Sent as is (an HTTP client would resolve the dot segments before sending).
+          const res = await rawGet(port, url);
+          assert.equal(res.status, 404, url.slice(0, 80));
+          const code = (JSON.parse(res.body) as { error: { code: string } }).error.code;
+          assert.equal(code, 'LEDGER_TILE_PATH_INVALID', url.slice(0, 80));
+          assert.ok(!res.body.includes(deep.slice(12, 200)), 'the error does not echo a long path');
+        }
+        for (const method of ['POST', 'PUT', 'DELETE'] as const) {
+          const res = await app.inject({ method, url: '/log/tile/0/000', payload: 'x' });
+          assert.equal(res.statusCode, 404, method);
+        }
+        assert.equal(await snapshotStore(node.store), before, 'bad requests changed the store');
+      } finally {
+        await app.close();
+        await node.close();
+      }
+    },
+  );
 });
 
 test('the hub serves its own log: key file, key, checkpoint', async () => {

@@ -6,6 +6,7 @@
  * the receipt; 404 unknown; 401 without a token; malformed bodies refused with their codes and
  * nothing queued; a notary's token opens nothing else; `/log/policy` is the node's policy.
  */
+import { lookupPrefix } from '../../../src/ledger/lookup_index.js';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -147,7 +148,7 @@ forEachEngine('notarisation routes', (dbTest) => {
       const rows = await f.node.store.db
         .selectFrom('ledger_lookup')
         .select('entry_index')
-        .where('lookup_key', '=', digest)
+        .where('key_prefix', '=', lookupPrefix(digest))
         .execute();
       assert.equal(rows.length, 1);
 
