@@ -24,6 +24,7 @@ const hub: Loader = async () => (await import('./commands/hub.js')).hubCommands;
 const rp: Loader = async () => (await import('./commands/rp.js')).rpCommands;
 const walletLogin: Loader = async () => (await import('./commands/wallet_login.js')).walletLoginCommands;
 const log: Loader = async () => (await import('./commands/log.js')).logCommands;
+const logMonitor: Loader = async () => (await import('./commands/log_monitor.js')).logMonitorCommands;
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
 
 /** A command as the table lists it. */
@@ -128,6 +129,10 @@ const USAGE: [Loader, string][] = [
     'wallet login --wallet FILE.p12 (<challenge-code-or-URL> | --export-browser-key FILE.json) [--wallet-password-file F]',
   ],
   [log, 'log verify --url URL --vkey KEY|FILE [--policy FILE] [--state FILE]'],
+  [
+    logMonitor,
+    'log monitor --dir DIR [--url URL] [--vkey KEY|FILE] [--policy FILE] [--state FILE] [--since N]',
+  ],
   [
     cert,
     'cert partner add --dir DIR --name TEXT [--country CC] [--tlp-max amber|green|clear]   # prints the partner credentials once',

@@ -29,6 +29,8 @@ const TABLES = [
   'ledger_state',
   'ledger_tiles',
   'witness_state',
+  'seen_certificate',
+  'witness_outcome',
 ] as const;
 
 function person(nationalId: string, dedupKey: string): PersonTable {

@@ -31,6 +31,9 @@ import { validateDocument } from '../../validation/validate_document.js';
 import type { ValidationOptions } from '../../validation/validate_document.js';
 import { currentCrl } from '../../eid/crl_publisher.js';
 import { eidContextOf } from '../../node/eid_context.js';
+import type { SeenCertificates } from '../../ledger/seen_certificates.js';
+import type { ValidationReport } from '../../validation/report.js';
+import { createHash } from 'node:crypto';
 
 /** Largest document accepted by default (bytes of the body). */
 export const VALIDATE_BODY_LIMIT = VALIDATE_LIMIT_DEFAULTS.maxBodyBytes;
@@ -153,6 +156,28 @@ function fromBody(
   };
 }
 
+/**
+ * Records the signers whose certificate a CA of the node issued (the path's second certificate
+ * is the node's eID CA or root) as seen, for `log monitor`.
+ */
+async function recordSigners(
+  seen: SeenCertificates | undefined,
+  cas: ReadonlyMap<string, string>,
+  report: ValidationReport,
+): Promise<void> {
+  if (!seen) return;
+  for (const s of report.signatures) {
+    const issuerCa = s.signer && s.chain[1] ? cas.get(s.chain[1].sha256) : undefined;
+    if (s.signer && issuerCa && s.chain[0]?.sha256 === s.signer.sha256)
+      await seen.record({
+        sha256: s.signer.sha256,
+        serial: s.signer.serialNumber,
+        issuerCa,
+        source: 'validate',
+      });
+  }
+}
+
 /** Options of {@link registerValidateRoute}. */
 export interface ValidateRouteOptions {
   /**
@@ -239,6 +264,11 @@ export function registerValidateRoute(
   const limits = validateLimitsOf(node, options.limits);
   const spoolDir = prepareSpoolDir(limits.spoolDir ?? join(node.dir, NODE_FILES.spool));
   const gate = new UploadGate(limits);
+  const sha256 = (der: Buffer): string => createHash('sha256').update(der).digest('hex');
+  const cas = new Map([
+    [sha256(node.eidCa.certificate.der), 'eid-ca'],
+    [sha256(node.root.certificate.der), 'root'],
+  ]);
   const uploads = new WeakMap<object, Upload>();
   const finish = (raw: object): void => {
     const u = uploads.get(raw);
@@ -313,6 +343,7 @@ export function registerValidateRoute(
           ...options,
           time: options.time ?? node.clock(),
         }).finally(() => source.close?.());
+        await recordSigners(ocsp.seen, cas, report);
         if (format === 'etsi-xml')
           return reply.type('application/xml; charset=utf-8').send(renderEtsiXml(report));
         if (format === 'html') return reply.type('text/html; charset=utf-8').send(renderHtml(report));
