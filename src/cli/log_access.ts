@@ -115,7 +115,8 @@ export function logKeyAndPolicy(
     const logKey = keyArgument(vkey);
     noteVerifier(logKey);
     if (policyFile === undefined) return { logKey };
-    if (!existsSync(policyFile)) throw new UsageError('USAGE_INVALID_ARGUMENT', `no policy file ${policyFile}`);
+    if (!existsSync(policyFile))
+      throw new UsageError('USAGE_INVALID_ARGUMENT', `no policy file ${policyFile}`);
     let text = readFileSync(policyFile, 'utf8');
     if (!/^\s*log\s/m.test(text)) text = `log ${logKey}\n${text}`;
     return { logKey, policy: parsePolicy(text) };
@@ -133,7 +134,8 @@ export function logKeyAndPolicy(
  * @example `logUrl('http://127.0.0.1:8080/log') // 'http://127.0.0.1:8080/log/'`
  */
 export function logUrl(url: string): string {
-  if (!/^https?:\/\/\S+$/.test(url)) throw new UsageError('USAGE_INVALID_ARGUMENT', '--url must be an http(s) URL');
+  if (!/^https?:\/\/\S+$/.test(url))
+    throw new UsageError('USAGE_INVALID_ARGUMENT', '--url must be an http(s) URL');
   return url.endsWith('/') ? url : `${url}/`;
 }
 

@@ -164,7 +164,9 @@ function unknownSeen(register: RegisterSnapshot, logged: Tally, pending: Tally):
     const logKey = `${subject.get(s.issuerCa) ?? ''}\n${s.serial}`;
     const known = s.sha256
       ? hashes.has(s.sha256) || logged.hashes.has(s.sha256) || pending.hashes.has(s.sha256)
-      : serials.has(`${s.issuerCa}\n${s.serial}`) || logged.serials.has(logKey) || pending.serials.has(logKey);
+      : serials.has(`${s.issuerCa}\n${s.serial}`) ||
+        logged.serials.has(logKey) ||
+        pending.serials.has(logKey);
     if (known) continue;
     out.push({
       code: 'LEDGER_MONITOR_UNKNOWN_CERT',

@@ -41,7 +41,15 @@ export const CERTIFICATE_EVENT: Partial<Record<LedgerEntryType, CertificateEvent
 };
 
 /** The register's usages whose certificates are logged at issuance. */
-const LOGGED_USAGES = new Set(['authentication', 'signature', 'root-ca', 'eid-ca', 'ocsp', 'tsa', 'tl-signer']);
+const LOGGED_USAGES = new Set([
+  'authentication',
+  'signature',
+  'root-ca',
+  'eid-ca',
+  'ocsp',
+  'tsa',
+  'tl-signer',
+]);
 
 /** A certificate of the register and the entries its history calls for. */
 export interface RegisterCertificate {
@@ -146,7 +154,11 @@ export async function readRegisterSnapshot(db: Kysely<Database>): Promise<Regist
  * const later = await integratedAfter(store.db, cp.size, register.integratedSize);
  * ```
  */
-export async function integratedAfter(db: Kysely<Database>, from: number, to: number): Promise<LedgerEntry[]> {
+export async function integratedAfter(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+): Promise<LedgerEntry[]> {
   if (from >= to) return [];
   const reader = new LogReader(new StoreTileSource(db));
   return (await reader.entries(from, to, to)).flatMap((e) => readable(e));

@@ -93,7 +93,10 @@ async function bypassCertificate(node: TestNode): Promise<Buffer> {
     type: 'spki',
     format: 'der',
   });
-  return signCertificate(ocspResponderTemplate(TEST_IDENTITY, node.eidCa.ref, spki, FIXED_NOW), node.eidCa.signer);
+  return signCertificate(
+    ocspResponderTemplate(TEST_IDENTITY, node.eidCa.ref, spki, FIXED_NOW),
+    node.eidCa.signer,
+  );
 }
 
 function sha256(b: Uint8Array): string {
@@ -198,10 +201,25 @@ forEachEngine('log monitor', (dbTest) => {
       const stray = await bypassCertificate(node);
       const strayInfo = parseCertificate(stray);
       // A signature validated with the stray certificate, and one with a registered certificate.
-      await seen.record({ sha256: sha256(stray), serial: strayInfo.serial, issuerCa: 'eid-ca', source: 'validate' });
+      await seen.record({
+        sha256: sha256(stray),
+        serial: strayInfo.serial,
+        issuerCa: 'eid-ca',
+        source: 'validate',
+      });
       const sig = r.certificates.signature;
-      await seen.record({ sha256: sha256(sig.der), serial: sig.serial, issuerCa: 'eid-ca', source: 'validate' });
-      await seen.record({ sha256: sha256(sig.der), serial: sig.serial, issuerCa: 'eid-ca', source: 'validate' });
+      await seen.record({
+        sha256: sha256(sig.der),
+        serial: sig.serial,
+        issuerCa: 'eid-ca',
+        source: 'validate',
+      });
+      await seen.record({
+        sha256: sha256(sig.der),
+        serial: sig.serial,
+        issuerCa: 'eid-ca',
+        source: 'validate',
+      });
       // OCSP: a serial of the eID CA the register does not know is recorded; a known one is not.
       const ocsp = ocspServiceOf(node);
       const issuer = { subjectDer: node.eidCa.certificate.subjectDer, spki: node.eidCa.certificate.spki };
@@ -228,92 +246,124 @@ forEachEngine('log monitor', (dbTest) => {
     });
   });
 
-  dbTest('a log forked by hand is a FORK; every witness refuses it (409) and that is reported', async (_t, db) => {
-    await withServedNode(db.location, async (node, url) => {
-      const r = await enrolPerson(node.eid, PERSON_A, await csrPair('a'), OFFICER);
-      await revoke(node.eid, { serial: r.certificates.signature.serial }, 'keyCompromise', OFFICER);
-      await drain(node.store);
-      const first = await monitor(node, url);
-      assert.deepEqual(first.problems, []);
-      const size = first.size!;
-      // Two witnesses cosign the original checkpoint (they hold size, root).
-      const witnesses = ['witnessA', 'witnessB'].map((w) => {
-        const key = ed25519KeyFromSeed(TEST_SEEDS[w as 'witnessA' | 'witnessB']);
-        const name = `${w}.example`;
-        const held = new Map<string, { size: number; root: Buffer }>();
-        return {
-          name,
-          url: `http://${name}/add-checkpoint`,
-          vkey: formatVerifierKey(name, SIG_COSIGNATURE, key.publicKey),
-          held,
-          signer: cosigner(name, key, () => Math.floor(FIXED_NOW.getTime() / 1000)),
+  dbTest(
+    'a log forked by hand is a FORK; every witness refuses it (409) and that is reported',
+    async (_t, db) => {
+      await withServedNode(db.location, async (node, url) => {
+        const r = await enrolPerson(node.eid, PERSON_A, await csrPair('a'), OFFICER);
+        await revoke(node.eid, { serial: r.certificates.signature.serial }, 'keyCompromise', OFFICER);
+        await drain(node.store);
+        const first = await monitor(node, url);
+        assert.deepEqual(first.problems, []);
+        const size = first.size!;
+        // Two witnesses cosign the original checkpoint (they hold size, root).
+        const witnesses = ['witnessA', 'witnessB'].map((w) => {
+          const key = ed25519KeyFromSeed(TEST_SEEDS[w as 'witnessA' | 'witnessB']);
+          const name = `${w}.example`;
+          const held = new Map<string, { size: number; root: Buffer }>();
+          return {
+            name,
+            url: `http://${name}/add-checkpoint`,
+            vkey: formatVerifierKey(name, SIG_COSIGNATURE, key.publicKey),
+            held,
+            signer: cosigner(name, key, () => Math.floor(FIXED_NOW.getTime() / 1000)),
+          };
+        });
+        const fetchOf = (w: (typeof witnesses)[number]): typeof fetch =>
+          (async (_u: unknown, init?: RequestInit) => {
+            const a = await addCheckpoint(Buffer.from(String(init?.body)), {
+              logs: { keys: (origin) => (origin === LOG.origin ? [LOG.verifier] : undefined) },
+              state: { get: (origin) => Promise.resolve(w.held.get(origin)) },
+              cosigners: [w.signer],
+              now: () => Math.floor(FIXED_NOW.getTime() / 1000),
+            });
+            if (a.update) w.held.set(a.update.origin, a.update.next);
+            return new Response(a.body, { status: a.status, headers: { 'content-type': a.contentType } });
+          }) as typeof fetch;
+        const ask = async (checkpoint: string, oldSize: number) => {
+          const outcomes = [];
+          for (const w of witnesses) {
+            const g = await gatherCosignatures({
+              checkpoint,
+              oldSize,
+              proof: () => Promise.resolve([]),
+              witnesses: [w],
+              fetch: fetchOf(w),
+            });
+            outcomes.push(...g.outcomes);
+          }
+          return outcomes;
         };
+        const original = new TextDecoder().decode(
+          (await new StoreTileSource(node.store.db).read(CHECKPOINT_PATH))!,
+        );
+        assert.deepEqual(
+          (await ask(original, 0)).map((o) => o.result),
+          ['cosigned', 'cosigned'],
+        );
+        // The fork: the revocation rewritten as a resumption, every tile rebuilt, the same size re-signed.
+        const reader = new LogReader(new StoreTileSource(node.store.db));
+        const entries = await reader.entries(0, size, size);
+        const at = entries.findIndex((e) => decodeEntry(e).type === 'eid-cert-revoked');
+        const { reason: _reason, ...revoked } = decodeEntry(entries[at]!) as ReturnType<
+          typeof decodeEntry
+        > & {
+          reason: string;
+        };
+        entries[at] = encodeEntry({ ...revoked, type: 'eid-cert-resumed' } as ReturnType<typeof decodeEntry>);
+        const forked = await integrate(
+          { read: () => Promise.resolve(undefined) },
+          { size: 0, root: EMPTY_ROOT },
+          entries,
+        );
+        assert.equal(forked.size, size);
+        const checkpoint = await signCheckpoint(
+          { origin: LOG.origin, size, root: forked.root, extensions: [] },
+          LOG.signer,
+        );
+        await node.store.transaction(async (trx) => {
+          await trx.deleteFrom('ledger_tiles').execute();
+          await storeTileWrites(trx, forked.writes);
+          await trx
+            .insertInto('ledger_tiles')
+            .values({ path: CHECKPOINT_PATH, data: Buffer.from(checkpoint) })
+            .execute();
+          await trx.updateTable('ledger_state').set({ root_hash: forked.root, checkpoint }).execute();
+        });
+        // Every witness refuses: it holds this size with another root (tlog-witness: 409 with its size).
+        const refused = await ask(checkpoint, size);
+        assert.deepEqual(
+          refused.map((o) => [o.result, o.status, o.witnessSize]),
+          [
+            ['refused', 409, size],
+            ['refused', 409, size],
+          ],
+        );
+        await recordWitnessOutcomes(node.store.db, size, refused, FIXED_NOW);
+        assert.deepEqual(
+          (await readWitnessOutcomes(node.store.db)).map((o) => o.result),
+          ['refused', 'refused'],
+        );
+        const report = await monitor(node, url, { size, root: first.root! });
+        assert.deepEqual(codes(report).sort(), [
+          'LEDGER_MONITOR_FORK',
+          'LEDGER_MONITOR_UNLOGGED',
+          'LEDGER_MONITOR_WITNESS_REFUSED',
+          'LEDGER_MONITOR_WITNESS_REFUSED',
+        ]);
+        assert.match(report.problems.find((p) => p.code === 'LEDGER_MONITOR_FORK')!.message, /fork: size/);
+        assert.equal(
+          report.problems.find((p) => p.code === 'LEDGER_MONITOR_UNLOGGED')?.type,
+          'eid-cert-revoked',
+        );
+        assert.match(
+          report.problems.find((p) => p.code === 'LEDGER_MONITOR_WITNESS_REFUSED')!.message,
+          /HTTP 409/,
+        );
+        // A monitor that never saw the original finds the forked log sound in itself (only the register tells).
+        const fresh = await monitor(node, url);
+        assert.ok(!codes(fresh).includes('LEDGER_MONITOR_FORK'));
       });
-      const fetchOf = (w: (typeof witnesses)[number]): typeof fetch =>
-        (async (_u: unknown, init?: RequestInit) => {
-          const a = await addCheckpoint(Buffer.from(String(init?.body)), {
-            logs: { keys: (origin) => (origin === LOG.origin ? [LOG.verifier] : undefined) },
-            state: { get: (origin) => Promise.resolve(w.held.get(origin)) },
-            cosigners: [w.signer],
-            now: () => Math.floor(FIXED_NOW.getTime() / 1000),
-          });
-          if (a.update) w.held.set(a.update.origin, a.update.next);
-          return new Response(a.body, { status: a.status, headers: { 'content-type': a.contentType } });
-        }) as typeof fetch;
-      const ask = async (checkpoint: string, oldSize: number) => {
-        const outcomes = [];
-        for (const w of witnesses) {
-          const g = await gatherCosignatures({
-            checkpoint,
-            oldSize,
-            proof: () => Promise.resolve([]),
-            witnesses: [w],
-            fetch: fetchOf(w),
-          });
-          outcomes.push(...g.outcomes);
-        }
-        return outcomes;
-      };
-      const original = new TextDecoder().decode((await new StoreTileSource(node.store.db).read(CHECKPOINT_PATH))!);
-      assert.deepEqual((await ask(original, 0)).map((o) => o.result), ['cosigned', 'cosigned']);
-      // The fork: the revocation rewritten as a resumption, every tile rebuilt, the same size re-signed.
-      const reader = new LogReader(new StoreTileSource(node.store.db));
-      const entries = await reader.entries(0, size, size);
-      const at = entries.findIndex((e) => decodeEntry(e).type === 'eid-cert-revoked');
-      const { reason: _reason, ...revoked } = decodeEntry(entries[at]!) as ReturnType<typeof decodeEntry> & {
-        reason: string;
-      };
-      entries[at] = encodeEntry({ ...revoked, type: 'eid-cert-resumed' } as ReturnType<typeof decodeEntry>);
-      const forked = await integrate({ read: () => Promise.resolve(undefined) }, { size: 0, root: EMPTY_ROOT }, entries);
-      assert.equal(forked.size, size);
-      const checkpoint = await signCheckpoint({ origin: LOG.origin, size, root: forked.root, extensions: [] }, LOG.signer);
-      await node.store.transaction(async (trx) => {
-        await trx.deleteFrom('ledger_tiles').execute();
-        await storeTileWrites(trx, forked.writes);
-        await trx.insertInto('ledger_tiles').values({ path: CHECKPOINT_PATH, data: Buffer.from(checkpoint) }).execute();
-        await trx.updateTable('ledger_state').set({ root_hash: forked.root, checkpoint }).execute();
-      });
-      // Every witness refuses: it holds this size with another root (tlog-witness: 409 with its size).
-      const refused = await ask(checkpoint, size);
-      assert.deepEqual(refused.map((o) => [o.result, o.status, o.witnessSize]), [
-        ['refused', 409, size],
-        ['refused', 409, size],
-      ]);
-      await recordWitnessOutcomes(node.store.db, size, refused, FIXED_NOW);
-      assert.deepEqual((await readWitnessOutcomes(node.store.db)).map((o) => o.result), ['refused', 'refused']);
-      const report = await monitor(node, url, { size, root: first.root! });
-      assert.deepEqual(codes(report).sort(), [
-        'LEDGER_MONITOR_FORK',
-        'LEDGER_MONITOR_UNLOGGED',
-        'LEDGER_MONITOR_WITNESS_REFUSED',
-        'LEDGER_MONITOR_WITNESS_REFUSED',
-      ]);
-      assert.match(report.problems.find((p) => p.code === 'LEDGER_MONITOR_FORK')!.message, /fork: size/);
-      assert.equal(report.problems.find((p) => p.code === 'LEDGER_MONITOR_UNLOGGED')?.type, 'eid-cert-revoked');
-      assert.match(report.problems.find((p) => p.code === 'LEDGER_MONITOR_WITNESS_REFUSED')!.message, /HTTP 409/);
-      // A monitor that never saw the original finds the forked log sound in itself (only the register tells).
-      const fresh = await monitor(node, url);
-      assert.ok(!codes(fresh).includes('LEDGER_MONITOR_FORK'));
-    });
-  });
+    },
+  );
 });
