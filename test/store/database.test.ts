@@ -169,6 +169,7 @@ forEachEngine('store', (dbTest, engine) => {
           '0006_cert',
           '0007_person_candidates',
           '0008_witness',
+          '0010_log_monitor',
         ],
       );
     } finally {
