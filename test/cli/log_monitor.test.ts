@@ -67,7 +67,10 @@ describe('trustbridge log monitor', () => {
     registerLogRoutes(app, new StoredLog(node.store.db, LOG.verifier), LOG.vkey);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    writeFileSync(join(dir, 'node.json'), JSON.stringify({ ...node.config, baseUrl, db: 'node.db' }, null, 2));
+    writeFileSync(
+      join(dir, 'node.json'),
+      JSON.stringify({ ...node.config, baseUrl, db: 'node.db' }, null, 2),
+    );
     writeFileSync(join(dir, 'public', 'log.vkey'), `${LOG.vkey}\n`);
   });
   after(async () => {
@@ -124,7 +127,11 @@ describe('trustbridge log monitor', () => {
   });
 
   it('usage errors exit 3', async () => {
-    for (const extra of [['--since', 'abc'], ['--url', 'ftp://x/log/'], ['--vkey', 'not a key']]) {
+    for (const extra of [
+      ['--since', 'abc'],
+      ['--url', 'ftp://x/log/'],
+      ['--vkey', 'not a key'],
+    ]) {
       const r = await monitor(extra);
       assert.equal(r.code, 3, `${extra.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /USAGE_INVALID_ARGUMENT|USAGE/);
