@@ -92,6 +92,34 @@ function expectedOf(
   return e;
 }
 
+/** The register's certificates by serial, a page at a time: each DER is hashed and dropped (a national register holds millions). */
+async function readCertificates(
+  db: Kysely<Database>,
+): Promise<{ sha256: string; serial: string; issuerCa: string; usage: string; status: string }[]> {
+  const out = [];
+  for (let after: string | undefined; ;) {
+    let q = db
+      .selectFrom('certificate')
+      .select(['serial', 'issuer_ca', 'usage', 'cert_der', 'status'])
+      .orderBy('serial')
+      .limit(CERTIFICATE_PAGE);
+    if (after !== undefined) q = q.where('serial', '>', after);
+    const page = await q.execute();
+    for (const r of page)
+      out.push({
+        sha256: sha256(r.cert_der),
+        serial: r.serial,
+        issuerCa: r.issuer_ca,
+        usage: r.usage,
+        status: r.status,
+      });
+    if (page.length < CERTIFICATE_PAGE) return out;
+    after = page[page.length - 1]!.serial;
+  }
+}
+
+const CERTIFICATE_PAGE = 5000;
+
 /**
  * Reads the register's side of a monitoring run.
  *
@@ -103,11 +131,7 @@ function expectedOf(
  * ```
  */
 export async function readRegisterSnapshot(db: Kysely<Database>): Promise<RegisterSnapshot> {
-  const rows = await db
-    .selectFrom('certificate')
-    .select(['serial', 'issuer_ca', 'usage', 'cert_der', 'status'])
-    .orderBy('serial')
-    .execute();
+  const rows = await readCertificates(db);
   const eventRows = await db
     .selectFrom('event')
     .select(['serial', 'action'])
@@ -124,12 +148,9 @@ export async function readRegisterSnapshot(db: Kysely<Database>): Promise<Regist
   const state = await db.selectFrom('ledger_state').select('size').where('id', '=', 1).executeTakeFirst();
   const caRows = await db.selectFrom('ca').select(['id', 'cert_der']).orderBy('id').execute();
   return {
-    certificates: rows.map((r) => ({
-      sha256: sha256(r.cert_der),
-      serial: r.serial,
-      issuerCa: r.issuer_ca,
-      usage: r.usage,
-      expected: expectedOf(r.usage, r.status, events.get(r.serial)),
+    certificates: rows.map(({ status, ...c }) => ({
+      ...c,
+      expected: expectedOf(c.usage, status, events.get(c.serial)),
     })),
     cas: caRows.map((c) => ({
       id: c.id,
