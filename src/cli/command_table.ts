@@ -24,6 +24,7 @@ const hub: Loader = async () => (await import('./commands/hub.js')).hubCommands;
 const rp: Loader = async () => (await import('./commands/rp.js')).rpCommands;
 const walletLogin: Loader = async () => (await import('./commands/wallet_login.js')).walletLoginCommands;
 const log: Loader = async () => (await import('./commands/log.js')).logCommands;
+const logMonitor: Loader = async () => (await import('./commands/log_monitor.js')).logMonitorCommands;
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
 const certAlerts: Loader = async () => (await import('./commands/cert_alerts.js')).certAlertCommands;
 const notarise: Loader = async () => (await import('./commands/notarise.js')).notariseCommands;
@@ -137,6 +138,10 @@ const USAGE: [Loader, string][] = [
   [
     notarise,
     'receipt verify --in RECEIPT [--file F] (--policy FILE | --vkey KEY|FILE [--witness VKEY|FILE]... [--quorum N])   # offline',
+  ],
+  [
+    logMonitor,
+    'log monitor --dir DIR [--url URL] [--vkey KEY|FILE] [--policy FILE] [--state FILE] [--since N]',
   ],
   [
     cert,

@@ -51,6 +51,12 @@ export const LEDGER_ERRORS = {
   LEDGER_DIGEST_MALFORMED: {
     text: 'the digest is not lower- or upper-case hexadecimal of the length its algorithm gives',
   },
+  LEDGER_MONITOR_UNLOGGED: { text: 'a change in the register is not in the log' },
+  LEDGER_MONITOR_UNKNOWN_CERT: {
+    text: 'a certificate of the node’s CA was seen in use but is in neither the register nor the log',
+  },
+  LEDGER_MONITOR_FORK: { text: 'the log is not consistent with the checkpoint the monitor saw last' },
+  LEDGER_MONITOR_WITNESS_REFUSED: { text: 'a witness refused to cosign the log’s checkpoint' },
 } as const satisfies ErrorList;
 
 /** A stable ledger error code. */

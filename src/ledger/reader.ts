@@ -143,9 +143,15 @@ export class LogReader {
    *
    * @param tree - the size and root (from a verified checkpoint)
    * @param onProgress - called with the entries checked so far
+   * @param onEntries - given each chunk of entries once its tiles matched their rebuild (index of
+   *   the first, the entries), so a monitor reads the log once; the root is checked after the last
    * @throws LedgerError LEDGER_TREE_MISMATCH, LEDGER_TILE_MISSING, LEDGER_TILE_MALFORMED
    */
-  async audit(tree: { size: number; root: Buffer }, onProgress?: (done: number) => void): Promise<void> {
+  async audit(
+    tree: { size: number; root: Buffer },
+    onProgress?: (done: number) => void,
+    onEntries?: (first: number, entries: readonly Buffer[]) => void,
+  ): Promise<void> {
     const { size } = tree;
     // The partial tiles of the final size are compared; those of intermediate chunks are not served.
     const finals = new Set<string>();
@@ -179,6 +185,7 @@ export class LogReader {
             throw new LedgerError('LEDGER_TREE_MISMATCH', `${w.path} differs from its rebuild`);
         });
       await Promise.all(checks);
+      onEntries?.(at, entries);
       edge = r.edge;
       root = r.root;
       at = end;

@@ -36,8 +36,10 @@ export interface LogVerdict {
   }[];
   /** `met`, `unmet` or `none` (no policy given). */
   readonly policy: 'met' | 'unmet' | 'none';
-  /** The earlier tree the log was checked consistent with (null: none seen before). */
+  /** The earlier tree the log was checked consistent with (null: none seen before, or not consistent). */
   readonly consistentWith: SeenTree | null;
+  /** The log is not consistent with the tree seen before (same size other root, shrunk, or a bad proof): a fork. */
+  readonly inconsistent?: string;
   /** Entries read and rehashed. */
   readonly entriesChecked: number;
   /** What failed, each with its code. */
@@ -65,6 +67,8 @@ export async function verifyLog(o: {
   policy?: Policy;
   previous?: SeenTree;
   onProgress?: (done: number, total: number) => void;
+  /** Given every entry, chunk by chunk, as the audit checks it ({@link LogReader.audit}). */
+  onEntries?: (first: number, entries: readonly Buffer[]) => void;
 }): Promise<LogVerdict> {
   const problems: { code: string; message: string }[] = [];
   const reader = new LogReader(o.source);
@@ -104,36 +108,55 @@ export async function verifyLog(o: {
   }
   let entriesChecked = 0;
   try {
-    await reader.audit({ size: cp.size, root: cp.root }, (done) => {
-      entriesChecked = done;
-      o.onProgress?.(done, cp.size);
-    });
+    await reader.audit(
+      { size: cp.size, root: cp.root },
+      (done) => {
+        entriesChecked = done;
+        o.onProgress?.(done, cp.size);
+      },
+      o.onEntries,
+    );
   } catch (e) {
     problems.push(problemOf(e));
   }
-  let consistentWith: SeenTree | null = null;
-  const prev = o.previous;
-  if (prev) {
-    const prevRoot = Buffer.from(prev.root, 'base64');
-    if (prev.size > cp.size)
-      problems.push({
+  const c = o.previous ? await checkConsistent(reader, o.previous, cp) : undefined;
+  if (c?.problem) problems.push(c.problem);
+  return verdict({
+    ...base,
+    cosigners,
+    policy,
+    consistentWith: c && !c.problem ? o.previous! : null,
+    ...(c?.problem ? { inconsistent: c.problem.message } : {}),
+    entriesChecked,
+  });
+}
+
+/** Same size: same root; larger: a consistency proof from the tiles; smaller: a rollback. */
+async function checkConsistent(
+  reader: LogReader,
+  prev: SeenTree,
+  cp: { size: number; root: Buffer },
+): Promise<{ problem?: { code: string; message: string } }> {
+  const prevRoot = Buffer.from(prev.root, 'base64');
+  if (prev.size > cp.size)
+    return {
+      problem: {
         code: 'LEDGER_SIZE_INVALID',
         message: `the log shrank: size ${cp.size}, after size ${prev.size} was seen`,
-      });
-    else if (prev.size === cp.size && !prevRoot.equals(cp.root))
-      problems.push({
+      },
+    };
+  if (prev.size === cp.size && !prevRoot.equals(cp.root))
+    return {
+      problem: {
         code: 'LEDGER_PROOF_INVALID',
-        message: `fork: size ${cp.size} has root ${root}, after root ${prev.root} was seen`,
-      });
-    else {
-      try {
-        await reader.proveConsistent({ size: prev.size, root: prevRoot }, { size: cp.size, root: cp.root });
-        consistentWith = prev;
-      } catch (e) {
-        const p = problemOf(e);
-        problems.push({ code: p.code, message: `not consistent with size ${prev.size}: ${p.message}` });
-      }
-    }
+        message: `fork: size ${cp.size} has root ${cp.root.toString('base64')}, after root ${prev.root} was seen`,
+      },
+    };
+  try {
+    await reader.proveConsistent({ size: prev.size, root: prevRoot }, cp);
+    return {};
+  } catch (e) {
+    const p = problemOf(e);
+    return { problem: { code: p.code, message: `not consistent with size ${prev.size}: ${p.message}` } };
   }
-  return verdict({ ...base, cosigners, policy, consistentWith, entriesChecked });
 }

@@ -9,6 +9,7 @@
 import { isTrustbridgeError } from '../lib/errors.js';
 import { getPerson } from '../eid/register.js';
 import type { RevocationFetcher } from '../signature/revocation_fetcher.js';
+import type { SeenCertificates } from '../ledger/seen_certificates.js';
 import type { Store } from '../store/database.js';
 import { decodeCertificate } from '../x509/certificate.js';
 import type { Certificate } from '../x509/certificate.js';
@@ -55,6 +56,8 @@ export interface EidVerifier {
   fetcher: RevocationFetcher;
   store: Store;
   clock: () => Date;
+  /** Where the certificates presented are recorded as seen (for `log monitor`). */
+  seen?: SeenCertificates;
 }
 
 function attribute(cert: Certificate, oid: string): string | undefined {
@@ -108,6 +111,19 @@ function checkRevocation(
   }
 }
 
+/** Records a certificate that chains to the node's root as seen, by the CA that issued it. */
+async function recordSeen(v: EidVerifier, path: readonly Certificate[]): Promise<void> {
+  const [cert, issuer] = path;
+  if (!v.seen || !cert || !issuer) return;
+  const issuerCa = v.pool.some((d) => d.equals(issuer.der))
+    ? 'eid-ca'
+    : v.anchors.some((d) => d.equals(issuer.der))
+      ? 'root'
+      : undefined;
+  if (issuerCa)
+    await v.seen.record({ sha256: cert.fingerprint, serial: cert.serialHex, issuerCa, source: 'login' });
+}
+
 /**
  * Validates an authentication certificate and returns the citizen it identifies.
  *
@@ -137,6 +153,7 @@ export async function authenticateCertificate(
   });
   if (!check.path || check.failure)
     throw new LoginError('LOGIN_CERTIFICATE_UNTRUSTED', check.failure?.message ?? 'no path to the node root');
+  await recordSeen(v, check.path);
   checkRevocation(check.path, check.revocation);
   let person;
   try {

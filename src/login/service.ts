@@ -146,6 +146,7 @@ export async function createLoginService(
       fetcher: ownRevocation(node, ocsp),
       store: node.store,
       clock,
+      ...(ocsp.seen ? { seen: ocsp.seen } : {}),
     },
     csrf: new CsrfTokens(secret),
     limiter: options.limiter ?? new RateLimiter(options.rateLimit),

@@ -5,6 +5,7 @@ import { buildOcspErrorResponse, buildOcspResponse, parseOcspRequest } from '../
 import type { OcspCertId, OcspRequestInfo, OcspStatus } from '../pki/ocsp.js';
 import { isRevocationReason } from '../x509/revocation_reason.js';
 import type { Store } from '../store/database.js';
+import { SeenCertificates } from '../ledger/seen_certificates.js';
 import { certificateStatusReader } from '../eid/register_store/index.js';
 import type { CertificateStatusRow } from '../eid/register_store/index.js';
 import { CERT_STATUS_CHANNEL } from '../store/notifications.js';
@@ -21,6 +22,11 @@ export interface OcspServiceOptions {
   validityMinutes: number;
   /** Most cached responses kept (least recently produced evicted first). */
   cacheSize?: number;
+  /**
+   * Where serials of the node's CAs that the register does not know are recorded when asked
+   * about (for `log monitor`); the node's other observers (validation, login) share it.
+   */
+  seen?: SeenCertificates;
 }
 
 /** The outcome of one OCSP exchange, for metrics and HTTP caching headers. */
@@ -68,6 +74,11 @@ export class OcspService {
   #watching = false;
   #subscription: Subscription | undefined;
   #stopped = false;
+
+  /** The node's record of certificates seen in use, when kept. */
+  get seen(): SeenCertificates | undefined {
+    return this.#o.seen;
+  }
 
   constructor(options: OcspServiceOptions) {
     this.#o = options;
@@ -128,6 +139,11 @@ export class OcspService {
     const authority = known.authority;
     const now = this.#o.clock();
     const statuses = await Promise.all(req.certIds.map((id) => this.#status(authority.caId, id.serial)));
+    // A serial of our CA unknown to the register: possibly issued outside it (the log monitor checks).
+    if (this.#o.seen)
+      for (const [i, id] of req.certIds.entries())
+        if (statuses[i]!.key === 'unknown')
+          await this.#o.seen.record({ serial: id.serial, issuerCa: authority.caId, source: 'ocsp' });
     const single = req.certIds.length === 1 && !req.nonceExtension;
     const cacheKey = single ? `${authority.caId}:${req.certIds[0]!.raw.toString('hex')}` : '';
     if (single) {
@@ -252,5 +268,6 @@ export function ocspServiceOf(node: NodeContext): OcspService {
     ],
     clock: node.clock,
     validityMinutes: node.config.ocspValidityMinutes,
+    seen: new SeenCertificates(node.store.db, node.clock),
   });
 }

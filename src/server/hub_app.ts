@@ -143,7 +143,12 @@ export async function serveHub(
           store: hub.store,
           log: hub.log,
           clock: hub.clock,
-          cosign: options.cosign ?? witnessedCosign(hubCosignHook(hub.dir, hub.log.vkey), app.log),
+          cosign:
+            options.cosign ??
+            witnessedCosign(hubCosignHook(hub.dir, hub.log.vkey), app.log, {
+              db: hub.store.db,
+              clock: hub.clock,
+            }),
           onError: (e) => app.log.error({ err: e }, 'transparency log sequencer run failed'),
         });
   sequencer?.start();

@@ -87,7 +87,12 @@ async function startTls(
 function cosignOf(node: NodeContext, app: FastifyInstance, options: ServeOptions): { cosign?: CosignHook } {
   if (options.cosign) return { cosign: options.cosign };
   if (!node.log || !node.witness) return {};
-  return { cosign: witnessedCosign(nodeCosignHook(node, node.log.vkey), app.log) };
+  return {
+    cosign: witnessedCosign(nodeCosignHook(node, node.log.vkey), app.log, {
+      db: node.store.db,
+      clock: node.clock,
+    }),
+  };
 }
 
 /**

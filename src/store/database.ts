@@ -26,6 +26,7 @@ import * as m0005 from './migrations/0005_ledger.js';
 import * as m0006 from './migrations/0006_cert.js';
 import * as m0007 from './migrations/0007_person_candidates.js';
 import * as m0008 from './migrations/0008_witness.js';
+import * as m0010 from './migrations/0010_log_monitor.js';
 import * as m0011 from './migrations/0011_ledger_lookup_prefix.js';
 import * as m0012 from './migrations/0012_cert_alert.js';
 import type { Database } from './schema.js';
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_cert': m0006,
   '0007_person_candidates': m0007,
   '0008_witness': m0008,
+  '0010_log_monitor': m0010,
   '0011_ledger_lookup_prefix': m0011,
   '0012_cert_alert': m0012,
 };

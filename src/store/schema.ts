@@ -149,6 +149,39 @@ export interface WitnessStateTable {
   updated_at: IsoTime;
 }
 
+/** A certificate of the node's CAs seen in use (migration 0010; src/ledger/seen_certificates.ts). */
+export interface SeenCertificateTable {
+  /** The certificate's SHA-256 (hex) when its DER was seen, else `<ca id>:<serial hex>`. */
+  seen_key: string;
+  /** Where: `validate`, `login` or `ocsp`. */
+  source: string;
+  sha256: string | null;
+  /** Serial number, lower-case hex. */
+  serial: string;
+  /** The id of the node CA that issued it (`eid-ca`, `root`). */
+  issuer_ca: string;
+  first_seen: IsoTime;
+  last_seen: IsoTime;
+  count: number | string;
+}
+
+/** The last answer of each witness asked to cosign the log's checkpoint (migration 0010). */
+export interface WitnessOutcomeTable {
+  /** The witness's name (its policy name). */
+  witness: string;
+  url: string;
+  /** `cosigned`, `refused`, `unreachable` or `invalid`. */
+  result: string;
+  /** The HTTP status of its last answer. */
+  status: number | null;
+  /** The size the witness holds, on a 409. */
+  witness_size: number | string | null;
+  /** The size of the checkpoint it was asked to cosign. */
+  checkpoint_size: number | string;
+  detail: string | null;
+  at: IsoTime;
+}
+
 /** The node database. */
 export interface Database {
   ca: CaTable;
@@ -164,4 +197,6 @@ export interface Database {
   ledger_state: LedgerStateTable;
   ledger_tiles: LedgerTilesTable;
   witness_state: WitnessStateTable;
+  seen_certificate: SeenCertificateTable;
+  witness_outcome: WitnessOutcomeTable;
 }

@@ -37,6 +37,9 @@ import {
   transparencySourceOf,
 } from '../../ledger/report_transparency.js';
 import type { TslPointer } from '../../trust/parse/model.js';
+import type { SeenCertificates } from '../../ledger/seen_certificates.js';
+import type { ValidationReport } from '../../validation/report.js';
+import { createHash } from 'node:crypto';
 
 /** Largest document accepted by default (bytes of the body). */
 export const VALIDATE_BODY_LIMIT = VALIDATE_LIMIT_DEFAULTS.maxBodyBytes;
@@ -171,6 +174,28 @@ function fromBody(
   };
 }
 
+/**
+ * Records the signers whose certificate a CA of the node issued (the path's second certificate
+ * is the node's eID CA or root) as seen, for `log monitor`.
+ */
+async function recordSigners(
+  seen: SeenCertificates | undefined,
+  cas: ReadonlyMap<string, string>,
+  report: ValidationReport,
+): Promise<void> {
+  if (!seen) return;
+  for (const s of report.signatures) {
+    const issuerCa = s.signer && s.chain[1] ? cas.get(s.chain[1].sha256) : undefined;
+    if (s.signer && issuerCa && s.chain[0]?.sha256 === s.signer.sha256)
+      await seen.record({
+        sha256: s.signer.sha256,
+        serial: s.signer.serialNumber,
+        issuerCa,
+        source: 'validate',
+      });
+  }
+}
+
 /** Options of {@link registerValidateRoute}. */
 export interface ValidateRouteOptions {
   /**
@@ -276,6 +301,11 @@ export function registerValidateRoute(
   const pointers = lotlPointersOf(node, options);
   const spoolDir = prepareSpoolDir(limits.spoolDir ?? join(node.dir, NODE_FILES.spool));
   const gate = new UploadGate(limits);
+  const sha256 = (der: Buffer): string => createHash('sha256').update(der).digest('hex');
+  const cas = new Map([
+    [sha256(node.eidCa.certificate.der), 'eid-ca'],
+    [sha256(node.root.certificate.der), 'root'],
+  ]);
   const uploads = new WeakMap<object, Upload>();
   const finish = (raw: object): void => {
     const u = uploads.get(raw);
@@ -357,6 +387,7 @@ export function registerValidateRoute(
           ...options,
           time: options.time ?? node.clock(),
         }).finally(() => source.close?.());
+        await recordSigners(ocsp.seen, cas, report);
         await addTransparency(report, transparencySourceOf({ pointers: pointers(), ...transparencyIo }));
         if (require) requireTransparency(report);
         if (format === 'etsi-xml')
