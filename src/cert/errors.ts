@@ -26,6 +26,16 @@ export const CERT_ERRORS = {
   TAXII_BAD_REQUEST: { text: 'the request is malformed' },
   TAXII_TOO_LARGE: { text: 'the request body exceeds the API root max_content_length' },
   TAXII_CURSOR_INVALID: { text: 'the next cursor is not one this server issued for this request' },
+  CERT_REMOTE_EXISTS: { text: 'a remote TAXII server with this name is already configured' },
+  CERT_REMOTE_UNKNOWN: { text: 'no such remote TAXII server' },
+  CERT_SYNC_BUSY: { text: 'another sync of this remote is running' },
+  TAXII_CLIENT_UNREACHABLE: { text: 'the remote TAXII server could not be reached' },
+  TAXII_CLIENT_TIMEOUT: { text: 'the remote TAXII server did not answer in time' },
+  TAXII_CLIENT_REFUSED: { text: 'the remote TAXII server refused our credentials or permissions' },
+  TAXII_CLIENT_ERROR: { text: 'the remote TAXII server answered with an error' },
+  TAXII_CLIENT_MEDIA_TYPE: { text: 'the remote TAXII server answered with the wrong media type' },
+  TAXII_CLIENT_MALFORMED: { text: 'the remote TAXII server answered with a malformed resource' },
+  TAXII_CLIENT_TOO_LARGE: { text: 'the remote TAXII server answered with more than the size limit' },
 } as const satisfies ErrorList;
 
 /** A stable CERT exchange code. */
@@ -52,6 +62,17 @@ export const CERT_HTTP_STATUS = {
   TAXII_BAD_REQUEST: 400,
   TAXII_TOO_LARGE: 413,
   TAXII_CURSOR_INVALID: 400,
+  CERT_REMOTE_EXISTS: 409,
+  CERT_REMOTE_UNKNOWN: 404,
+  CERT_SYNC_BUSY: 409,
+  // A remote server's failure, seen from this node: a bad gateway (or its timeout).
+  TAXII_CLIENT_UNREACHABLE: 502,
+  TAXII_CLIENT_TIMEOUT: 504,
+  TAXII_CLIENT_REFUSED: 502,
+  TAXII_CLIENT_ERROR: 502,
+  TAXII_CLIENT_MEDIA_TYPE: 502,
+  TAXII_CLIENT_MALFORMED: 502,
+  TAXII_CLIENT_TOO_LARGE: 502,
 } as const satisfies Record<CertErrorCode, number>;
 
 /**

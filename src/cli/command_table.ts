@@ -25,6 +25,7 @@ const rp: Loader = async () => (await import('./commands/rp.js')).rpCommands;
 const walletLogin: Loader = async () => (await import('./commands/wallet_login.js')).walletLoginCommands;
 const log: Loader = async () => (await import('./commands/log.js')).logCommands;
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
+const certExchange: Loader = async () => (await import('./commands/cert_exchange.js')).certExchangeCommands;
 
 /** A command as the table lists it. */
 export interface CommandEntry {
@@ -135,6 +136,21 @@ const USAGE: [Loader, string][] = [
   [cert, 'cert partner list --dir DIR'],
   [cert, 'cert partner remove --dir DIR --partner ID|USERNAME'],
   [cert, 'cert partner token --dir DIR --partner ID|USERNAME   # prints a new bearer token once'],
+  [
+    certExchange,
+    'cert publish --in BUNDLE.json [--collection NAME] (--dir DIR [--remote NAME] | --url API-ROOT-URL (--user U --partner-password-file F | --token-file F))   # prints the status resource',
+  ],
+  [
+    certExchange,
+    'cert remote add --dir DIR --name TEXT --api-root URL (--user U --partner-password-file F | --token-file F) [--collection NAME] [--tlp-max amber+strict|amber|green|clear]',
+  ],
+  [certExchange, 'cert remote list --dir DIR'],
+  [certExchange, 'cert remote remove --dir DIR --remote NAME|ID'],
+  [
+    certExchange,
+    'cert sync --dir DIR [--remote NAME] [--page-size N]   # prints {remote, fetched, stored, skipped, failed, durationMs}',
+  ],
+  [certExchange, 'cert search --dir DIR [--type T]... [--text S] [--since TIME] [--limit N] [--table]'],
 ];
 
 /**

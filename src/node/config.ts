@@ -42,6 +42,17 @@ export interface NodeConfig {
   validateLimits?: Partial<ValidateLimits>;
   /** The transparency log's settings; each field left out keeps its default. */
   log?: LogSettings;
+  /** The CERT exchange's settings; each field left out keeps its default. */
+  cert?: CertSettings;
+}
+
+/** The CERT exchange's settings in `node.json` (`cert`). */
+export interface CertSettings {
+  /**
+   * Seconds between two background syncs of the remote TAXII servers in `node serve` (default
+   * 300; 0 turns the background sync off).
+   */
+  syncIntervalSeconds?: number;
 }
 
 /** The transparency log's settings in `node.json` (`log`). */

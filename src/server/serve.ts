@@ -10,6 +10,7 @@ import { Sequencer } from '../ledger/sequencer.js';
 import type { CosignHook } from '../ledger/sequencer.js';
 import { nodeCosignHook } from '../node/cosign.js';
 import { witnessedCosign } from './cosign.js';
+import { startCertSync } from './cert_sync.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
 export interface TlsLoginServe {
@@ -37,6 +38,8 @@ export interface ServeOptions {
   cosign?: CosignHook;
   /** Runs the transparency log's sequencer in this process (default true). */
   sequencer?: boolean;
+  /** Runs the background sync of the CERT exchange's remotes (default true; node.json sets its interval). */
+  certSync?: boolean;
 }
 
 /** A running node server. */
@@ -157,6 +160,7 @@ export async function serveNode(
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   const running = app;
   const sequencer = startSequencer(node, running, options);
+  const certSync = options.certSync === false ? undefined : startCertSync(node, running.log);
   return {
     app: running,
     url: urlOf('http', host, actual),
@@ -164,6 +168,7 @@ export async function serveNode(
       ? { tlsLogin: { url: tls.listener.url, ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } }
       : {}),
     close: async () => {
+      await certSync?.stop();
       await sequencer?.stop();
       await tls?.listener.close();
       await running.close();

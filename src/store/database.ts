@@ -26,6 +26,7 @@ import * as m0005 from './migrations/0005_ledger.js';
 import * as m0006 from './migrations/0006_cert.js';
 import * as m0007 from './migrations/0007_person_candidates.js';
 import * as m0008 from './migrations/0008_witness.js';
+import * as m0013 from './migrations/0013_cert_remote.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_cert': m0006,
   '0007_person_candidates': m0007,
   '0008_witness': m0008,
+  '0013_cert_remote': m0013,
 };
 
 /**
