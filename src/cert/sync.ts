@@ -70,6 +70,7 @@ async function lacking(store: Store, remote: CertRemoteTable, page: Page<Manifes
     remote.collection_id,
     page.items.map((r) => r.id),
   );
+  const heldIds = new Set([...held].map((k) => k.slice(0, k.lastIndexOf('|'))));
   const wanted = new Map<string, string>();
   for (const r of page.items) {
     const v = storedTime(r.version);
@@ -81,21 +82,40 @@ async function lacking(store: Store, remote: CertRemoteTable, page: Page<Manifes
     if (held.has(k) || wanted.has(k)) t.skipped++;
     else wanted.set(k, v);
   }
-  return wanted;
+  return { wanted, heldIds };
+}
+
+/**
+ * The objects requests of the wanted versions. `match[id]` × `match[version]` selects every
+ * listed version of every listed id, so new ids share requests (their versions are all wanted)
+ * while new versions of ids already held go in requests of one version each: their older
+ * versions are never downloaded again.
+ */
+function requestsOf(wanted: Map<string, string>, heldIds: Set<string>): string[][] {
+  const fresh: string[] = [];
+  const byVersion = new Map<string, string[]>();
+  for (const [k, v] of wanted) {
+    const id = k.slice(0, k.lastIndexOf('|'));
+    if (!heldIds.has(id)) fresh.push(k);
+    else byVersion.set(v, [...(byVersion.get(v) ?? []), k]);
+  }
+  const out: string[][] = [];
+  for (const keys of [fresh, ...byVersion.values()])
+    for (let i = 0; i < keys.length; i += FETCH_CHUNK) out.push(keys.slice(i, i + FETCH_CHUNK));
+  return out;
 }
 
 /** Fetches the wanted versions and keeps the valid ones under the remote's TLP ceiling. */
 async function fetchWanted(
   client: TaxiiClient,
   collectionId: string,
-  wanted: Map<string, string>,
+  want: { wanted: Map<string, string>; heldIds: Set<string> },
   tlpMax: TlpClearance,
   t: Tally,
 ): Promise<SyncedObject[]> {
-  const keys = [...wanted.keys()];
+  const { wanted } = want;
   const out: SyncedObject[] = [];
-  for (let i = 0; i < keys.length; i += FETCH_CHUNK) {
-    const chunk = keys.slice(i, i + FETCH_CHUNK);
+  for (const chunk of requestsOf(wanted, want.heldIds)) {
     const ids = [...new Set(chunk.map((k) => k.slice(0, k.lastIndexOf('|'))))];
     const versions = [...new Set(chunk.map((k) => wanted.get(k)!))];
     const objects = await client.allObjects(collectionId, { ids, versions, limit: 1000 });
@@ -169,8 +189,13 @@ export async function syncRemote(store: Store, nameOrId: string, options: SyncOp
         next = undefined;
         continue;
       }
-      const wanted = await lacking(store, remote, page, t);
-      const objects = await fetchWanted(client, collection.id, wanted, remote.tlp_max as TlpClearance, t);
+      const objects = await fetchWanted(
+        client,
+        collection.id,
+        await lacking(store, remote, page, t),
+        remote.tlp_max as TlpClearance,
+        t,
+      );
       highWater = laterOf(highWater, page.items);
       const more = page.more && page.next !== undefined;
       const now = options.clock();
