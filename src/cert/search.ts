@@ -27,7 +27,10 @@ export interface SearchHit {
   version: string;
   tlp: string;
   dateAdded: string;
-  /** `local` (this node's own collection) or the name of the remote it was synced from. */
+  /**
+   * The name of the remote it was synced from, or of the partner that POSTed it to this node, or
+   * `local` (published on the node itself).
+   */
   source: string;
   /** The object's name, when it has one. */
   name?: string;
@@ -59,6 +62,7 @@ export async function searchObjects(store: Store, q: SearchQuery): Promise<Searc
     .selectFrom('cert_object as o')
     .innerJoin('cert_collection as c', 'c.id', 'o.collection_id')
     .leftJoin('cert_remote as r', 'r.collection_id', 'o.collection_id')
+    .leftJoin('cert_partner as p', 'p.id', 'o.added_by')
     .select([
       'o.id',
       'o.type',
@@ -67,6 +71,7 @@ export async function searchObjects(store: Store, q: SearchQuery): Promise<Searc
       'o.date_added',
       'o.body',
       'r.name as remote',
+      'p.name as partner',
       'c.alias',
       'c.title',
     ])
@@ -87,7 +92,7 @@ export async function searchObjects(store: Store, q: SearchQuery): Promise<Searc
       tlp: r.tlp,
       dateAdded: servedTime(r.date_added),
       // A removed remote's mirror keeps its title, `<name> (synced)`.
-      source: r.remote ?? (r.alias === SHARED_COLLECTION ? 'local' : r.title),
+      source: r.remote ?? r.partner ?? (r.alias === SHARED_COLLECTION ? 'local' : r.title),
       ...(typeof object['name'] === 'string' ? { name: object['name'] } : {}),
       object,
     };
