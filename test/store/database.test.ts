@@ -167,6 +167,7 @@ forEachEngine('store', (dbTest, engine) => {
           '0006_cert',
           '0007_person_candidates',
           '0008_witness',
+          '0013_cert_remote',
         ],
       );
     } finally {
