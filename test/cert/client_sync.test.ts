@@ -227,6 +227,17 @@ for (const engine of ENGINES)
         '2026-02-01T00:00:00.000Z',
       ]);
       assert.equal((await findRemote(b.store, 'A CERT')).next_cursor, null);
+
+      // A cursor the server refuses (expired, another server's): the pass starts again, nothing is fetched twice.
+      const held = await mirrorIds(b, 'A CERT');
+      await certDb(b.store)
+        .updateTable('cert_remote')
+        .set({ next_cursor: 'forged.cursor', added_after: null })
+        .execute();
+      const restarted = await syncRemote(b.store, 'A CERT', { key, clock: b.clock, pageSize: 4 });
+      assert.deepEqual([restarted.fetched, restarted.stored, restarted.failed], [0, 0, 0]);
+      assert.ok(restarted.skipped >= held.length, 'every held version was skipped');
+      assert.deepEqual(await mirrorIds(b, 'A CERT'), held);
     });
 
     it('one sync of a remote at a time: a held lease answers CERT_SYNC_BUSY', async () => {
