@@ -30,6 +30,16 @@ export const CERT_ERRORS = {
   CERT_ALERT_NOT_FOUND: { text: 'no such alert' },
   CERT_ALERT_ACTED: { text: 'the alert was already acted on' },
   CERT_ALERT_STATE: { text: 'the alert is not in a state that allows this' },
+  CERT_REMOTE_EXISTS: { text: 'a remote TAXII server with this name is already configured' },
+  CERT_REMOTE_UNKNOWN: { text: 'no such remote TAXII server' },
+  CERT_SYNC_BUSY: { text: 'another sync of this remote is running' },
+  TAXII_CLIENT_UNREACHABLE: { text: 'the remote TAXII server could not be reached' },
+  TAXII_CLIENT_TIMEOUT: { text: 'the remote TAXII server did not answer in time' },
+  TAXII_CLIENT_REFUSED: { text: 'the remote TAXII server refused our credentials or permissions' },
+  TAXII_CLIENT_ERROR: { text: 'the remote TAXII server answered with an error' },
+  TAXII_CLIENT_MEDIA_TYPE: { text: 'the remote TAXII server answered with the wrong media type' },
+  TAXII_CLIENT_MALFORMED: { text: 'the remote TAXII server answered with a malformed resource' },
+  TAXII_CLIENT_TOO_LARGE: { text: 'the remote TAXII server answered with more than the size limit' },
 } as const satisfies ErrorList;
 
 /** A stable CERT exchange code. */
@@ -60,6 +70,17 @@ export const CERT_HTTP_STATUS = {
   CERT_ALERT_NOT_FOUND: 404,
   CERT_ALERT_ACTED: 409,
   CERT_ALERT_STATE: 409,
+  CERT_REMOTE_EXISTS: 409,
+  CERT_REMOTE_UNKNOWN: 404,
+  CERT_SYNC_BUSY: 409,
+  // A remote server's failure, seen from this node: a bad gateway (or its timeout).
+  TAXII_CLIENT_UNREACHABLE: 502,
+  TAXII_CLIENT_TIMEOUT: 504,
+  TAXII_CLIENT_REFUSED: 502,
+  TAXII_CLIENT_ERROR: 502,
+  TAXII_CLIENT_MEDIA_TYPE: 502,
+  TAXII_CLIENT_MALFORMED: 502,
+  TAXII_CLIENT_TOO_LARGE: 502,
 } as const satisfies Record<CertErrorCode, number>;
 
 /**

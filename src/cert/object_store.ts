@@ -39,7 +39,7 @@ export function versionOf(o: Record<string, unknown>): string | undefined {
 }
 
 /** `now` in the stored form, strictly after `last`. */
-function nextDateAdded(now: Date, last: string | undefined): string {
+export function nextDateAdded(now: Date, last: string | undefined): string {
   let t = storedTime(now.toISOString())!;
   if (last !== undefined && t <= last) {
     const micro = Date.parse(last) * 1000 + Number(last.slice(23, 26)) + 1;

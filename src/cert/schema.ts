@@ -133,6 +133,35 @@ export interface DigestedCertificateTable extends CertificateTable {
   cert_sha1: string | null;
 }
 
+/** A remote TAXII server this CERT pulls from (migration `0013_cert_remote`). */
+export interface CertRemoteTable {
+  id: string;
+  name: string;
+  /** The URL of its API root (ends with `/`). */
+  api_root_url: string;
+  /** The remote collection: its id, alias or title. */
+  collection: string;
+  /** `basic` (username + password) or `bearer` (token). */
+  auth: string;
+  username: string | null;
+  /** The password or token, sealed with the node's remote-secret key (remote_secrets.ts). */
+  secret: string;
+  /** The most restrictive TLP level accepted from it (anything above is dropped). */
+  tlp_max: string;
+  /** The local collection its objects are mirrored into (no partner may read it). */
+  collection_id: string;
+  /** The `added_after` of the pass in progress (null: from the beginning). */
+  added_after: string | null;
+  /** The manifest `next` cursor after the last stored page (null: none pending). */
+  next_cursor: string | null;
+  /** The latest remote `date_added` stored. */
+  high_water: string | null;
+  lease_holder: string | null;
+  lease_until: IsoTime | null;
+  last_sync_at: IsoTime | null;
+  created_at: IsoTime;
+}
+
 /** The node database with the CERT exchange tables. */
 export interface CertDatabase extends Database {
   certificate: DigestedCertificateTable;
@@ -145,6 +174,7 @@ export interface CertDatabase extends Database {
   cert_object: CertObjectTable;
   cert_status: CertStatusTable;
   cert_secret: CertSecretTable;
+  cert_remote: CertRemoteTable;
 }
 
 /**

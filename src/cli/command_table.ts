@@ -28,6 +28,7 @@ const logMonitor: Loader = async () => (await import('./commands/log_monitor.js'
 const cert: Loader = async () => (await import('./commands/cert.js')).certCommands;
 const certAlerts: Loader = async () => (await import('./commands/cert_alerts.js')).certAlertCommands;
 const notarise: Loader = async () => (await import('./commands/notarise.js')).notariseCommands;
+const certExchange: Loader = async () => (await import('./commands/cert_exchange.js')).certExchangeCommands;
 
 /** A command as the table lists it. */
 export interface CommandEntry {
@@ -157,6 +158,21 @@ const USAGE: [Loader, string][] = [
     'cert alert act --dir DIR --id ID [--note TEXT] [--officer ID]   # suspends the eID certificate; for a CA, proposes withdrawing its services',
   ],
   [certAlerts, 'cert alert dismiss --dir DIR --id ID --note TEXT [--officer ID]'],
+  [
+    certExchange,
+    'cert publish --in BUNDLE.json [--collection NAME] (--dir DIR [--remote NAME] | --url API-ROOT-URL (--user U --partner-password-file F | --token-file F))   # prints the status resource',
+  ],
+  [
+    certExchange,
+    'cert remote add --dir DIR --name TEXT --api-root URL (--user U --partner-password-file F | --token-file F) [--collection NAME] [--tlp-max amber+strict|amber|green|clear]',
+  ],
+  [certExchange, 'cert remote list --dir DIR'],
+  [certExchange, 'cert remote remove --dir DIR --remote NAME|ID'],
+  [
+    certExchange,
+    'cert sync --dir DIR [--remote NAME] [--page-size N]   # prints {remote, fetched, stored, skipped, failed, durationMs}',
+  ],
+  [certExchange, 'cert search --dir DIR [--type T]... [--text S] [--since TIME] [--limit N] [--table]'],
 ];
 
 /**

@@ -49,7 +49,7 @@ function formatDuration(totalSeconds: number): string {
  * ```
  */
 export class ProgressBar {
-  private readonly total: number;
+  private total: number;
   private readonly stream: ProgressStream;
   private readonly label: string;
   private readonly now: () => number;
@@ -72,6 +72,15 @@ export class ProgressBar {
     this.label = opts.label ?? '';
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
+  }
+
+  /**
+   * Raises the number of units of work when it becomes known as the job goes (a paged download).
+   *
+   * @param total - the new total (never below the units already done)
+   */
+  setTotal(total: number): void {
+    if (Number.isFinite(total) && total >= 0) this.total = Math.max(total, this.count);
   }
 
   /**

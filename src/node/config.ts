@@ -42,7 +42,7 @@ export interface NodeConfig {
   validateLimits?: Partial<ValidateLimits>;
   /** The transparency log's settings; each field left out keeps its default. */
   log?: LogSettings;
-  /** The CERT exchange's limits (the TAXII server); each field left out keeps its default. */
+  /** The CERT exchange's settings (TAXII server limits, background sync); each field left out keeps its default. */
   cert?: CertSettings;
 }
 
@@ -57,6 +57,11 @@ export interface CertSettings {
    * process (default burst 10, 0.2 a second); over it: 429 with Retry-After.
    */
   authFailureLimit?: { burst: number; perSecond: number };
+  /**
+   * Seconds between two background syncs of the remote TAXII servers in `node serve` (default
+   * 300; 0 turns the background sync off).
+   */
+  syncIntervalSeconds?: number;
 }
 
 /** The transparency log's settings in `node.json` (`log`). */

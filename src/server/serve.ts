@@ -11,6 +11,7 @@ import type { CosignHook } from '../ledger/sequencer.js';
 import { nodeCosignHook } from '../node/cosign.js';
 import { witnessedCosign } from './cosign.js';
 import type { NotariseRouteOptions } from './routes/notarise.js';
+import { startCertSync } from './cert_sync.js';
 
 /** The TLS client-certificate login listener (issue 5 part 2a) of {@link serveNode}. */
 export interface TlsLoginServe {
@@ -40,6 +41,8 @@ export interface ServeOptions {
   sequencer?: boolean;
   /** How long `POST /api/v1/notarise` waits for its receipt (default 10 s). */
   notarise?: NotariseRouteOptions;
+  /** Runs the background sync of the CERT exchange's remotes (default true; node.json sets its interval). */
+  certSync?: boolean;
 }
 
 /** A running node server. */
@@ -166,6 +169,7 @@ export async function serveNode(
   const actual = typeof addr === 'object' && addr ? addr.port : port;
   const running = app;
   const sequencer = startSequencer(node, running, options);
+  const certSync = options.certSync === false ? undefined : startCertSync(node, running.log);
   return {
     app: running,
     url: urlOf('http', host, actual),
@@ -173,6 +177,7 @@ export async function serveNode(
       ? { tlsLogin: { url: tls.listener.url, ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } }
       : {}),
     close: async () => {
+      await certSync?.stop();
       await sequencer?.stop();
       await tls?.listener.close();
       await running.close();

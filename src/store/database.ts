@@ -29,6 +29,7 @@ import * as m0008 from './migrations/0008_witness.js';
 import * as m0010 from './migrations/0010_log_monitor.js';
 import * as m0011 from './migrations/0011_ledger_lookup_prefix.js';
 import * as m0012 from './migrations/0012_cert_alert.js';
+import * as m0013 from './migrations/0013_cert_remote.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. New migrations are appended, never edited. */
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_log_monitor': m0010,
   '0011_ledger_lookup_prefix': m0011,
   '0012_cert_alert': m0012,
+  '0013_cert_remote': m0013,
 };
 
 /**

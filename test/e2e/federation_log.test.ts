@@ -22,7 +22,7 @@ import { LogReader } from '../../src/ledger/reader.js';
 import { MemoryTileStore } from '../../src/ledger/tile_store.js';
 import { integrate } from '../../src/ledger/writer.js';
 import type { TileWrite } from '../../src/ledger/writer.js';
-import { httpTileSource } from '../../src/cli/commands/log.js';
+import { httpTileSource } from '../../src/cli/log_access.js';
 import { FileKeyStore } from '../../src/pki/file_key_store.js';
 import { childEnv, freeBlock, runCli, tempDir } from '../fixtures/cli.js';
 

@@ -323,7 +323,7 @@ forEachEngine('log monitor', (dbTest) => {
         );
         await node.store.transaction(async (trx) => {
           await trx.deleteFrom('ledger_tiles').execute();
-          await storeTileWrites(trx, forked.writes);
+          await storeTileWrites(trx, forked.writes, 0);
           await trx
             .insertInto('ledger_tiles')
             .values({ path: CHECKPOINT_PATH, data: Buffer.from(checkpoint) })

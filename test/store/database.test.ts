@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { openStore } from '../../src/store/database.js';
 import type { Store } from '../../src/store/database.js';
 import { isUniqueViolation } from '../../src/store/errors.js';
@@ -173,6 +174,7 @@ forEachEngine('store', (dbTest, engine) => {
           '0010_log_monitor',
           '0011_ledger_lookup_prefix',
           '0012_cert_alert',
+          '0013_cert_remote',
         ],
       );
     } finally {
@@ -189,7 +191,7 @@ forEachEngine('store', (dbTest, engine) => {
     await sql`insert into ledger_lookup values (${'ff'.repeat(32)}, 3), (${'0102030405060708' + '0'.repeat(48)}, 7),
       (${'8000000000000000' + 'a'.repeat(48)}, 9)`.execute(first.db);
     // Run directly: later migrations are applied already, and the migrator refuses to go back.
-    await m0011.up(first.db);
+    await m0011.up(first.db as unknown as Kysely<unknown>);
     await first.close();
     const second = await openStore(db.location);
     try {

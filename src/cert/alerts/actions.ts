@@ -115,7 +115,11 @@ export async function actOnAlert(eid: EidContext, id: string, d: AlertDecision):
       alert: a.id,
       stixObject: a.stixObject.id,
       stixVersion: a.stixObject.version,
-      ...(a.source ? { sourcePartner: a.source.name ?? a.source.partnerId } : {}),
+      ...(a.source && 'partnerId' in a.source
+        ? { sourcePartner: a.source.name ?? a.source.partnerId }
+        : a.source
+          ? { sourceRemote: a.source.name }
+          : {}),
       ...(d.note ? { note: d.note } : {}),
     },
     within: async (t) => {

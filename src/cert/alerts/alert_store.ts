@@ -21,8 +21,14 @@ export interface AlertView {
   matchedOn: string;
   stixObject: { id: string; version: string; type: string };
   collection: string | null;
-  /** The partner CERT that sent the object (null: published on this node). */
-  source: { partnerId: string; name: string | null; country: string | null } | null;
+  /**
+   * The partner CERT that sent the object (by a TAXII POST), or the remote it was synced from
+   * (`remote`); null: published on this node.
+   */
+  source:
+    | { partnerId: string; name: string | null; country: string | null }
+    | { remote: string; name: string }
+    | null;
   certificate: { serial: string; sha256: string; usage: string; nationalId: string | null };
   officer: string | null;
   note: string | null;
@@ -31,7 +37,12 @@ export interface AlertView {
   outcome: Record<string, unknown> | null;
 }
 
-type Row = CertAlertTable & { partner_name: string | null; partner_country: string | null };
+type Row = CertAlertTable & {
+  partner_name: string | null;
+  partner_country: string | null;
+  remote_id: string | null;
+  remote_name: string | null;
+};
 
 function viewOf(r: Row): AlertView {
   return {
@@ -44,7 +55,9 @@ function viewOf(r: Row): AlertView {
     collection: r.collection_id,
     source: r.source_partner
       ? { partnerId: r.source_partner, name: r.partner_name, country: r.partner_country }
-      : null,
+      : r.remote_id && r.remote_name
+        ? { remote: r.remote_id, name: r.remote_name }
+        : null,
     certificate: {
       serial: r.cert_serial,
       sha256: r.cert_sha256,
@@ -62,8 +75,14 @@ function selectAlerts(db: Kysely<CertDatabase>) {
   return db
     .selectFrom('cert_alert as a')
     .leftJoin('cert_partner as p', 'p.id', 'a.source_partner')
+    .leftJoin('cert_remote as r', 'r.collection_id', 'a.collection_id')
     .selectAll('a')
-    .select(['p.name as partner_name', 'p.country as partner_country']);
+    .select([
+      'p.name as partner_name',
+      'p.country as partner_country',
+      'r.id as remote_id',
+      'r.name as remote_name',
+    ]);
 }
 
 /** True when `s` is an alert status. */
