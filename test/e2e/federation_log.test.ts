@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { join } from 'node:path';
 import { startFederation } from '../../src/federation/index.js';
 import type { RunningFederation } from '../../src/federation/index.js';
@@ -228,5 +229,34 @@ describe('the witnessed transparency log in the federation in a box', { timeout:
       assert.equal(res.headers.get('content-type'), 'text/x.tlog.size');
       assert.equal(await res.text(), `${fork.size}\n`, `${w} holds PH's honest size`);
     }
+  });
+
+  it('log monitor passes on PH, then reports the same log forked by hand in PH store', async () => {
+    const state = join(tmp.path, 'monitor-state.json');
+    const monitor = () => cli(['log', 'monitor', '--dir', partyDir('PH'), '--state', state]);
+    const clean = await monitor();
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    const fork = await forkPh();
+    // What a coerced operator would serve: the forked tiles and checkpoint, written into PH's store.
+    const db = new BetterSqlite3(join(partyDir('PH'), 'node.db'), { fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 10000');
+      const put = db.prepare(
+        'insert into ledger_tiles (path, data) values (?, ?) on conflict (path) do update set data = excluded.data',
+      );
+      db.transaction(() => {
+        for (const w of fork.writes) put.run(w.path, Buffer.from(w.data));
+        put.run('checkpoint', Buffer.from(fork.checkpoint));
+      })();
+    } finally {
+      db.close();
+    }
+    const forked = await monitor();
+    assert.equal(forked.code, 1, forked.stdout + forked.stderr);
+    const report = JSON.parse(forked.stdout) as { problems: { code: string }[] };
+    assert.ok(
+      report.problems.some((p) => p.code === 'LEDGER_MONITOR_FORK'),
+      JSON.stringify(report.problems),
+    );
   });
 });
