@@ -10,6 +10,7 @@ export { setUpSampleNode } from './sample_node.js';
 export type { EnrolledCitizen, SampleNodeOptions } from './sample_node.js';
 export { demoNodeDir, setUpDemoNode } from './demo_node.js';
 export { countryDir, setUpFederation } from './setup.js';
+export { FEDERATION_SYNC_INTERVAL_SECONDS, memberCertName, setUpCertPartnerships } from './cert_partners.js';
 export { TAX_PORTAL_URL_KEY, startFederation } from './start.js';
 export type { RunningFederation, StartFederationOptions } from './start.js';
 export { stdoutLog } from './progress_log.js';

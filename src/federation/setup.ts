@@ -1,12 +1,13 @@
 /**
  * Setting up the federation in a box: the PH, VN and BE country nodes with their sample
- * citizens and officers, then the regional hub listing each node's trust list, then each node
- * pointed at the hub's list of trusted lists.
+ * citizens and officers, their national CERTs partners of each other, then the regional hub
+ * listing each node's trust list, then each node pointed at the hub's list of trusted lists.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrivateFile } from '../lib/private_files.js';
 import { updateNodeConfig } from '../node/config.js';
+import { setUpCertPartnerships } from './cert_partners.js';
 import { runCli } from './cli_process.js';
 import { federationPassphrase } from './passphrase.js';
 import { stdoutLog } from './progress_log.js';
@@ -104,7 +105,8 @@ async function setUpHub(dir: string, basePort: number, passphrase: string): Prom
 
 /**
  * Sets the federation up in `dir` on first run (hub on `basePort`, PH, VN and BE on the next
- * three ports, sample citizens and their wallets); later runs keep what is there.
+ * three ports, sample citizens and their wallets, each member's CERT a partner of the others');
+ * later runs keep what is there.
  *
  * @param dir - the federation directory
  * @param basePort - the hub's port; the nodes take the next three
@@ -123,6 +125,10 @@ export async function setUpFederation(
   const passphrase = federationPassphrase(dir);
   for (const [i, c] of SAMPLE_COUNTRIES.entries())
     await setUpCountry(dir, c, basePort + 1 + i, passphrase, log);
+  await setUpCertPartnerships(
+    SAMPLE_COUNTRIES.map((c) => ({ country: c.country, dir: countryDir(dir, c.country) })),
+    log,
+  );
   await setUpHub(dir, basePort, passphrase);
   return passphrase;
 }
