@@ -92,8 +92,11 @@ export function pkcs11Ed25519(token: Pkcs11Token): Omit<Ed25519KeyStore, 'has'> 
       });
     },
 
-    signEd25519(id: string, message: Uint8Array): Promise<Buffer> {
+    async signEd25519(id: string, message: Uint8Array): Promise<Buffer> {
       const data = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+      // An empty message reaches C_Sign as a null pointer: SoftHSM2 answers CKR_ARGUMENTS_BAD and
+      // leaves the operation active, blocking the session. Signed notes are never empty.
+      if (data.length === 0) throw unsupported('the PKCS#11 key store does not sign empty messages');
       return run(`signing with Ed25519 key "${id}"`, async () => {
         for (let attempt = 0; ; attempt++) {
           let handle = cache.get(id);
