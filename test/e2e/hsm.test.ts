@@ -6,10 +6,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
+  NODE_PASSWORD,
   REPO_ROOT,
   cliJson,
   createAndEnroll,
@@ -23,6 +24,8 @@ import {
 import type { Enrolment, RunOptions, Served } from '../fixtures/cli.js';
 import { openCheckpoint } from '../../src/ledger/checkpoint.js';
 import { noteVerifier, parseVerifierKey } from '../../src/ledger/keys.js';
+import { LOG_KEY_ID } from '../../src/ledger/log_key.js';
+import { FileKeyStore } from '../../src/pki/file_key_store.js';
 
 const SO_PIN = '1234';
 const PIN = '5678';
@@ -223,5 +226,19 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
     mkdirSync(elsewhere);
     const r = await runCli(['node', 'info', '--dir', join(tmp.path, 'ph2')], { ...opts, cwd: elsewhere });
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('an HSM node whose log key is already on file keeps using that key', async () => {
+    // ph2 (previous test) has its log key on the token; a node made before logs could go
+    // there has one in DIR/keys/ instead, which must win: a log never changes key.
+    const ph2 = join(tmp.path, 'ph2');
+    const vkeyFile = join(ph2, 'public', 'log.vkey');
+    const onToken = parseVerifierKey(readFileSync(vkeyFile, 'utf8').trim()).publicKey;
+    const onFile = await new FileKeyStore(join(ph2, 'keys'), NODE_PASSWORD).generateEd25519(LOG_KEY_ID);
+    assert.notDeepEqual(onFile, onToken);
+    rmSync(vkeyFile);
+    const r = await runCli(['node', 'info', '--dir', ph2], opts);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(parseVerifierKey(readFileSync(vkeyFile, 'utf8').trim()).publicKey, onFile);
   });
 });
