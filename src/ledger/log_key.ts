@@ -1,8 +1,8 @@
 /**
  * A node's (or the hub's) log identity: its origin and the Ed25519 key that signs its
- * checkpoints, kept in the key store beside the service keys (an encrypted PKCS#8 file; the
- * PKCS#11 key store signs ECDSA only), made at `node init` / `hub init` and, for a node made
- * before the log existed, when it is next opened.
+ * checkpoints, kept in a key store (an encrypted PKCS#8 file beside the service keys, or the
+ * node's PKCS#11 token when its CA keys are there), made at `node init` / `hub init` and, for a
+ * node made before the log existed, when it is next opened.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Ed25519KeyStore } from '../pki/key_store.js';

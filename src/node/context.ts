@@ -6,7 +6,7 @@ import { curveOfSpki } from '../pki/algorithms.js';
 import { parseCertificate } from '../x509/certificate_info.js';
 import { FileKeyStore } from '../pki/file_key_store.js';
 import type { KeyHolder } from '../pki/key_holder.js';
-import type { KeyStore } from '../pki/key_store.js';
+import type { Ed25519KeyStore, KeyStore } from '../pki/key_store.js';
 import type { NodeIdentity } from '../pki/profiles.js';
 import { keyStoreSigner } from '../pki/signer.js';
 import { openStore } from '../store/database.js';
@@ -14,7 +14,7 @@ import type { Store } from '../store/database.js';
 import { currentCertificateOfUsage } from '../eid/register_store/index.js';
 import { NODE_FILES, nodeListFiles, readNodeConfig, storeLocation } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
-import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
+import { LOG_KEY_ID, logOrigin, openLogIdentity } from '../ledger/log_key.js';
 import type { LogIdentity } from '../ledger/log_key.js';
 import { TL_SIGNER_ID, ensureTrustListSigner, publishNodeTrustList } from './trust_list_publisher.js';
 import type { NodeListPublisher } from './trust_list_publisher.js';
@@ -62,7 +62,7 @@ export async function openCaKeyStore(
   dir: string,
   cfg: CaKeyStoreConfig,
   passphrase: string,
-): Promise<KeyStore> {
+): Promise<KeyStore & Ed25519KeyStore> {
   if (cfg.type === 'file') return new FileKeyStore(join(dir, NODE_FILES.keys), passphrase);
   const { openPkcs11KeyStore } = await import('../pki/pkcs11_key_store.js');
   let pin: string;
@@ -74,6 +74,27 @@ export async function openCaKeyStore(
     });
   }
   return openPkcs11KeyStore({ modulePath: cfg.module, tokenLabel: cfg.tokenLabel, pin });
+}
+
+/**
+ * The key store for the node's transparency-log key: the CA key store when that is an HSM
+ * (issue 15: the checkpoint key is HSM-capable like the CA keys), unless the file store already
+ * holds a log key: a log never changes key, so a node that made its key on file keeps it there.
+ *
+ * @param serviceKeys - the node's file key store
+ * @param caKeys - its CA key store (the same object when `caKeys` is `file`)
+ * @example
+ * ```ts
+ * const log = await openLogIdentity(await logKeyStore(serviceKeys, caKeys), origin, vkeyFile);
+ * ```
+ */
+export async function logKeyStore(
+  serviceKeys: KeyStore & Ed25519KeyStore,
+  caKeys: KeyStore & Ed25519KeyStore,
+): Promise<Ed25519KeyStore> {
+  if (caKeys === serviceKeys || caKeys.kind === 'file' || (await serviceKeys.has(LOG_KEY_ID)))
+    return serviceKeys;
+  return caKeys;
 }
 
 function identityOf(config: NodeConfig): NodeIdentity {
@@ -144,7 +165,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
   const config = readNodeConfig(dir);
   const store = await openStore(options.db ?? storeLocation(dir, config));
   const serviceKeys = new FileKeyStore(join(dir, NODE_FILES.keys), options.passphrase);
-  let caKeys: KeyStore = serviceKeys;
+  let caKeys: KeyStore & Ed25519KeyStore = serviceKeys;
   try {
     if (config.caKeys.type !== 'file') caKeys = await openCaKeyStore(dir, config.caKeys, options.passphrase);
     const root = await holder(store, caKeys, 'root', 'root-ca');
@@ -168,7 +189,7 @@ export async function openNode(dir: string, options: OpenNodeOptions): Promise<N
     await publishNodeTrustList(trustList);
     // Nodes made before the transparency log get their log key here, once.
     const log = await openLogIdentity(
-      serviceKeys,
+      await logKeyStore(serviceKeys, caKeys),
       config.log?.origin ?? logOrigin(config.baseUrl),
       join(dir, NODE_FILES.public, NODE_FILES.logVkey),
     );

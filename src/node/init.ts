@@ -26,7 +26,7 @@ import { serviceCertificateEntry } from '../ledger/entry_certificate.js';
 import { enqueueLedgerEntries } from '../ledger/outbox.js';
 import { NODE_FILES, configPath, nodeListFiles, storeLocation, writeNodeConfig } from './config.js';
 import type { CaKeyStoreConfig, NodeConfig } from './config.js';
-import { openCaKeyStore } from './context.js';
+import { logKeyStore, openCaKeyStore } from './context.js';
 import { FileKeyStore, assertStrongPassphrase } from '../pki/file_key_store.js';
 import { TL_SIGNER_ID, publishNodeTrustList } from './trust_list_publisher.js';
 import { logOrigin, openLogIdentity } from '../ledger/log_key.js';
@@ -190,9 +190,10 @@ export async function initNode(o: InitNodeOptions): Promise<NodeConfig> {
       (k) => trustListSignerTemplate(node, root.ref, k, now),
       root.signer,
     );
-    // The transparency log's checkpoint key (Ed25519), its verifier key in public/log.vkey.
+    // The transparency log's checkpoint key (Ed25519), beside the CA keys when those are in an
+    // HSM; its verifier key in public/log.vkey.
     await openLogIdentity(
-      serviceKeys,
+      await logKeyStore(serviceKeys, caKeys),
       logOrigin(cfg.baseUrl),
       join(o.dir, NODE_FILES.public, NODE_FILES.logVkey),
     );

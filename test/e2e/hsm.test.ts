@@ -1,14 +1,16 @@
 /**
- * A node whose root and eID CA keys live on a SoftHSM2 token: no CA key file on disk, the keys
- * are sensitive and non-extractable on the token, and everything the CAs sign (citizen
- * certificates, CRLs) verifies with OpenSSL. Skipped when SoftHSM2 or pkcs11js is missing.
+ * A node whose root and eID CA keys and transparency-log key live on a SoftHSM2 token: no CA or
+ * log key file on disk, the keys are sensitive and non-extractable on the token, everything the
+ * CAs sign (citizen certificates, CRLs) verifies with OpenSSL and the log's checkpoints verify
+ * against the published `log.vkey`. Skipped when SoftHSM2 or pkcs11js is missing.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
+  NODE_PASSWORD,
   REPO_ROOT,
   cliJson,
   createAndEnroll,
@@ -20,6 +22,10 @@ import {
   tool,
 } from '../fixtures/cli.js';
 import type { Enrolment, RunOptions, Served } from '../fixtures/cli.js';
+import { openCheckpoint } from '../../src/ledger/checkpoint.js';
+import { noteVerifier, parseVerifierKey } from '../../src/ledger/keys.js';
+import { LOG_KEY_ID } from '../../src/ledger/log_key.js';
+import { FileKeyStore } from '../../src/pki/file_key_store.js';
 
 const SO_PIN = '1234';
 const PIN = '5678';
@@ -123,22 +129,16 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
     tmp?.remove();
   });
 
-  it('no CA key file on disk: only the log, OCSP, TL-signer, TSA and witness keys, encrypted', async () => {
+  it('no CA or log key file on disk: only the OCSP, TL-signer, TSA and witness keys, encrypted', async () => {
     const keys = readdirSync(join(dir, 'keys')).sort();
-    assert.deepEqual(keys, [
-      'log-signer.key.pem',
-      'ocsp.key.pem',
-      'tl-signer.key.pem',
-      'tsa.key.pem',
-      'witness.key.pem',
-    ]);
+    assert.deepEqual(keys, ['ocsp.key.pem', 'tl-signer.key.pem', 'tsa.key.pem', 'witness.key.pem']);
     for (const k of keys)
       assert.match(readFileSync(join(dir, 'keys', k), 'utf8'), /BEGIN ENCRYPTED PRIVATE KEY/);
     const info = await cliJson<{ caKeys: string }>(['node', 'info', '--dir', dir], opts);
     assert.equal(info.caKeys, 'pkcs11');
   });
 
-  it('the token holds the root and eID CA keys, sensitive and not extractable', async () => {
+  it('the token holds the root, eID CA and log keys, sensitive and not extractable', async () => {
     const out = await tool(process.execPath, ['-e', LIST_KEYS, MODULE!, 'tb', PIN], {
       ...opts,
       cwd: REPO_ROOT,
@@ -148,7 +148,7 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
       sensitive: boolean;
       extractable: boolean;
     }[];
-    assert.deepEqual(keys.map((k) => k.label).sort(), ['eid-ca', 'root']);
+    assert.deepEqual(keys.map((k) => k.label).sort(), ['eid-ca', 'log-signer', 'root']);
     for (const k of keys) assert.deepEqual(k, { label: k.label, sensitive: true, extractable: false });
   });
 
@@ -199,6 +199,24 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
     assert.match(crl, /Certificate Hold/);
   });
 
+  it("the log's checkpoints, signed on the token, verify against the published log.vkey", async () => {
+    const vkey = readFileSync(join(dir, 'public', 'log.vkey'), 'utf8').trim();
+    assert.equal(parseVerifierKey(vkey).name, '127.0.0.1:8080/log');
+    const verifier = noteVerifier(vkey);
+    assert.ok(served, 'node serve runs (previous test)');
+    // The enrolment and the suspension are logged; wait until a checkpoint covers them.
+    let text = '';
+    for (let i = 0; i < 60; i++) {
+      text = await (await fetch(`${served.url}/log/checkpoint`)).text();
+      if (openCheckpoint(text, [verifier]).size >= 2) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const checkpoint = openCheckpoint(text, [verifier]);
+    assert.ok(checkpoint.size >= 2, `checkpoint covers the node's entries:\n${text}`);
+    assert.equal(checkpoint.origin, parseVerifierKey(vkey).name);
+    assert.equal(existsSync(join(dir, 'keys', 'log-signer.key.pem')), false);
+  });
+
   it('a relative --hsm-pin-file keeps working from another working directory', async () => {
     await initToken('tb2');
     writeFileSync(join(tmp.path, 'pin2'), `${PIN}\n`, { mode: 0o600 });
@@ -208,5 +226,19 @@ describe('CA keys on a SoftHSM2 token', { skip: skipReason() }, () => {
     mkdirSync(elsewhere);
     const r = await runCli(['node', 'info', '--dir', join(tmp.path, 'ph2')], { ...opts, cwd: elsewhere });
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('an HSM node whose log key is already on file keeps using that key', async () => {
+    // ph2 (previous test) has its log key on the token; a node made before logs could go
+    // there has one in DIR/keys/ instead, which must win: a log never changes key.
+    const ph2 = join(tmp.path, 'ph2');
+    const vkeyFile = join(ph2, 'public', 'log.vkey');
+    const onToken = parseVerifierKey(readFileSync(vkeyFile, 'utf8').trim()).publicKey;
+    const onFile = await new FileKeyStore(join(ph2, 'keys'), NODE_PASSWORD).generateEd25519(LOG_KEY_ID);
+    assert.notDeepEqual(onFile, onToken);
+    rmSync(vkeyFile);
+    const r = await runCli(['node', 'info', '--dir', ph2], opts);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(parseVerifierKey(readFileSync(vkeyFile, 'utf8').trim()).publicKey, onFile);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The node's transparency-log key: made at `node init` in the encrypted key store, its
- * verifier key in `DIR/public/log.vkey`; a node made before the log gets both when opened.
+ * The node's transparency-log key: made at `node init` in the encrypted key store (or the HSM
+ * when the CA keys are there), its verifier key in `DIR/public/log.vkey`; a node made before the
+ * log gets both when opened.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LOG_KEY_ID } from '../../src/ledger/log_key.js';
-import { openNode } from '../../src/node/context.js';
+import { logKeyStore, openNode } from '../../src/node/context.js';
+import { FileKeyStore } from '../../src/pki/file_key_store.js';
+import type { Ed25519KeyStore, KeyStore } from '../../src/pki/key_store.js';
 import { initNode } from '../../src/node/init.js';
 import { FIXED_NOW } from '../fixtures/node.js';
 
@@ -39,6 +42,32 @@ test('node init makes the log key and log.vkey; opening an older node adds them'
     } finally {
       await node.close();
     }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('an HSM node makes its log key on the token, unless the file store already has one', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tb-node-logkey-'));
+  const fileKeys = new FileKeyStore(join(tmp, 'keys'), PASS);
+  // Only the kind is read: the choice must not touch the token's keys.
+  const unused = (): Promise<never> => Promise.reject(new Error('the HSM is not to be used here'));
+  const hsm: KeyStore & Ed25519KeyStore = {
+    kind: 'pkcs11',
+    generate: unused,
+    publicKey: unused,
+    has: unused,
+    sign: unused,
+    close: unused,
+    generateEd25519: unused,
+    ed25519PublicKey: unused,
+    signEd25519: unused,
+  };
+  try {
+    assert.equal(await logKeyStore(fileKeys, fileKeys), fileKeys, 'CA keys on file: the file store');
+    assert.equal(await logKeyStore(fileKeys, hsm), hsm, 'a new HSM node: the token');
+    await fileKeys.generateEd25519(LOG_KEY_ID);
+    assert.equal(await logKeyStore(fileKeys, hsm), fileKeys, 'a log key on file stays there');
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
