@@ -159,17 +159,18 @@ async function one(engine: 'sqlite' | 'postgres', location: string, rows: Summar
     const entryBytes = entries.reduce((s, e) => s + e.length, 0);
     const mean = entryBytes / ENTRIES;
     const per = (x: number): string => (x / ENTRIES).toFixed(1);
+    const signed = (x: number): string => (x < 0 ? `− ${per(-x)}` : `+ ${per(x)}`);
     const tlog = tlogBytes(ENTRIES, entryBytes);
     const text =
       `ledger sequencer [${engine}] (queue → tiles + bundles + lookup rows + signed checkpoint, ${BATCH} a transaction, ${ENTRIES} entries): ` +
       `${fmtRate(rate)} integrated (goal 10,000/s), raw SHA-256 of the same entries ${fmtRate(raw)}, ratio ${(rate / raw).toFixed(4)}; ` +
       `${((cpu.user + cpu.system) / ENTRIES).toFixed(1)} µs CPU per append in this process; enqueue ${fmtRate(enqueueRate)}; ` +
       `lookup (index + entry confirmed + inclusion proof) ${lookupMs.toFixed(2)} ms; ` +
-      `storage per ${mean.toFixed(0)} B entry: tlog-tiles data itself entry + ${per(tlog - entryBytes)} B (2 B length, 32.13 B hashes); ` +
-      `stored tiles and bundles entry + ${per(b.tiles - entryBytes)} B${engine === 'postgres' ? ' (bundles TOAST-compressed)' : ' (page slack + path keys)'}, ` +
+      `storage per ${mean.toFixed(0)} B entry: tlog-tiles data itself entry ${signed(tlog - entryBytes)} B (2 B length, 32.13 B hashes); ` +
+      `stored tiles and bundles entry ${signed(b.tiles - entryBytes)} B (full bundles deflated; page slack, path keys), ` +
       `lookup index ${per(b.lookup)} B, drained queue ${per(b.queue)} B${engine === 'postgres' ? ' (dead rows until vacuum)' : ''}` +
-      `${engine === 'sqlite' ? `, free pages ${per(b.free)} B (reused by later appends), file growth entry + ${per(b.total - entryBytes)} B` : ''}; ` +
-      `total tiles + lookup: entry + ${per(b.tiles + b.lookup - entryBytes)} B (goal < 40; tiles alone ${b.tiles - entryBytes < 40 * ENTRIES ? 'met' : 'NOT met'}, with the lookup index ${b.tiles + b.lookup - entryBytes < 40 * ENTRIES ? 'met' : 'NOT met'}); ${cpus().length} cores`;
+      `${engine === 'sqlite' ? `, free pages ${per(b.free)} B (reused by later appends), file growth entry ${signed(b.total - entryBytes)} B` : ''}; ` +
+      `total tiles + lookup: entry ${signed(b.tiles + b.lookup - entryBytes)} B (goal < 40; tiles alone ${b.tiles - entryBytes < 40 * ENTRIES ? 'met' : 'NOT met'}, with the lookup index ${b.tiles + b.lookup - entryBytes < 40 * ENTRIES ? 'met' : 'NOT met'}); ${cpus().length} cores`;
     console.log(`  ${text}`);
     rows.push({ text });
   } finally {

@@ -4,7 +4,11 @@
  * the published checkpoint (`checkpoint`). A partial tile is replaced when its tile grows (the
  * narrower one is deleted in the same transaction): a request for a narrower partial tile is
  * answered with the prefix of the wider or full one, which is the same bytes (tlog-tiles).
+ * A full entry bundle, written once and read seldom, is kept deflated (RFC 1951) under its path
+ * with {@link DEFLATED_PREFIX} (the entries are canonical JSON with hex digests: about half
+ * their size); it is served inflated, byte for byte what was integrated.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { HASH_SIZE } from './hash.js';
@@ -15,6 +19,25 @@ import type { TileWrite } from './writer.js';
 
 /** The path of the published checkpoint in `ledger_tiles`. */
 export const CHECKPOINT_PATH = 'checkpoint';
+
+/** The prefix of a deflated full entry bundle's path in `ledger_tiles` (never a tile path). */
+export const DEFLATED_PREFIX = 'z:';
+
+/** Bundles inflate to at most 256 entries of at most 65,535 bytes with their lengths. */
+const MAX_BUNDLE_BYTES = TILE_WIDTH * (65_535 + 2);
+
+function isFullBundle(path: string): boolean {
+  if (!path.startsWith('tile/entries/')) return false;
+  const tile = parseTilePath(path);
+  return tile.width === TILE_WIDTH;
+}
+
+/** What a row of `ledger_tiles` holds, as served: a deflated bundle inflated. */
+function served(path: string, data: Uint8Array): Buffer {
+  return path.startsWith(DEFLATED_PREFIX)
+    ? inflateRawSync(data, { maxOutputLength: MAX_BUNDLE_BYTES })
+    : Buffer.from(data);
+}
 
 /** The path of the full tile of `tile` (its partial paths start with it and `.p/`). */
 function fullPath(tile: TileId): string {
@@ -48,12 +71,14 @@ export class StoreTileSource implements TileSource {
   }
 
   async read(path: string): Promise<Uint8Array | undefined> {
+    const paths = path !== CHECKPOINT_PATH && isFullBundle(path) ? [path, DEFLATED_PREFIX + path] : [path];
     const exact = await this.#db
       .selectFrom('ledger_tiles')
-      .select('data')
-      .where('path', '=', path)
-      .executeTakeFirst();
-    if (exact) return Buffer.from(exact.data);
+      .select(['path', 'data'])
+      .where('path', 'in', paths)
+      .execute();
+    const found = exact.find((r) => r.path === path) ?? exact[0];
+    if (found) return served(found.path, found.data);
     if (path === CHECKPOINT_PATH) return undefined;
     const tile = parseTilePath(path);
     if (tile.width === TILE_WIDTH) return undefined;
@@ -62,10 +87,12 @@ export class StoreTileSource implements TileSource {
     const rows = await this.#db
       .selectFrom('ledger_tiles')
       .select(['path', 'data'])
-      .where((eb) => eb.or([eb('path', '=', full), eb('path', 'like', `${full}.p/%`)]))
+      .where((eb) =>
+        eb.or([eb('path', 'in', [full, DEFLATED_PREFIX + full]), eb('path', 'like', `${full}.p/%`)]),
+      )
       .execute();
     for (const r of rows) {
-      const data = prefixOf(tile, Buffer.from(r.data));
+      const data = prefixOf(tile, served(r.path, r.data));
       if (data) return data;
     }
     return undefined;
@@ -113,7 +140,15 @@ export async function storeTileWrites(
   for (let i = 0; i < writes.length; i += 256) {
     await trx
       .insertInto('ledger_tiles')
-      .values(writes.slice(i, i + 256).map((w) => ({ path: w.path, data: Buffer.from(w.data) })))
+      .values(
+        writes
+          .slice(i, i + 256)
+          .map((w) =>
+            isFullBundle(w.path)
+              ? { path: DEFLATED_PREFIX + w.path, data: deflateRawSync(w.data, { level: 6 }) }
+              : { path: w.path, data: Buffer.from(w.data) },
+          ),
+      )
       .onConflict((oc) => oc.column('path').doUpdateSet((eb) => ({ data: eb.ref('excluded.data') })))
       .execute();
   }

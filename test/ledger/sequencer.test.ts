@@ -24,6 +24,7 @@ import { Sequencer } from '../../src/ledger/sequencer.js';
 import type { CosignRequest } from '../../src/ledger/sequencer.js';
 import { StoredLog } from '../../src/ledger/store_lookup.js';
 import { CHECKPOINT_PATH, StoreTileSource } from '../../src/ledger/store_tiles.js';
+import { decodeBundle } from '../../src/ledger/tiles.js';
 import { FileKeyStore } from '../../src/pki/file_key_store.js';
 import { openStore } from '../../src/store/database.js';
 import type { Store } from '../../src/store/database.js';
@@ -123,6 +124,13 @@ forEachEngine('sequencer', (dbTest) => {
         'tile/1/000.p/2',
         'tile/entries/002.p/88',
       ]);
+      // Full bundles are kept deflated, and served as integrated.
+      assert.deepEqual(paths.filter((p) => p.includes('entries/') && !p.includes('.p/')).sort(), [
+        'z:tile/entries/000',
+        'z:tile/entries/001',
+      ]);
+      const served = (await new StoreTileSource(store.db).read('tile/entries/001'))!;
+      assert.deepEqual(decodeBundle(Buffer.from(served)), entries.slice(256, 512));
       // A narrower partial tile of an older checkpoint is the prefix of the stored one.
       const tiles = new StoreTileSource(store.db);
       const narrow = await tiles.read('tile/0/002.p/10');
