@@ -196,6 +196,12 @@ async function recordSigners(
   }
 }
 
+/** The node's validation of a document, as the route runs it (the report before its format). */
+export type NodeValidator = (
+  source: DocumentSource,
+  options?: Partial<ValidationOptions>,
+) => Promise<ValidationReport>;
+
 /** Options of {@link registerValidateRoute}. */
 export interface ValidateRouteOptions {
   /**
@@ -273,6 +279,8 @@ function lotlPointersOf(node: NodeContext, options: ValidateRouteOptions): () =>
 
 /**
  * Registers `POST /api/v1/validate` in its own plugin scope (raw-body parsers, 48 MiB limit).
+ * Returns the node's validation (trust, revocation, transparency, seen signers), for the
+ * citizen page's form.
  *
  * @param app - the Fastify application (before `ready()`)
  * @param node - the open node (its root is the trust anchor)
@@ -288,7 +296,7 @@ export function registerValidateRoute(
   node: NodeContext,
   ocsp: OcspService,
   options: ValidateRouteOptions = {},
-): void {
+): NodeValidator {
   const fetcher = nodeFetcher(node, ocsp);
   const transparencyIo = {
     ...(options.transparency?.fetch ? { fetch: options.transparency.fetch } : {}),
@@ -312,6 +320,20 @@ export function registerValidateRoute(
     if (!u) return;
     u.ticket.release();
     for (const p of u.spools) void removeSpool(p);
+  };
+  const validate: NodeValidator = async (source, options = {}) => {
+    const trustServices = trust ? await trust() : undefined;
+    const report = await validateDocument(source, {
+      anchors: [node.root.certificate.der],
+      ...(trustServices ? { trustServices } : {}),
+      fetcher,
+      cache,
+      ...options,
+      time: options.time ?? node.clock(),
+    });
+    await recordSigners(ocsp.seen, cas, report);
+    await addTransparency(report, transparencySourceOf({ pointers: pointers(), ...transparencyIo }));
+    return report;
   };
   void app.register(async (scoped) => {
     // Only the types this route takes, each read within the limits: anything else is refused
@@ -376,19 +398,9 @@ export function registerValidateRoute(
         );
         if ((doc instanceof SpooledBody ? doc.size : doc.length) === 0)
           throw new UsageError('INPUT_MALFORMED', 'the document is empty');
-        const trustServices = trust ? await trust() : undefined;
         const source: DocumentSource & { close?: () => Promise<void> } =
           doc instanceof SpooledBody ? await fileSource(doc.path) : bufferSource(doc);
-        const report = await validateDocument(source, {
-          anchors: [node.root.certificate.der],
-          ...(trustServices ? { trustServices } : {}),
-          fetcher,
-          cache,
-          ...options,
-          time: options.time ?? node.clock(),
-        }).finally(() => source.close?.());
-        await recordSigners(ocsp.seen, cas, report);
-        await addTransparency(report, transparencySourceOf({ pointers: pointers(), ...transparencyIo }));
+        const report = await validate(source, options).finally(() => source.close?.());
         if (require) requireTransparency(report);
         if (format === 'etsi-xml')
           return reply.type('application/xml; charset=utf-8').send(renderEtsiXml(report));
@@ -397,4 +409,5 @@ export function registerValidateRoute(
       },
     );
   });
+  return validate;
 }
