@@ -16,7 +16,7 @@ import type { ValidationReport } from '../validation/report.js';
 import { renderHtml } from '../validation/report_html.js';
 import { STYLE as REPORT_STYLE } from '../validation/report_html_text.js';
 import { PortalError } from './errors.js';
-import { html } from './html.js';
+import { markup } from './html.js';
 import { renderLayout } from './layout.js';
 import { countryName, message } from './messages.js';
 import type { Lang, MessageKey } from './messages.js';
@@ -68,8 +68,9 @@ export function renderCitizenHome(
   csrf: string,
 ): string {
   const country = countryName(lang, site.country);
-  const t = (key: MessageKey, v: Record<string, string> = {}): string => message(lang, key, { country, ...v });
-  const body = html`<h1>${t('node.title')}</h1>
+  const t = (key: MessageKey, v: Record<string, string> = {}): string =>
+    message(lang, key, { country, ...v });
+  const body = markup`<h1>${t('node.title')}</h1>
 <p class="lead">${t('node.intro')}</p>
 <h2 id="validate-heading">${t('node.validate.heading')}</h2>
 <div class="panel">
@@ -88,7 +89,7 @@ export function renderCitizenHome(
 <ul class="links">
 <li><a href="/trustlist.xml">${t('node.public.trustList')}</a></li>
 <li><a href="/ca/root.pem">${t('node.public.root')}</a></li>
-${site.hasLog ? html`<li><a href="/log/checkpoint">${t('node.public.log')}</a></li>` : ''}
+${site.hasLog ? markup`<li><a href="/log/checkpoint">${t('node.public.log')}</a></li>` : ''}
 </ul>`;
   return renderLayout({
     lang,
@@ -135,8 +136,10 @@ export function registerCitizenPages(app: FastifyInstance, site: CitizenSite): v
     pages.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, body),
     );
-    pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-      done(null, body),
+    pages.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => done(null, body),
     );
     pages.get('/', (req, reply) =>
       sendPage(reply, renderCitizenHome(langOf(req), site, csrfToken(req, reply, site.baseUrl))),

@@ -1,14 +1,14 @@
 /**
- * The HTML template helper of the pages: `html\`…\`` escapes every interpolated value unless it
- * is itself the result of `html` (a {@link SafeHtml}); arrays are joined. Text from users, from
+ * The HTML template helper of the pages: `markup\`…\`` escapes every interpolated value unless it
+ * is itself the result of `markup` (a {@link SafeHtml}); arrays are joined. Text from users, from
  * documents and from the hub's state therefore cannot add markup.
  */
 import { escapeHtml } from '../login/html.js';
 
-/** Markup that is already safe: made by {@link html}, never from a plain string. */
+/** Markup that is already safe: made by {@link markup}, never from a plain string. */
 export class SafeHtml {
   readonly #value: string;
-  /** @param value - markup (only {@link html} and {@link trustedHtml} make one) */
+  /** @param value - markup (only {@link markup} and {@link trustedHtml} make one) */
   constructor(value: string) {
     this.#value = value;
   }
@@ -31,10 +31,10 @@ function render(value: unknown): string {
  *
  * @example
  * ```ts
- * html`<p title="${name}">${name}</p>`.toString(); // name '<b>' → '<p title="&lt;b&gt;">&lt;b&gt;</p>'
+ * markup`<p title="${name}">${name}</p>`.toString(); // name '<b>' → '<p title="&lt;b&gt;">&lt;b&gt;</p>'
  * ```
  */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+export function markup(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
   let out = strings[0]!;
   values.forEach((v, i) => {
     out += render(v) + strings[i + 1]!;
@@ -50,6 +50,6 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
  * trustedHtml('&nbsp;');
  * ```
  */
-export function trustedHtml(markup: string): SafeHtml {
-  return new SafeHtml(markup);
+export function trustedHtml(text: string): SafeHtml {
+  return new SafeHtml(text);
 }

@@ -11,7 +11,7 @@ import { HUB_FILES, readHubState } from '../hub/config.js';
 import type { HubMember } from '../hub/config.js';
 import type { HubContext } from '../hub/hub.js';
 import { memberStatus } from '../hub/members.js';
-import { html } from './html.js';
+import { markup } from './html.js';
 import type { SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';
 import { countryName, message } from './messages.js';
@@ -33,17 +33,17 @@ function memberRow(lang: Lang, m: HubMember): SafeHtml {
   const status = memberStatus(m);
   const logUrl = m.transparency?.logUrl;
   const safe = (url: string): boolean => /^https?:\/\//i.test(url);
-  return html`<tr>
+  return markup`<tr>
 <td data-label="${t('hub.members.country')}">${country} <span lang="en">(${m.country})</span></td>
 <td data-label="${t('hub.members.status')}"><span class="status status-${status}">${t(`status.${status}`)}</span></td>
 <td data-label="${t('hub.members.trustList')}">${
     safe(m.trustListUrl)
-      ? html`<a href="${m.trustListUrl}">${t('hub.members.trustListLink', { country })}</a>`
+      ? markup`<a href="${m.trustListUrl}">${t('hub.members.trustListLink', { country })}</a>`
       : m.trustListUrl
   }</td>
 <td data-label="${t('hub.members.log')}">${
     logUrl && safe(logUrl)
-      ? html`<a href="${logUrl.replace(/\/?$/, '/')}checkpoint">${t('hub.members.logLink', { country })}</a>`
+      ? markup`<a href="${logUrl.replace(/\/?$/, '/')}checkpoint">${t('hub.members.logLink', { country })}</a>`
       : t('hub.members.noLog')
   }</td>
 </tr>`;
@@ -63,15 +63,15 @@ export function renderHubHome(lang: Lang, home: HubHome): string {
   const t = (key: MessageKey, v: Record<string, string> = {}): string => message(lang, key, v);
   const members =
     home.members.length === 0
-      ? html`<p>${t('hub.members.none')}</p>`
-      : html`<table class="responsive-table">
+      ? markup`<p>${t('hub.members.none')}</p>`
+      : markup`<table class="responsive-table">
 <caption>${t('hub.members.caption')}</caption>
 <thead><tr><th scope="col">${t('hub.members.country')}</th><th scope="col">${t('hub.members.status')}</th><th scope="col">${t('hub.members.trustList')}</th><th scope="col">${t('hub.members.log')}</th></tr></thead>
 <tbody>
 ${home.members.map((m) => memberRow(lang, m))}
 </tbody>
 </table>`;
-  const body = html`<h1>${t('hub.title')}</h1>
+  const body = markup`<h1>${t('hub.title')}</h1>
 <p class="lead">${t('hub.intro', { name: home.name })}</p>
 <h2 id="members">${t('hub.members.heading')}</h2>
 ${members}
@@ -83,7 +83,7 @@ ${members}
 </ul>
 ${
   home.hasLog
-    ? html`<h2>${t('hub.log.heading')}</h2>
+    ? markup`<h2>${t('hub.log.heading')}</h2>
 <p>${t('hub.log.text')}</p>
 <ul class="links"><li><a href="/log/checkpoint">${t('hub.log.link')}</a></li></ul>`
     : ''

@@ -1,6 +1,6 @@
 export { PORTAL_ERRORS, PORTAL_HTTP_STATUS, PortalError } from './errors.js';
 export type { PortalErrorCode } from './errors.js';
-export { SafeHtml, html, trustedHtml } from './html.js';
+export { SafeHtml, markup, trustedHtml } from './html.js';
 export { renderLayout } from './layout.js';
 export type { LayoutPage } from './layout.js';
 export { CATALOGUES, LANGUAGES, chooseLanguage, countryName, message } from './messages.js';

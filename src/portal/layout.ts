@@ -3,7 +3,7 @@
  * the country) and the language switch, the main landmark, a footer. No script, no inline
  * style: the page's only resource is the site's own stylesheet.
  */
-import { html } from './html.js';
+import { markup } from './html.js';
 import type { SafeHtml } from './html.js';
 import { LANGUAGES, message } from './messages.js';
 import type { Lang } from './messages.js';
@@ -30,7 +30,7 @@ export interface LayoutPage {
  * @param page - language, title, context and content
  * @example
  * ```ts
- * renderLayout({ lang: 'en', title: 'Cooperation portal', context: 'Regional hub: X', body: html`<h1>…</h1>` });
+ * renderLayout({ lang: 'en', title: 'Cooperation portal', context: 'Regional hub: X', body: markup`<h1>…</h1>` });
  * ```
  */
 export function renderLayout(page: LayoutPage): string {
@@ -38,11 +38,11 @@ export function renderLayout(page: LayoutPage): string {
   const path = page.path ?? '/';
   const switcher = LANGUAGES.map(
     (l) =>
-      html`<li><a href="${path}?lang=${l.lang}" lang="${l.lang}" hreflang="${l.lang}"${
-        l.lang === page.lang ? html` aria-current="true"` : ''
+      markup`<li><a href="${path}?lang=${l.lang}" lang="${l.lang}" hreflang="${l.lang}"${
+        l.lang === page.lang ? markup` aria-current="true"` : ''
       }>${l.name}</a></li>`,
   );
-  return html`<!DOCTYPE html>
+  return markup`<!DOCTYPE html>
 <html lang="${page.lang}">
 <head>
 <meta charset="utf-8">
@@ -67,7 +67,7 @@ ${page.body}
 <footer class="site-footer">
 <div class="wrap">
 <p>${t('site.tagline')}. ${t('layout.footer')}</p>
-${page.forms ? html`<p>${t('layout.footerCookie')}</p>` : ''}
+${page.forms ? markup`<p>${t('layout.footerCookie')}</p>` : ''}
 </div>
 </footer>
 </body>

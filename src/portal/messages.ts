@@ -12,7 +12,8 @@ const EN = {
   'layout.skip': 'Skip to main content',
   'layout.language': 'Language',
   'layout.footer': 'Public service pages of trustbridge. This site uses no scripts and no tracking.',
-  'layout.footerCookie': 'One cookie protects its forms against forgery; it is deleted when you close the browser.',
+  'layout.footerCookie':
+    'One cookie protects its forms against forgery; it is deleted when you close the browser.',
   'hub.context': 'Regional hub: {name}',
   'hub.title': 'Cooperation portal',
   'hub.intro':
@@ -40,7 +41,8 @@ const EN = {
   'hub.log.link': 'Latest checkpoint of the hub’s log',
   'node.context': 'National eID services: {country}',
   'node.title': 'Digital identity services of {country}',
-  'node.intro': 'Here you can check a signed document and find the public information of {country}’s eID services.',
+  'node.intro':
+    'Here you can check a signed document and find the public information of {country}’s eID services.',
   'node.login.heading': 'Log in to public services with your eID',
   'node.login.text':
     'Online public services that accept the eID send you to this node’s login page when you choose to log in with your eID there. Start from the service you want to use; your wallet proves who you are, and you decide what is shared.',
@@ -48,7 +50,8 @@ const EN = {
   'node.validate.text':
     'Upload a signed document to see whether its signatures are valid, who signed it and when. The report follows the European standard ETSI EN 319 102-1.',
   'node.validate.file': 'Signed document',
-  'node.validate.hint': 'A signed PDF, a CMS (.p7s, .p7m), JSON (JWS) or XML signature, or an ASiC container, up to {size}.',
+  'node.validate.hint':
+    'A signed PDF, a CMS (.p7s, .p7m), JSON (JWS) or XML signature, or an ASiC container, up to {size}.',
   'node.validate.submit': 'Check the document',
   'node.public.heading': 'Public information',
   'node.public.trustList': 'Trust list of {country} (XML)',
@@ -72,8 +75,10 @@ const VI: Catalogue = {
   'site.tagline': 'Định danh điện tử và chữ ký số tin cậy',
   'layout.skip': 'Chuyển đến nội dung chính',
   'layout.language': 'Ngôn ngữ',
-  'layout.footer': 'Trang dịch vụ công của trustbridge. Trang này không dùng mã kịch bản và không theo dõi người dùng.',
-  'layout.footerCookie': 'Một cookie bảo vệ các biểu mẫu khỏi bị giả mạo; cookie bị xóa khi bạn đóng trình duyệt.',
+  'layout.footer':
+    'Trang dịch vụ công của trustbridge. Trang này không dùng mã kịch bản và không theo dõi người dùng.',
+  'layout.footerCookie':
+    'Một cookie bảo vệ các biểu mẫu khỏi bị giả mạo; cookie bị xóa khi bạn đóng trình duyệt.',
   'hub.context': 'Trung tâm khu vực: {name}',
   'hub.title': 'Cổng hợp tác',
   'hub.intro':
@@ -101,7 +106,8 @@ const VI: Catalogue = {
   'hub.log.link': 'Điểm kiểm tra mới nhất của nhật ký trung tâm',
   'node.context': 'Dịch vụ định danh điện tử quốc gia: {country}',
   'node.title': 'Dịch vụ định danh điện tử của {country}',
-  'node.intro': 'Tại đây bạn có thể kiểm tra một tài liệu đã ký và tìm thông tin công khai về dịch vụ định danh điện tử của {country}.',
+  'node.intro':
+    'Tại đây bạn có thể kiểm tra một tài liệu đã ký và tìm thông tin công khai về dịch vụ định danh điện tử của {country}.',
   'node.login.heading': 'Đăng nhập dịch vụ công bằng định danh điện tử',
   'node.login.text':
     'Các dịch vụ công trực tuyến chấp nhận định danh điện tử sẽ chuyển bạn đến trang đăng nhập của nút này khi bạn chọn đăng nhập bằng định danh điện tử. Hãy bắt đầu từ dịch vụ bạn muốn dùng; ví của bạn chứng minh bạn là ai, và bạn quyết định thông tin nào được chia sẻ.',
@@ -109,7 +115,8 @@ const VI: Catalogue = {
   'node.validate.text':
     'Tải lên một tài liệu đã ký để xem các chữ ký có hợp lệ không, ai đã ký và ký khi nào. Báo cáo theo tiêu chuẩn châu Âu ETSI EN 319 102-1.',
   'node.validate.file': 'Tài liệu đã ký',
-  'node.validate.hint': 'Tệp PDF đã ký, chữ ký CMS (.p7s, .p7m), JSON (JWS) hoặc XML, hoặc gói ASiC, tối đa {size}.',
+  'node.validate.hint':
+    'Tệp PDF đã ký, chữ ký CMS (.p7s, .p7m), JSON (JWS) hoặc XML, hoặc gói ASiC, tối đa {size}.',
   'node.validate.submit': 'Kiểm tra tài liệu',
   'node.public.heading': 'Thông tin công khai',
   'node.public.trustList': 'Danh sách tin cậy của {country} (XML)',
@@ -165,7 +172,7 @@ export function chooseLanguage(query: unknown, acceptLanguage: string | undefine
     })
     .filter((x) => x.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i);
-  return ranked.find((x) => isLang(x.primary))?.primary as Lang | undefined ?? 'en';
+  return (ranked.find((x) => isLang(x.primary))?.primary as Lang | undefined) ?? 'en';
 }
 
 /**

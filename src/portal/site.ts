@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TrustbridgeError } from '../lib/errors.js';
-import { html } from './html.js';
+import { markup } from './html.js';
 import { renderLayout } from './layout.js';
 import { chooseLanguage, message } from './messages.js';
 import type { Lang } from './messages.js';
@@ -30,7 +30,10 @@ export interface SiteOptions {
  * ```
  */
 export function langOf(req: FastifyRequest): Lang {
-  return chooseLanguage((req.query as Record<string, unknown> | undefined)?.['lang'], req.headers['accept-language']);
+  return chooseLanguage(
+    (req.query as Record<string, unknown> | undefined)?.['lang'],
+    req.headers['accept-language'],
+  );
 }
 
 /**
@@ -66,11 +69,14 @@ function sendError(req: FastifyRequest, reply: FastifyReply, e: unknown, site: S
   const status = statusOf(e, site.httpStatus);
   const code = codeOf(e, status);
   if (status >= 500) req.log.error({ err: e }, 'page failed');
-  const title = message(lang, status === 404 ? 'error.notFound' : status >= 500 ? 'error.internal' : 'error.title');
+  const title = message(
+    lang,
+    status === 404 ? 'error.notFound' : status >= 500 ? 'error.internal' : 'error.title',
+  );
   const detail = status >= 500 ? '' : e instanceof Error ? e.message : '';
-  const body = html`<div class="error-summary" role="alert">
+  const body = markup`<div class="error-summary" role="alert">
 <h1>${title}</h1>
-${detail ? html`<p id="error-message">${detail}</p>` : ''}
+${detail ? markup`<p id="error-message">${detail}</p>` : ''}
 <p>${message(lang, 'error.code')}: <code id="error-code">${code}</code></p>
 </div>
 <p><a href="/?lang=${lang}">${message(lang, 'error.back')}</a></p>`;

@@ -30,7 +30,10 @@ describe('message catalogues', () => {
   });
 
   it('fills placeholders', () => {
-    assert.equal(message('en', 'node.title', { country: 'Viet Nam' }), 'Digital identity services of Viet Nam');
+    assert.equal(
+      message('en', 'node.title', { country: 'Viet Nam' }),
+      'Digital identity services of Viet Nam',
+    );
     assert.equal(message('vi', 'hub.context', { name: 'X' }), 'Trung tâm khu vực: X');
   });
 

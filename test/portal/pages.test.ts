@@ -201,19 +201,36 @@ describe('citizen page', () => {
 
   it('refuses a file that is no signed document (415), no file (400), an empty file and a body over the limit (413)', async () => {
     const { app, validated } = await make(BASE, 4096);
-    const notDoc = await post(app, form({ csrf: TOKEN }, { filename: 'a.png', bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47]) }), withCookie);
+    const notDoc = await post(
+      app,
+      form({ csrf: TOKEN }, { filename: 'a.png', bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47]) }),
+      withCookie,
+    );
     assert.equal(notDoc.statusCode, 415);
     assert.equal(notDoc.headers['x-error-code'], 'PORTAL_DOCUMENT_UNSUPPORTED');
     const none = await post(app, form({ csrf: TOKEN }), withCookie);
     assert.equal(none.statusCode, 400);
     assert.equal(none.headers['x-error-code'], 'PORTAL_UPLOAD_INVALID');
-    const empty = await post(app, form({ csrf: TOKEN }, { filename: 'a.pdf', bytes: Buffer.alloc(0) }), withCookie);
+    const empty = await post(
+      app,
+      form({ csrf: TOKEN }, { filename: 'a.pdf', bytes: Buffer.alloc(0) }),
+      withCookie,
+    );
     assert.equal(empty.statusCode, 400);
     assert.equal(empty.headers['x-error-code'], 'INPUT_MALFORMED');
-    const big = await post(app, form({ csrf: TOKEN }, { filename: 'a.pdf', bytes: Buffer.concat([PDF, Buffer.alloc(8192)]) }), withCookie);
+    const big = await post(
+      app,
+      form({ csrf: TOKEN }, { filename: 'a.pdf', bytes: Buffer.concat([PDF, Buffer.alloc(8192)]) }),
+      withCookie,
+    );
     assert.equal(big.statusCode, 413);
     assert.match(big.body, /<h1>Request refused<\/h1>/);
-    const json = await app.inject({ method: 'POST', url: '/validate', payload: '{}', headers: { 'content-type': 'application/json', ...withCookie } });
+    const json = await app.inject({
+      method: 'POST',
+      url: '/validate',
+      payload: '{}',
+      headers: { 'content-type': 'application/json', ...withCookie },
+    });
     assert.equal(json.statusCode, 415);
     assert.equal(validated.length, 0);
   });
@@ -222,15 +239,29 @@ describe('citizen page', () => {
     const { app } = await make();
     const pages = [
       // the file name (its quotes sent as %22, as browsers do), echoed by the refusal of a file that is no document
-      await post(app, form({ csrf: TOKEN }, { filename: `${SCRIPT}.png`, bytes: Buffer.from('GIF89a') }), withCookie),
+      await post(
+        app,
+        form({ csrf: TOKEN }, { filename: `${SCRIPT}.png`, bytes: Buffer.from('GIF89a') }),
+        withCookie,
+      ),
       // the file name, shown in the report
       await post(app, form({ csrf: TOKEN }, { filename: `${SCRIPT}.pdf`, bytes: PDF }), withCookie),
       // the token field and cookie
-      await post(app, form({ csrf: SCRIPT }, { filename: 'a.pdf', bytes: PDF }), { cookie: `${CSRF_COOKIE}=${encodeURIComponent(SCRIPT)}`, origin: BASE }),
+      await post(app, form({ csrf: SCRIPT }, { filename: 'a.pdf', bytes: PDF }), {
+        cookie: `${CSRF_COOKIE}=${encodeURIComponent(SCRIPT)}`,
+        origin: BASE,
+      }),
       // a field of another name, and the language
-      await post(app, form({ csrf: TOKEN, [SCRIPT]: SCRIPT }, { filename: 'a.pdf', bytes: PDF, name: SCRIPT }), withCookie),
+      await post(
+        app,
+        form({ csrf: TOKEN, [SCRIPT]: SCRIPT }, { filename: 'a.pdf', bytes: PDF, name: SCRIPT }),
+        withCookie,
+      ),
       await app.inject({ url: `/?lang=${encodeURIComponent(SCRIPT)}` }),
-      await app.inject({ url: '/', headers: { cookie: `${CSRF_COOKIE}=${SCRIPT}`, 'accept-language': SCRIPT } }),
+      await app.inject({
+        url: '/',
+        headers: { cookie: `${CSRF_COOKIE}=${SCRIPT}`, 'accept-language': SCRIPT },
+      }),
     ];
     assert.equal(pages[0]!.statusCode, 415);
     assert.ok(pages[0]!.body.includes('&lt;script&gt;alert(%22x%22)&lt;/script&gt;&#39;.png'));
@@ -261,7 +292,10 @@ describe('cooperation portal (hub home)', () => {
     const app = Fastify();
     registerHubPages(
       app,
-      { dir, config: { version: 1, name, territory: 'XR', baseUrl: 'http://hub.example', lotlValidityDays: 180 } },
+      {
+        dir,
+        config: { version: 1, name, territory: 'XR', baseUrl: 'http://hub.example', lotlValidityDays: 180 },
+      },
       HTTP_STATUS,
     );
     await app.ready();
@@ -273,7 +307,10 @@ describe('cooperation portal (hub home)', () => {
     country,
     trustListUrl: `http://${country.toLowerCase()}.example/trustlist.xml`,
     signers: [],
-    history: [{ status: 'active', at: '2026-03-01T00:00:00Z' }, ...(status === 'active' ? [] : [{ status, at: '2026-03-02T00:00:00Z' }])],
+    history: [
+      { status: 'active', at: '2026-03-01T00:00:00Z' },
+      ...(status === 'active' ? [] : [{ status, at: '2026-03-02T00:00:00Z' }]),
+    ],
     ...extra,
   });
 
@@ -288,7 +325,9 @@ describe('cooperation portal (hub home)', () => {
     assert.match(res.body, /<h1>Cooperation portal<\/h1>/);
     assert.ok(res.body.includes('Regional hub: Regional trust hub'));
     assert.ok(res.body.includes('<a href="http://ph.example/trustlist.xml">Trust list of Philippines</a>'));
-    assert.ok(res.body.includes('<a href="http://ph.example/log/checkpoint">Log checkpoint of Philippines</a>'));
+    assert.ok(
+      res.body.includes('<a href="http://ph.example/log/checkpoint">Log checkpoint of Philippines</a>'),
+    );
     assert.ok(res.body.includes('<span class="status status-suspended">Suspended</span>'));
     assert.ok(res.body.includes('href="/lotl.xml"'));
     assert.ok(res.body.includes('href="/log/checkpoint"'));
