@@ -17,7 +17,7 @@ const EN = {
   'hub.context': 'Regional hub: {name}',
   'hub.title': 'Cooperation portal',
   'hub.intro':
-    'This is the regional hub of {name}. It publishes the list of trusted lists that tells everyone which member countries’ trust lists count, and it witnesses the members’ transparency logs, so that a signature or an eID login made in one member country is recognised in all the others.',
+    '{name} is the regional hub of this cooperation. It publishes the list of trusted lists that tells everyone which member countries’ trust lists count, and it witnesses the members’ transparency logs, so that a signature or an eID login made in one member country is recognised in all the others.',
   'hub.members.heading': 'Member countries',
   'hub.members.none': 'No member country has joined yet.',
   'hub.members.caption': 'Member countries, their status and their published lists',
@@ -82,7 +82,7 @@ const VI: Catalogue = {
   'hub.context': 'Trung tâm khu vực: {name}',
   'hub.title': 'Cổng hợp tác',
   'hub.intro':
-    'Đây là trung tâm khu vực của {name}. Trung tâm công bố danh sách các danh sách tin cậy, cho biết danh sách tin cậy của những quốc gia thành viên nào được công nhận, và chứng kiến nhật ký minh bạch của các thành viên, để chữ ký hoặc đăng nhập bằng định danh điện tử ở một quốc gia thành viên được công nhận ở tất cả các quốc gia khác.',
+    '{name} là trung tâm khu vực của hợp tác này. Trung tâm công bố danh sách các danh sách tin cậy, cho biết danh sách tin cậy của những quốc gia thành viên nào được công nhận, và chứng kiến nhật ký minh bạch của các thành viên, để chữ ký hoặc đăng nhập bằng định danh điện tử ở một quốc gia thành viên được công nhận ở tất cả các quốc gia khác.',
   'hub.members.heading': 'Các quốc gia thành viên',
   'hub.members.none': 'Chưa có quốc gia thành viên nào tham gia.',
   'hub.members.caption': 'Các quốc gia thành viên, trạng thái và các danh sách đã công bố',

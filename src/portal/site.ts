@@ -86,7 +86,7 @@ ${detail ? markup`<p id="error-message">${detail}</p>` : ''}
 
 /**
  * Opens the pages' scope on an application: the security plugin, HTML error pages for its
- * routes, and `GET /portal.css` (cached a day, with an ETag). `routes` adds the site's pages.
+ * routes, `GET /portal.css` (cached a day, with an ETag) and an empty `GET /favicon.ico`. `routes` adds the site's pages.
  *
  * @param app - the hub's or the node's application (before `ready()`)
  * @param site - the site
@@ -109,6 +109,8 @@ export function registerSite(
       if (req.headers['if-none-match'] === PORTAL_CSS_ETAG) return reply.status(304).send();
       return reply.type('text/css; charset=utf-8').send(PORTAL_CSS);
     });
+    // Browsers ask for it on every site; no icon, and no 404 in their console.
+    pages.get('/favicon.ico', (_req, reply) => reply.status(204).send());
     routes(pages);
   });
 }

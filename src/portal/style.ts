@@ -29,7 +29,7 @@ input[type=file]:focus{background-color:#fff}
 .lang{display:flex;gap:1rem;list-style:none;margin:0;padding:0}
 .lang a,.lang a:visited{color:#fff}
 .lang a[aria-current]{font-weight:700;text-decoration:none}
-main{display:block;padding-top:1.5rem;padding-bottom:2.5rem}
+main.wrap{display:block;padding-top:2rem;padding-bottom:3rem}
 h1{font-size:2rem;line-height:1.2;margin:0 0 1rem}
 h2{font-size:1.4rem;margin:2rem 0 .75rem}
 .lead{font-size:1.2rem}
