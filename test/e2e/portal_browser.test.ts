@@ -7,7 +7,7 @@
  * submits it and gets the HTML validation report.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -110,6 +110,12 @@ describe('cooperation portal and citizen pages in a browser', { skip: SKIP, time
     page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
     return page;
   }
+
+  it('the federation in a box made the hub with a secretariat token (0600)', () => {
+    const file = join(dir, 'hub', 'secretariat-token');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.match(readFileSync(file, 'utf8'), /^tbs_[A-Za-z0-9_-]{43}\n$/);
+  });
 
   it('the hub answers the cooperation portal: members, their lists and logs, the LOTL', async () => {
     const page = await newPage();
