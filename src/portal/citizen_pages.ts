@@ -35,6 +35,11 @@ export interface CitizenSite {
   maxUploadBytes: number;
   /** The node's validation of a document (as `POST /api/v1/validate` runs it). */
   validate(document: Buffer, name: string | undefined): Promise<ValidationReport>;
+  /**
+   * Admits an upload of `bytes` from `client` within the node's budgets, or throws (429, 503);
+   * the answer releases it.
+   */
+  admit?(client: string, bytes: number): { release(): void };
   /** The status of each error code. */
   httpStatus: Readonly<Record<string, number>>;
 }
@@ -141,6 +146,17 @@ export function registerCitizenPages(app: FastifyInstance, site: CitizenSite): v
       { parseAs: 'string' },
       (_req, body, done) => done(null, body),
     );
+    // Admission before the body is read: a declared size over the limit, or over the node's
+    // upload budgets, is refused at once (issue 13).
+    pages.addHook('onRequest', async (req, reply) => {
+      if (req.method !== 'POST') return;
+      const length = req.headers['content-length'];
+      const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
+      if (declared !== undefined && declared > site.maxUploadBytes)
+        throw new UsageError('INPUT_TOO_LARGE', `the form is over ${site.maxUploadBytes} bytes`);
+      const ticket = site.admit?.(req.ip, declared ?? site.maxUploadBytes);
+      if (ticket) reply.raw.once('close', () => ticket.release());
+    });
     pages.get('/', (req, reply) =>
       sendPage(reply, renderCitizenHome(langOf(req), site, csrfToken(req, reply, site.baseUrl))),
     );

@@ -125,7 +125,7 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     registerLogRoutes(app, log, node.log.vkey, nodeWitnessPolicy(node, node.log.vkey));
     registerNotariseRoutes(app, node, log, options.notarise);
   }
-  const validate = registerValidateRoute(app, node, ocsp, {
+  const { validate, admit } = registerValidateRoute(app, node, ocsp, {
     limits,
     ...(options.transparency ? { transparency: options.transparency } : {}),
   });
@@ -136,6 +136,8 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     hasLog: node.log !== undefined,
     maxUploadBytes: Math.min(limits.maxBodyBytes, PORTAL_UPLOAD_LIMIT),
     validate: (doc, name) => validate(bufferSource(doc), name ? { documentName: name } : {}),
+    // The form's uploads count against the same budgets as the API's.
+    admit,
     httpStatus: HTTP_STATUS,
   });
   const rateLimit = node.config.loginRateLimit;

@@ -14,7 +14,7 @@ import { registerCitizenPages } from '../../src/portal/citizen_pages.js';
 import { registerHubPages } from '../../src/portal/hub_pages.js';
 import { CSRF_COOKIE, PORTAL_CSP } from '../../src/portal/security.js';
 import { PORTAL_CSS, PORTAL_CSS_ETAG } from '../../src/portal/style.js';
-import { HTTP_STATUS } from '../../src/server/errors.js';
+import { HTTP_STATUS, HttpError } from '../../src/server/errors.js';
 import type { ValidationReport } from '../../src/validation/report.js';
 import { tempDir } from '../fixtures/cli.js';
 import { PASSED_REPORT } from '../fixtures/reports.js';
@@ -28,10 +28,15 @@ interface Citizen {
   validated: { bytes: Buffer; name: string | undefined }[];
 }
 
-async function citizenApp(baseUrl = BASE, maxUploadBytes = 64 * 1024): Promise<Citizen> {
+async function citizenApp(
+  baseUrl = BASE,
+  maxUploadBytes = 64 * 1024,
+  admit?: (client: string, bytes: number) => { release(): void },
+): Promise<Citizen> {
   const validated: Citizen['validated'] = [];
   const app = Fastify();
   registerCitizenPages(app, {
+    ...(admit ? { admit } : {}),
     country: 'PH',
     baseUrl,
     hasLog: true,
@@ -233,6 +238,36 @@ describe('citizen page', () => {
     });
     assert.equal(json.statusCode, 415);
     assert.equal(validated.length, 0);
+  });
+
+  it("uploads are admitted within the node's budgets and released after the answer", async () => {
+    const admitted: number[] = [];
+    let inFlight = 0;
+    const { app } = await make(BASE, 64 * 1024, (_client, bytes) => {
+      if (inFlight > 0) throw new HttpError('HTTP_CLIENT_BUSY');
+      inFlight++;
+      admitted.push(bytes);
+      return { release: () => void inFlight-- };
+    });
+    const body = form({ csrf: TOKEN }, { filename: 'a.pdf', bytes: PDF });
+    const ok = await post(app, body, withCookie);
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(admitted, [body.payload.length]);
+    assert.equal(inFlight, 0);
+    inFlight = 1;
+    const busy = await post(app, body, withCookie);
+    assert.equal(busy.statusCode, 429);
+    assert.equal(busy.headers['x-error-code'], 'HTTP_CLIENT_BUSY');
+    inFlight = 0;
+    const declared = await app.inject({
+      method: 'POST',
+      url: '/validate',
+      payload: body.payload,
+      headers: { 'content-type': body['content-type'], 'content-length': String(1 << 20), ...withCookie },
+    });
+    assert.equal(declared.statusCode, 413);
+    assert.equal(declared.headers['x-error-code'], 'INPUT_TOO_LARGE');
+    assert.equal(admitted.length, 1, 'a GET or an oversized form takes no budget');
   });
 
   it('script and quotes posted into every field come back escaped', async () => {
