@@ -27,6 +27,7 @@ import { NODE_ERRORS } from './node/errors.js';
 import { CERT_ERRORS } from './cert/errors.js';
 import { LOGIN_ERRORS } from './login/errors.js';
 import { HUB_ERRORS } from './hub/errors.js';
+import { PORTAL_ERRORS } from './portal/errors.js';
 import { TAX_PORTAL_ERRORS } from './federation/tax_portal/errors.js';
 import { HTTP_ERRORS } from './server/errors.js';
 
@@ -64,6 +65,7 @@ export const DOMAIN_ERROR_LISTS = {
   cert: CERT_ERRORS,
   login: LOGIN_ERRORS,
   hub: HUB_ERRORS,
+  portal: PORTAL_ERRORS,
   'federation/tax_portal': TAX_PORTAL_ERRORS,
   server: HTTP_ERRORS,
 } as const satisfies Record<string, ErrorList>;

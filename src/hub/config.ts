@@ -21,6 +21,8 @@ export const HUB_FILES = {
   signer: 'lotl-signer.pem',
   /** The transparency log's signed-note verifier key, in `public/`. */
   logVkey: 'log.vkey',
+  /** The secretariat's bearer token (0600), written once at `hub init`. */
+  secretariatToken: 'secretariat-token',
 } as const;
 
 /** Key id of the LOTL signer in the hub's key store. */
@@ -35,6 +37,8 @@ export interface HubConfig {
   baseUrl: string;
   /** Days from issue to NextUpdate (ETSI TS 119 612 clause 5.3.14; default 180). */
   lotlValidityDays: number;
+  /** SHA-256 (hex) of the secretariat's token (`HUB/secretariat-token`); hubs made before it have none. */
+  secretariatTokenSha256?: string;
 }
 
 /** A member country as the hub records it. */
@@ -95,7 +99,8 @@ export function readHubConfig(dir: string): HubConfig {
     typeof cfg.name !== 'string' ||
     !/^[A-Z]{2}$/.test(cfg.territory) ||
     typeof cfg.baseUrl !== 'string' ||
-    !Number.isInteger(cfg.lotlValidityDays)
+    !Number.isInteger(cfg.lotlValidityDays) ||
+    (cfg.secretariatTokenSha256 !== undefined && !/^[0-9a-f]{64}$/.test(cfg.secretariatTokenSha256))
   ) {
     throw new TrustListPublishError('TL_STATE_CORRUPT', `${file} is not a hub configuration`);
   }

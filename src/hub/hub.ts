@@ -30,6 +30,7 @@ import type { LogIdentity } from '../ledger/log_key.js';
 import type { Cosigner } from '../ledger/cosignature.js';
 import { LOG_VKEY_FILE, openWitnessCosigner } from '../node/witness.js';
 import type { LotlTransparency } from '../trust/writer/lotl.js';
+import { writeSecretariatToken } from './secretariat.js';
 
 /** An open hub. */
 export interface HubContext {
@@ -109,12 +110,14 @@ export async function initHub(o: InitHubOptions): Promise<HubContext> {
     const hub = hubContext(o.dir, config, keys, store, log, { signer, certificate }, clock);
     hub.witness = hubWitness(o.dir, config, o.passphrase, clock);
     await publishLotl(hub, { force: true });
+    config.secretariatTokenSha256 = writeSecretariatToken(o.dir);
     // hub.json last: a hub exists only once its key, certificate and first list are in place.
     writeHubFile(o.dir, HUB_FILES.config, JSON.stringify(config, null, 2) + '\n', 0o600);
     return hub;
   } catch (e) {
     rmSync(join(o.dir, HUB_FILES.keys), { recursive: true, force: true });
     rmSync(join(o.dir, HUB_FILES.state), { force: true });
+    rmSync(join(o.dir, HUB_FILES.secretariatToken), { force: true });
     await keys.close();
     await store?.close();
     for (const f of ['', '-wal', '-shm']) rmSync(join(o.dir, HUB_FILES.db + f), { force: true });

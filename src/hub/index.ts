@@ -1,6 +1,7 @@
 /**
  * The regional hub: members, the signed list of trusted lists (ETSI TS 119 612). Its HTTP server is `server/hub_app.ts`.
  */
+export { isSecretariatToken, writeSecretariatToken } from './secretariat.js';
 export { initHub, openHub, publishLotl, parseMemberSigners } from './hub.js';
 export type { HubContext, InitHubOptions, LotlOutcome } from './hub.js';
 export { addHubMember, setHubMemberStatus } from './operations.js';

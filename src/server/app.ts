@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { eidContextOf } from '../node/eid_context.js';
 import type { NodeContext } from '../node/context.js';
 import { ocspServiceOf } from '../node/ocsp_service.js';
-import { handleError } from './errors.js';
+import { HTTP_STATUS, handleError } from './errors.js';
+import { registerCitizenPages } from '../portal/citizen_pages.js';
+import { bufferSource } from '../lib/document_source.js';
 import { OpenApiCollector } from './openapi.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerPublicRoutes } from './routes/public.js';
@@ -50,6 +52,9 @@ export interface AppOptions {
   /** How long `POST /api/v1/notarise` waits for its receipt (default 10 s). */
   notarise?: NotariseRouteOptions;
 }
+
+/** Largest upload of the citizen page's validate form (bytes). */
+export const PORTAL_UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 const loginRoutes = new WeakMap<FastifyInstance, LoginRoutes>();
 
@@ -120,9 +125,20 @@ export async function buildApp(node: NodeContext, options: AppOptions = {}): Pro
     registerLogRoutes(app, log, node.log.vkey, nodeWitnessPolicy(node, node.log.vkey));
     registerNotariseRoutes(app, node, log, options.notarise);
   }
-  registerValidateRoute(app, node, ocsp, {
+  const { validate, admit } = registerValidateRoute(app, node, ocsp, {
     limits,
     ...(options.transparency ? { transparency: options.transparency } : {}),
+  });
+  // The citizen page (`GET /`) and its validate form, held in memory: at most 10 MiB.
+  registerCitizenPages(app, {
+    country: node.config.country,
+    baseUrl: node.config.baseUrl,
+    hasLog: node.log !== undefined,
+    maxUploadBytes: Math.min(limits.maxBodyBytes, PORTAL_UPLOAD_LIMIT),
+    validate: (doc, name) => validate(bufferSource(doc), name ? { documentName: name } : {}),
+    // The form's uploads count against the same budgets as the API's.
+    admit,
+    httpStatus: HTTP_STATUS,
   });
   const rateLimit = node.config.loginRateLimit;
   loginRoutes.set(

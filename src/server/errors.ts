@@ -28,6 +28,7 @@ import type { NodeErrorCode } from '../node/errors.js';
 import { LOGIN_ERRORS } from '../login/errors.js';
 import { LOGIN_HTTP_STATUS } from '../login/http_status.js';
 import { HUB_ERRORS } from '../hub/errors.js';
+import { PORTAL_ERRORS, PORTAL_HTTP_STATUS } from '../portal/errors.js';
 import { TAX_PORTAL_ERRORS, TAX_PORTAL_HTTP_STATUS } from '../federation/tax_portal/errors.js';
 import { CERT_ERRORS, CERT_HTTP_STATUS } from '../cert/errors.js';
 
@@ -107,6 +108,7 @@ const TEXTS: ErrorList = {
   ...NODE_ERRORS,
   ...LOGIN_ERRORS,
   ...HUB_ERRORS,
+  ...PORTAL_ERRORS,
   ...TAX_PORTAL_ERRORS,
   ...CERT_ERRORS,
   ...HTTP_ERRORS,
@@ -125,6 +127,8 @@ export const HTTP_STATUS: Readonly<Record<string, number>> = {
   ...LOGIN_HTTP_STATUS,
   // the sample public service serves its own pages too
   ...TAX_PORTAL_HTTP_STATUS,
+  // the web pages answer their refusals as pages
+  ...PORTAL_HTTP_STATUS,
   // the CERT exchange's codes: the TAXII server answers them itself, in its error resource
   ...CERT_HTTP_STATUS,
   USAGE_INVALID_ARGUMENT: 400,

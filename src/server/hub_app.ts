@@ -1,5 +1,5 @@
 /**
- * The hub's HTTP server: `GET /lotl.xml` (the signed list of trusted lists, republished first
+ * The hub's HTTP server: `GET /` (the cooperation portal's home page), `GET /lotl.xml` (the signed list of trusted lists, republished first
  * when its NextUpdate nears), `GET /lotl-signer.pem`, `GET /healthz`, the hub's transparency
  * log under `/log/` (routes/log.ts; its sequencer runs in {@link serveHub}). Files are read at each
  * request, so member changes made by the command line in another process show at once.
@@ -11,7 +11,8 @@ import { answerClientError, answerFrameworkError, serializeRequest } from './htt
 import type { FastifyInstance } from 'fastify';
 import { portInUse } from '../lib/port_in_use.js';
 import { HttpError } from './errors.js';
-import { handleError } from './errors.js';
+import { HTTP_STATUS, handleError } from './errors.js';
+import { registerHubPages } from '../portal/hub_pages.js';
 import { sendWithEtag } from './routes/trustlist.js';
 import { TSL } from '../trust/uris.js';
 import { HUB_FILES, readHubState } from '../hub/config.js';
@@ -72,6 +73,8 @@ export async function buildHubApp(
     sendWithEtag(req, reply, publicFile(hub, HUB_FILES.signer), 'application/x-pem-file'),
   );
   registerLogRoutes(app, new StoredLog(hub.store.db, hub.log.verifier), hub.log.vkey);
+  // The cooperation portal's home page (`GET /`) and stylesheet.
+  registerHubPages(app, hub, HTTP_STATUS);
   app.get('/healthz', async () => {
     const state = readHubState(hub.dir);
     return {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { nodeTrustOf } from '../../node/node_trust.js';
 import type { TrustServiceSource } from '../../validation/path_check.js';
 import { UsageError } from '../../lib/errors.js';
+import { FORMATS, checkJsonBody, malformed } from './validate_body.js';
 import { HttpError } from '../errors.js';
 import { ValidationError } from '../../validation/errors.js';
 import type { NodeContext } from '../../node/context.js';
@@ -67,50 +68,6 @@ const RAW_TYPES = [
   'application/vnd.etsi.asic-s+zip',
   'application/zip',
 ];
-const FORMATS = ['json', 'etsi-xml', 'html'];
-
-interface JsonBody {
-  document: string;
-  detached?: { name?: string; content: string }[];
-  at?: string;
-  reportFormat?: string;
-  requireTransparency?: boolean;
-}
-
-const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
-const KEYS = new Set(['document', 'detached', 'at', 'reportFormat', 'requireTransparency']);
-
-function malformed(why: string): never {
-  throw new UsageError('INPUT_MALFORMED', `validate body: ${why}`);
-}
-
-/** The JSON body's shape, checked by hand: the route also takes raw bodies, which a schema cannot. */
-function checkJsonBody(body: unknown): JsonBody {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) malformed('not a JSON object');
-  const b = body as Record<string, unknown>;
-  const extra = Object.keys(b).find((k) => !KEYS.has(k));
-  if (extra) malformed(`unknown property ${extra}`);
-  if (typeof b['document'] !== 'string' || !BASE64.test(b['document'])) malformed('document must be base64');
-  if (b['at'] !== undefined && typeof b['at'] !== 'string') malformed('at must be a date-time string');
-  if (b['requireTransparency'] !== undefined && typeof b['requireTransparency'] !== 'boolean')
-    malformed('requireTransparency must be true or false');
-  if (b['reportFormat'] !== undefined && !FORMATS.includes(String(b['reportFormat'])))
-    malformed(`reportFormat must be one of ${FORMATS.join(', ')}`);
-  const detached = b['detached'];
-  if (detached !== undefined) {
-    if (!Array.isArray(detached) || detached.length > 64)
-      malformed('detached must be an array of at most 64');
-    for (const d of detached as unknown[]) {
-      const o = d as Record<string, unknown> | null;
-      if (typeof o?.['content'] !== 'string' || !BASE64.test(o['content']))
-        malformed('detached[].content must be base64');
-      if (o['name'] !== undefined && typeof o['name'] !== 'string')
-        malformed('detached[].name must be a string');
-    }
-  }
-  return b as unknown as JsonBody;
-}
-
 /** The node's own OCSP responder and CRLs in-process; anything else over HTTP. */
 function nodeFetcher(node: NodeContext, ocsp: OcspService): RevocationFetcher {
   const http = httpRevocationFetcher();
@@ -196,6 +153,18 @@ async function recordSigners(
   }
 }
 
+/** The node's validation of a document, as the route runs it (the report before its format). */
+export type NodeValidator = (
+  source: DocumentSource,
+  options?: Partial<ValidationOptions>,
+) => Promise<ValidationReport>;
+
+/** The route's validation and its upload budgets, shared with the citizen page's form. */
+export interface NodeValidation {
+  validate: NodeValidator;
+  admit(client: string, bytes: number): UploadTicket;
+}
+
 /** Options of {@link registerValidateRoute}. */
 export interface ValidateRouteOptions {
   /**
@@ -273,6 +242,8 @@ function lotlPointersOf(node: NodeContext, options: ValidateRouteOptions): () =>
 
 /**
  * Registers `POST /api/v1/validate` in its own plugin scope (raw-body parsers, 48 MiB limit).
+ * Returns the node's validation (trust, revocation, transparency, seen signers) and its upload
+ * budgets, for the citizen page's form.
  *
  * @param app - the Fastify application (before `ready()`)
  * @param node - the open node (its root is the trust anchor)
@@ -288,7 +259,7 @@ export function registerValidateRoute(
   node: NodeContext,
   ocsp: OcspService,
   options: ValidateRouteOptions = {},
-): void {
+): NodeValidation {
   const fetcher = nodeFetcher(node, ocsp);
   const transparencyIo = {
     ...(options.transparency?.fetch ? { fetch: options.transparency.fetch } : {}),
@@ -312,6 +283,20 @@ export function registerValidateRoute(
     if (!u) return;
     u.ticket.release();
     for (const p of u.spools) void removeSpool(p);
+  };
+  const validate: NodeValidator = async (source, options = {}) => {
+    const trustServices = trust ? await trust() : undefined;
+    const report = await validateDocument(source, {
+      anchors: [node.root.certificate.der],
+      ...(trustServices ? { trustServices } : {}),
+      fetcher,
+      cache,
+      ...options,
+      time: options.time ?? node.clock(),
+    });
+    await recordSigners(ocsp.seen, cas, report);
+    await addTransparency(report, transparencySourceOf({ pointers: pointers(), ...transparencyIo }));
+    return report;
   };
   void app.register(async (scoped) => {
     // Only the types this route takes, each read within the limits: anything else is refused
@@ -376,19 +361,9 @@ export function registerValidateRoute(
         );
         if ((doc instanceof SpooledBody ? doc.size : doc.length) === 0)
           throw new UsageError('INPUT_MALFORMED', 'the document is empty');
-        const trustServices = trust ? await trust() : undefined;
         const source: DocumentSource & { close?: () => Promise<void> } =
           doc instanceof SpooledBody ? await fileSource(doc.path) : bufferSource(doc);
-        const report = await validateDocument(source, {
-          anchors: [node.root.certificate.der],
-          ...(trustServices ? { trustServices } : {}),
-          fetcher,
-          cache,
-          ...options,
-          time: options.time ?? node.clock(),
-        }).finally(() => source.close?.());
-        await recordSigners(ocsp.seen, cas, report);
-        await addTransparency(report, transparencySourceOf({ pointers: pointers(), ...transparencyIo }));
+        const report = await validate(source, options).finally(() => source.close?.());
         if (require) requireTransparency(report);
         if (format === 'etsi-xml')
           return reply.type('application/xml; charset=utf-8').send(renderEtsiXml(report));
@@ -397,4 +372,5 @@ export function registerValidateRoute(
       },
     );
   });
+  return { validate, admit: (client, bytes) => gate.admit(client, bytes) };
 }

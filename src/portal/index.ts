@@ -1,0 +1,15 @@
+export { PORTAL_ERRORS, PORTAL_HTTP_STATUS, PortalError } from './errors.js';
+export type { PortalErrorCode } from './errors.js';
+export { SafeHtml, markup, trustedHtml } from './html.js';
+export { renderLayout } from './layout.js';
+export type { LayoutPage } from './layout.js';
+export { CATALOGUES, LANGUAGES, chooseLanguage, countryName, message } from './messages.js';
+export type { Catalogue, Lang, MessageKey } from './messages.js';
+export { CSRF_COOKIE, CSRF_FIELD, PORTAL_CSP, checkForm, csrfToken, portalSecurity } from './security.js';
+export { PORTAL_CSS, PORTAL_CSS_ETAG, PORTAL_CSS_PATH } from './style.js';
+export { langOf, registerSite, sendPage } from './site.js';
+export type { SiteOptions } from './site.js';
+export { registerHubPages, renderHubHome } from './hub_pages.js';
+export type { HubHome } from './hub_pages.js';
+export { registerCitizenPages, renderCitizenHome } from './citizen_pages.js';
+export type { CitizenSite } from './citizen_pages.js';
