@@ -159,29 +159,28 @@ function filtered(db: Kysely<CertDatabase>, q: ObjectQuery) {
 /**
  * One page of matching object versions (one more than `limit` is read to know whether more
  * follow), in (date_added, id, version) order.
+ *
+ * The keyset position is one row-value comparison, which both engines turn into a seek on the
+ * (collection_id, date_added, id, version) index. A query by id on SQLite orders by
+ * `+date_added`: without table statistics SQLite would otherwise walk that index for its order
+ * and filter the whole collection, where the primary key finds the listed ids directly (the
+ * page is then sorted, at most a few hundred rows).
  */
 export async function queryObjects(
   store: Store,
   q: ObjectQuery,
 ): Promise<{ rows: CertObjectTable[]; more: boolean }> {
   const a = q.after;
+  const byIdOnSqlite = store.engine !== 'postgres' && !!q.ids?.length;
   const rows = await filtered(certDb(store), q)
     .selectAll('o')
     .$if(a !== undefined, (s) =>
-      s.where((eb) =>
-        eb.or([
-          eb('o.date_added', '>', a!.dateAdded),
-          eb.and([
-            eb('o.date_added', '=', a!.dateAdded),
-            eb.or([
-              eb('o.id', '>', a!.id),
-              eb.and([eb('o.id', '=', a!.id), eb('o.version', '>', a!.version)]),
-            ]),
-          ]),
-        ]),
+      s.where(({ eb, refTuple, tuple }) =>
+        eb(refTuple('o.date_added', 'o.id', 'o.version'), '>', tuple(a!.dateAdded, a!.id, a!.version)),
       ),
     )
-    .orderBy('o.date_added')
+    .$if(byIdOnSqlite, (s) => s.orderBy(sql`+o.date_added`))
+    .$if(!byIdOnSqlite, (s) => s.orderBy('o.date_added'))
     .orderBy('o.id')
     .orderBy('o.version')
     .limit(q.limit + 1)
