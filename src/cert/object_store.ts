@@ -49,6 +49,29 @@ export function nextDateAdded(now: Date, last: string | undefined): string {
   return t;
 }
 
+/** The earliest held version of each of `ids` in the collection (read in batches). */
+async function firstVersions(
+  trx: Transaction<CertDatabase>,
+  collectionId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += INSERT_BATCH) {
+    const rows = await trx
+      .selectFrom('cert_object')
+      .select(['id', 'version'])
+      .where('collection_id', '=', collectionId)
+      .where('id', 'in', unique.slice(i, i + INSERT_BATCH))
+      .execute();
+    for (const r of rows) {
+      const v = out.get(r.id);
+      if (v === undefined || r.version < v) out.set(r.id, r.version);
+    }
+  }
+  return out;
+}
+
 /**
  * Adds valid objects to a collection inside `trx` (the caller's transaction, which also records
  * the status resource). Returns the date added and each object's id and version.
@@ -71,19 +94,12 @@ export async function addObjects(
   const dateAdded = nextDateAdded(now, last?.last ?? undefined);
   const rows: CertObjectTable[] = [];
   const added: AddedObject[] = [];
+  // No created/modified (cyber-observables): immutable, kept once under its first date added.
+  const unversioned = objects.filter((o) => versionOf(o) === undefined).map((o) => o['id'] as string);
+  const heldUnversioned = await firstVersions(trx, collectionId, unversioned);
   for (const o of objects) {
     const id = o['id'] as string;
-    let version = versionOf(o);
-    if (version === undefined) {
-      // No created/modified (cyber-observables): immutable, kept once under its first date added.
-      const held = await trx
-        .selectFrom('cert_object')
-        .select('version')
-        .where('collection_id', '=', collectionId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      version = held?.version ?? dateAdded;
-    }
+    const version = versionOf(o) ?? heldUnversioned.get(id) ?? dateAdded;
     added.push({ id, version });
     rows.push({
       collection_id: collectionId,
