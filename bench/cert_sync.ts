@@ -177,7 +177,9 @@ async function benchStored(label: string, p: Pair, rows: SummaryRow[]): Promise<
   const held = Math.max(STORED, OBJECTS);
   console.log(`  ${label}: A topped up to ${held} objects in ${since(t0).toFixed(1)} s`);
   const client = new TaxiiClient(p.apiRoot, { auth: { type: 'basic', ...p.credentials } });
-  const collection = await client.collection('indicators');
+  // The load above keeps the event loop busy for minutes (SQLite is synchronous): a kept-alive
+  // connection of the sync may be closed by the server just as it is reused. One retry.
+  const collection = await client.collection('indicators').catch(() => client.collection('indicators'));
 
   const loadBefore = load();
   t0 = performance.now();
