@@ -177,17 +177,18 @@ function filtered(db: Kysely<CertDatabase>, q: ObjectQuery) {
  * follow), in (date_added, id, version) order.
  *
  * The keyset position is one row-value comparison, which both engines turn into a seek on the
- * (collection_id, date_added, id, version) index. A query by id on SQLite orders by
- * `+date_added`: without table statistics SQLite would otherwise walk that index for its order
- * and filter the whole collection, where the primary key finds the listed ids directly (the
- * page is then sorted, at most a few hundred rows).
+ * (collection_id, date_added, id, version) index. A query by id orders by `date_added || ''`,
+ * an expression no index provides: without table statistics (SQLite never gathers them here,
+ * PostgreSQL only once autovacuum has run) either engine would otherwise walk that index for
+ * its order and filter the whole collection, where the primary key finds the listed ids
+ * directly (the page is then sorted, a few hundred rows at most).
  */
 export async function queryObjects(
   store: Store,
   q: ObjectQuery,
 ): Promise<{ rows: CertObjectTable[]; more: boolean }> {
   const a = q.after;
-  const byIdOnSqlite = store.engine !== 'postgres' && !!q.ids?.length;
+  const byId = !!q.ids?.length;
   const rows = await filtered(certDb(store), q)
     .selectAll('o')
     .$if(a !== undefined, (s) =>
@@ -195,8 +196,8 @@ export async function queryObjects(
         eb(refTuple('o.date_added', 'o.id', 'o.version'), '>', tuple(a!.dateAdded, a!.id, a!.version)),
       ),
     )
-    .$if(byIdOnSqlite, (s) => s.orderBy(sql`+o.date_added`))
-    .$if(!byIdOnSqlite, (s) => s.orderBy('o.date_added'))
+    .$if(byId, (s) => s.orderBy(sql`o.date_added || ''`))
+    .$if(!byId, (s) => s.orderBy('o.date_added'))
     .orderBy('o.id')
     .orderBy('o.version')
     .limit(q.limit + 1)
