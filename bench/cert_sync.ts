@@ -61,7 +61,8 @@ async function loadObjects(node: NodeContext, seed: string, from: number, to: nu
   for (let i = from; i < to; i += LOAD_ENVELOPE) {
     const objects = benchObjects(seed, i, Math.min(LOAD_ENVELOPE, to - i));
     const status = await ingest(node.store, root.id, col.id, null, objects, new Date());
-    if (status.failure_count > 0) throw new Error(`bench objects failed validation: ${JSON.stringify(status)}`);
+    if (status.failure_count > 0)
+      throw new Error(`bench objects failed validation: ${JSON.stringify(status)}`);
   }
   await settle(node);
 }
@@ -93,7 +94,9 @@ function baselineRate(seed: string, count: number): number {
 
 async function storeSize(node: NodeContext, dir: string): Promise<string> {
   if (node.store.engine === 'postgres') {
-    const r = await sql<{ n: string }>`SELECT pg_total_relation_size('cert_object') AS n`.execute(node.store.db);
+    const r = await sql<{ n: string }>`SELECT pg_total_relation_size('cert_object') AS n`.execute(
+      node.store.db,
+    );
     return `${(Number(r.rows[0]?.n) / 2 ** 20).toFixed(0)} MiB (cert_object with indexes)`;
   }
   let bytes = 0;
@@ -195,7 +198,10 @@ async function benchStored(label: string, p: Pair, rows: SummaryRow[]): Promise<
   const loadBefore = load();
   t0 = performance.now();
   for (let i = 0; i < POSTED; i += PAGE) {
-    const status = await client.addObjects(collection.id, benchObjects('posted', i, Math.min(PAGE, POSTED - i)));
+    const status = await client.addObjects(
+      collection.id,
+      benchObjects('posted', i, Math.min(PAGE, POSTED - i)),
+    );
     if (status.status !== 'complete' || status.failure_count !== 0)
       throw new Error(`POST status ${status.status}, ${status.failure_count} failures`);
   }
