@@ -23,6 +23,7 @@ const BENCHMARKS: { name: string; run: (rows: SummaryRow[]) => Promise<void>; by
     name: 'ledger-store',
     run: async (rows) => (await import('./ledger_store.js')).runLedgerStoreBench(rows),
   },
+  { name: 'cert', run: async (rows) => (await import('./cert_sync.js')).runCertBench(rows) },
   {
     name: 'validation-distinct',
     run: async (rows) => (await import('./validation_distinct.js')).runDistinctSignersOnly(rows),

@@ -49,6 +49,29 @@ export function nextDateAdded(now: Date, last: string | undefined): string {
   return t;
 }
 
+/** The earliest held version of each of `ids` in the collection (read in batches). */
+async function firstVersions(
+  trx: Transaction<CertDatabase>,
+  collectionId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += INSERT_BATCH) {
+    const rows = await trx
+      .selectFrom('cert_object')
+      .select(['id', 'version'])
+      .where('collection_id', '=', collectionId)
+      .where('id', 'in', unique.slice(i, i + INSERT_BATCH))
+      .execute();
+    for (const r of rows) {
+      const v = out.get(r.id);
+      if (v === undefined || r.version < v) out.set(r.id, r.version);
+    }
+  }
+  return out;
+}
+
 /**
  * Adds valid objects to a collection inside `trx` (the caller's transaction, which also records
  * the status resource). Returns the date added and each object's id and version.
@@ -71,19 +94,12 @@ export async function addObjects(
   const dateAdded = nextDateAdded(now, last?.last ?? undefined);
   const rows: CertObjectTable[] = [];
   const added: AddedObject[] = [];
+  // No created/modified (cyber-observables): immutable, kept once under its first date added.
+  const unversioned = objects.filter((o) => versionOf(o) === undefined).map((o) => o['id'] as string);
+  const heldUnversioned = await firstVersions(trx, collectionId, unversioned);
   for (const o of objects) {
     const id = o['id'] as string;
-    let version = versionOf(o);
-    if (version === undefined) {
-      // No created/modified (cyber-observables): immutable, kept once under its first date added.
-      const held = await trx
-        .selectFrom('cert_object')
-        .select('version')
-        .where('collection_id', '=', collectionId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      version = held?.version ?? dateAdded;
-    }
+    const version = versionOf(o) ?? heldUnversioned.get(id) ?? dateAdded;
     added.push({ id, version });
     rows.push({
       collection_id: collectionId,
@@ -159,29 +175,29 @@ function filtered(db: Kysely<CertDatabase>, q: ObjectQuery) {
 /**
  * One page of matching object versions (one more than `limit` is read to know whether more
  * follow), in (date_added, id, version) order.
+ *
+ * The keyset position is one row-value comparison, which both engines turn into a seek on the
+ * (collection_id, date_added, id, version) index. A query by id orders by `date_added || ''`,
+ * an expression no index provides: without table statistics (SQLite never gathers them here,
+ * PostgreSQL only once autovacuum has run) either engine would otherwise walk that index for
+ * its order and filter the whole collection, where the primary key finds the listed ids
+ * directly (the page is then sorted, a few hundred rows at most).
  */
 export async function queryObjects(
   store: Store,
   q: ObjectQuery,
 ): Promise<{ rows: CertObjectTable[]; more: boolean }> {
   const a = q.after;
+  const byId = !!q.ids?.length;
   const rows = await filtered(certDb(store), q)
     .selectAll('o')
     .$if(a !== undefined, (s) =>
-      s.where((eb) =>
-        eb.or([
-          eb('o.date_added', '>', a!.dateAdded),
-          eb.and([
-            eb('o.date_added', '=', a!.dateAdded),
-            eb.or([
-              eb('o.id', '>', a!.id),
-              eb.and([eb('o.id', '=', a!.id), eb('o.version', '>', a!.version)]),
-            ]),
-          ]),
-        ]),
+      s.where(({ eb, refTuple, tuple }) =>
+        eb(refTuple('o.date_added', 'o.id', 'o.version'), '>', tuple(a!.dateAdded, a!.id, a!.version)),
       ),
     )
-    .orderBy('o.date_added')
+    .$if(byId, (s) => s.orderBy(sql`o.date_added || ''`))
+    .$if(!byId, (s) => s.orderBy('o.date_added'))
     .orderBy('o.id')
     .orderBy('o.version')
     .limit(q.limit + 1)
