@@ -169,7 +169,7 @@ export async function syncRemote(store: Store, nameOrId: string, options: SyncOp
     const client = new TaxiiClient(remote.api_root_url, { ...http, auth: remoteAuth(remote, options.key) });
     const collection = await client.collection(remote.collection);
     const limit = options.pageSize ?? 500;
-    const addedAfter = remote.next_cursor ? remote.added_after : remote.high_water;
+    let addedAfter = remote.next_cursor ? remote.added_after : remote.high_water;
     let next = remote.next_cursor ?? undefined;
     let highWater = remote.high_water;
     let records = 0;
@@ -196,22 +196,31 @@ export async function syncRemote(store: Store, nameOrId: string, options: SyncOp
         remote.tlp_max as TlpClearance,
         t,
       );
+      const before = highWater;
       highWater = laterOf(highWater, page.items);
-      const more = page.more && page.next !== undefined;
+      // A server may page by date instead of `next` (TAXII 2.1 §3.4.1: `more` without `next`):
+      // the next page starts after the last date added seen, for as long as it moves.
+      const byDate = page.more && page.next === undefined && highWater !== null && highWater !== before;
+      const more = page.more && (page.next !== undefined || byDate);
       const now = options.clock();
       t.stored += await storePage(
         store,
         remote,
         objects,
-        more
+        more && !byDate
           ? { addedAfter: addedAfter ?? null, next: page.next!, highWater }
-          : { addedAfter: null, next: null, highWater, finishedAt: now.toISOString() },
+          : more
+            ? { addedAfter: null, next: null, highWater }
+            : { addedAfter: null, next: null, highWater, finishedAt: now.toISOString() },
         now,
       );
       records += page.items.length;
       options.onPage?.({ records, more, pageSize: limit });
       if (!more) break;
-      next = page.next;
+      if (byDate) {
+        addedAfter = highWater;
+        next = undefined;
+      } else next = page.next;
       await takeLease(store, remote.id, holder, options.clock(), leaseMs);
     }
   } finally {

@@ -32,6 +32,11 @@ export interface Page<T> {
   items: T[];
   more: boolean;
   next?: string;
+  /**
+   * `X-TAXII-Date-Added-Last`: with `more` and no `next`, the server pages by `added_after`
+   * (TAXII 2.1 §3.4.1): the next page is asked with this value as `added_after`.
+   */
+  dateAddedLast?: string;
 }
 
 /** Filters of a manifest or objects request. */
@@ -58,7 +63,13 @@ function pageOf<T>(a: TaxiiAnswer, url: string, member: string, check: (x: unkno
   if (next !== undefined && typeof next !== 'string') throw malformed(url, "'next' is not a string");
   if (more && raw.length === 0 && next === undefined)
     throw malformed(url, "'more' without objects or 'next'");
-  return { items: raw, more, ...(next !== undefined ? { next } : {}) };
+  const last = a.headers.get('x-taxii-date-added-last') ?? undefined;
+  return {
+    items: raw,
+    more,
+    ...(next !== undefined ? { next } : {}),
+    ...(last !== undefined ? { dateAddedLast: last } : {}),
+  };
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> =>
@@ -210,13 +221,17 @@ export class TaxiiClient {
   /** Every object matching `q`, following `next` (for small, bounded queries). */
   async allObjects(collectionId: string, q: PageQuery = {}): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
-    let next: string | undefined;
-    do {
-      const page = await this.objects(collectionId, { ...q, ...(next ? { next } : {}) });
+    let at: PageQuery = q;
+    for (;;) {
+      const page = await this.objects(collectionId, at);
       out.push(...page.items);
-      next = page.more ? page.next : undefined;
-    } while (next);
-    return out;
+      if (!page.more) return out;
+      if (page.next !== undefined) at = { ...q, next: page.next };
+      // A server that pages by date (§3.4.1): from the last date added it returned, while it moves.
+      else if (page.dateAddedLast && page.dateAddedLast !== at.addedAfter && page.items.length > 0)
+        at = { ...q, addedAfter: page.dateAddedLast };
+      else return out;
+    }
   }
 
   /**
