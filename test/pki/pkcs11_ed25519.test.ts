@@ -3,98 +3,24 @@
  * throw-away SoftHSM2 token (PKCS#11 v3.0 EdDSA). Skipped when SoftHSM2 (or pkcs11js) is not
  * installed; CI installs the `softhsm2` package.
  */
-import { after, test } from 'node:test';
-import type { TestContext } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createPublicKey, randomBytes, verify } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isTrustbridgeError } from '../../src/lib/errors.js';
 import type { ErrorCode } from '../../src/errors.js';
 import { openPkcs11KeyStore } from '../../src/pki/pkcs11_key_store.js';
+import { PKCS11_MODULE, softHsmToken } from '../fixtures/softhsm.js';
+import type { Pkcs11Js } from '../fixtures/softhsm.js';
 
-const MODULE = process.env.TB_TEST_PKCS11_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
+const MODULE = PKCS11_MODULE;
 const LABEL = 'tb-ed25519';
 const PIN = '5678';
 const CKK_EC_EDWARDS = 0x40;
+const hsm = await softHsmToken(LABEL, PIN);
+const { pkcs11js } = hsm;
+const hsmTest = hsm.test;
 
-type Template = { type: number; value?: number | boolean | string | Buffer }[];
-/** The raw pkcs11js calls used here (declared locally: the package is optional). */
-interface Lib {
-  load(path: string): void;
-  close(): void;
-  C_Initialize(): void;
-  C_Finalize(): void;
-  C_GetSlotList(tokenPresent: boolean): Buffer[];
-  C_GetTokenInfo(slot: Buffer): { label: string };
-  C_OpenSession(slot: Buffer, flags: number): Buffer;
-  C_CloseSession(session: Buffer): void;
-  C_Login(session: Buffer, userType: number, pin: string): void;
-  C_Logout(session: Buffer): void;
-  C_FindObjectsInit(session: Buffer, template: Template): void;
-  C_FindObjects(session: Buffer, max: number): Buffer[];
-  C_FindObjectsFinal(session: Buffer): void;
-  C_GetAttributeValue(session: Buffer, object: Buffer, template: Template): { type: number; value: Buffer }[];
-}
-type Pkcs11Js = { PKCS11: new () => Lib } & Record<`CK${string}`, number>;
-
-function commandWorks(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function loadPkcs11js(): Promise<Pkcs11Js | undefined> {
-  try {
-    const name = 'pkcs11js';
-    const mod = (await import(name)) as Pkcs11Js & { default?: Pkcs11Js };
-    return mod.default ?? mod;
-  } catch {
-    return undefined;
-  }
-}
-
-const pkcs11js = await loadPkcs11js();
-let skipReason: string | undefined;
-let dir = '';
-if (!existsSync(MODULE) || !commandWorks('softhsm2-util', ['--version']))
-  skipReason = 'softhsm2 not installed';
-else if (!pkcs11js) skipReason = 'pkcs11js not installed';
-else {
-  dir = mkdtempSync(join(tmpdir(), 'tb-pkcs11-ed-'));
-  mkdirSync(join(dir, 'tokens'));
-  const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(
-    conf,
-    `directories.tokendir = ${dir}/tokens\nobjectstore.backend = file\nlog.level = ERROR\n`,
-  );
-  process.env.SOFTHSM2_CONF = conf; // read by SoftHSM at C_Initialize
-  execFileSync(
-    'softhsm2-util',
-    ['--init-token', '--free', '--label', LABEL, '--so-pin', '1234', '--pin', PIN],
-    { stdio: 'ignore' },
-  );
-}
-
-after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Registers a test that needs the SoftHSM token. */
-function hsmTest(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, async (t) => {
-    if (skipReason) {
-      t.skip(skipReason);
-      return;
-    }
-    await fn(t);
-  });
-}
+after(() => hsm.remove());
 
 const open = () => openPkcs11KeyStore({ modulePath: MODULE, tokenLabel: LABEL, pin: PIN });
 type Store = Awaited<ReturnType<typeof open>>;
