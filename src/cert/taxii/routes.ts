@@ -208,29 +208,30 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
             : undefined;
         return { rows, more, next };
       };
+      /** A page of rows as its envelope (`more`, `next`, and `member` when not empty) with the date headers. */
       const sendPage = (
         reply: FastifyReply,
-        rows: CertObjectTable[],
-        head: Record<string, unknown>,
-        items: Record<string, unknown>,
+        { rows, more, next }: { rows: CertObjectTable[]; more: boolean; next: string | undefined },
+        member: 'objects' | 'versions',
+        item: (r: CertObjectTable) => unknown,
       ) => {
-        if (rows.length > 0) {
-          // TAXII timestamps (§2) have microsecond precision: the stored form, as is.
-          void reply.header('X-TAXII-Date-Added-First', rows[0]!.date_added);
-          void reply.header('X-TAXII-Date-Added-Last', rows[rows.length - 1]!.date_added);
-        }
-        return sendTaxii(reply, 200, rows.length ? { ...head, ...items } : head);
+        const head = { more, ...(next ? { next } : {}) };
+        if (rows.length === 0) return sendTaxii(reply, 200, head);
+        // TAXII timestamps (§2) have microsecond precision: the stored form, as is.
+        void reply.header('X-TAXII-Date-Added-First', rows[0]!.date_added);
+        void reply.header('X-TAXII-Date-Added-Last', rows[rows.length - 1]!.date_added);
+        return sendTaxii(reply, 200, { ...head, [member]: rows.map(item) });
       };
+      const stixObject = (r: CertObjectTable): unknown => JSON.parse(r.body) as unknown;
 
       route('GET', '/:root/collections/:collection/objects/', async (req, reply) => {
         const p = await partnerOf(req);
         const c = await collectionOf(req, p, 'read');
-        const { rows, more, next } = await page('objects', c, p, parseFilters(req.query, 'last'));
         return sendPage(
           reply,
-          rows,
-          { more, ...(next ? { next } : {}) },
-          { objects: rows.map((r) => JSON.parse(r.body) as unknown) },
+          await page('objects', c, p, parseFilters(req.query, 'last')),
+          'objects',
+          stixObject,
         );
       });
 
@@ -249,15 +250,10 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
         const p = await partnerOf(req);
         const c = await collectionOf(req, p, 'read');
         const f = parseFilters(req.query, 'last', OBJECT_PARAMS);
-        const { rows, more, next } = await page('object', c, p, f, req.params.object);
-        if (rows.length === 0 && !f.next)
+        const found = await page('object', c, p, f, req.params.object);
+        if (found.rows.length === 0 && !f.next)
           throw new CertError('TAXII_NOT_FOUND', `no object ${req.params.object}`);
-        return sendPage(
-          reply,
-          rows,
-          { more, ...(next ? { next } : {}) },
-          { objects: rows.map((r) => JSON.parse(r.body) as unknown) },
-        );
+        return sendPage(reply, found, 'objects', stixObject);
       });
 
       route('DELETE', '/:root/collections/:collection/objects/:object/', async (req, reply) => {
@@ -290,33 +286,25 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiOptions): void
           'all',
           new Set(['added_after', 'limit', 'next', 'match[spec_version]']),
         );
-        const { rows, more, next } = await page('versions', c, p, f, req.params.object);
-        if (rows.length === 0 && !f.next)
+        const found = await page('versions', c, p, f, req.params.object);
+        if (found.rows.length === 0 && !f.next)
           throw new CertError('TAXII_NOT_FOUND', `no object ${req.params.object}`);
-        return sendPage(
-          reply,
-          rows,
-          { more, ...(next ? { next } : {}) },
-          { versions: rows.map((r) => servedTime(r.version)) },
-        );
+        return sendPage(reply, found, 'versions', (r) => servedTime(r.version));
       });
 
       route('GET', '/:root/collections/:collection/manifest/', async (req, reply) => {
         const p = await partnerOf(req);
         const c = await collectionOf(req, p, 'read');
-        const { rows, more, next } = await page('manifest', c, p, parseFilters(req.query, 'last'));
         return sendPage(
           reply,
-          rows,
-          { more, ...(next ? { next } : {}) },
-          {
-            objects: rows.map((r) => ({
-              id: r.id,
-              date_added: r.date_added,
-              version: servedTime(r.version),
-              media_type: STIX_MEDIA_TYPE,
-            })),
-          },
+          await page('manifest', c, p, parseFilters(req.query, 'last')),
+          'objects',
+          (r) => ({
+            id: r.id,
+            date_added: r.date_added,
+            version: servedTime(r.version),
+            media_type: STIX_MEDIA_TYPE,
+          }),
         );
       });
 
